@@ -1,0 +1,10 @@
+// Builds the static demo host page (demo/) into demo-dist/, served by server/main.ts.
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: 'demo',
+  build: {
+    outDir: '../demo-dist',
+    emptyOutDir: true,
+  },
+});
