@@ -1,0 +1,55 @@
+// The demo host's own routes (server/app.ts): a stand-in login session and the provisioned members.
+
+export interface DemoOrganization {
+  id: string;
+  displayName: string;
+}
+
+export interface DemoSession {
+  organizationId: string | null;
+  organizations: DemoOrganization[];
+  mode: 'emulator' | 'scalekit';
+  environmentOrigin: string;
+}
+
+export interface Member {
+  id: string;
+  email: string;
+  name: string;
+  givenName?: string;
+  familyName?: string;
+  groups: string[];
+  active: boolean;
+  updatedAt: string;
+}
+
+export class DemoApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'DemoApiError';
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) {
+    const payload = (await response.json().catch(() => null)) as { error?: { message?: unknown } } | null;
+    const message = typeof payload?.error?.message === 'string' ? payload.error.message : `${method} ${path} answered ${response.status}`;
+    throw new DemoApiError(message, response.status);
+  }
+  return response.status === 204 ? (undefined as T) : ((await response.json()) as T);
+}
+
+export const getSession = () => request<DemoSession>('GET', '/api/demo/session');
+export const signIn = (organizationId: string) => request<unknown>('POST', '/api/demo/session', { organizationId });
+export const signOut = () => request<unknown>('DELETE', '/api/demo/session');
+export const reconcileMembers = () => request<{ members: Member[] }>('POST', '/api/demo/members/reconcile');
+export const MEMBERS_STREAM_PATH = '/api/demo/members/stream';
