@@ -1,0 +1,16 @@
+// `scalekit-admin-portal/server`: what a host's backend imports.
+
+export { scalekitPortal, MAX_BODY_BYTES } from './portal-link.js';
+export type {
+  ScalekitPortalOptions,
+  PortalPrincipal,
+  PortalLinkIssuedEvent,
+  PortalLinkResponse,
+  PortalFeature,
+} from './portal-link.js';
+export { PortalLinkError, UPSTREAM_RETRY_AFTER_SECONDS } from './errors.js';
+export type { PortalLinkErrorCode, PortalLinkErrorBody } from './errors.js';
+export { ScalekitSdkShapeError } from './portal-link-client.js';
+export { MemoryRateLimitStore } from './rate-limit.js';
+export type { RateLimitOptions, RateLimitStore, RateLimitHit } from './rate-limit.js';
+export * from './webhooks.js'; // scalekitWebhooks(), its options and the typed webhook events

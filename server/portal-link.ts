@@ -1,0 +1,359 @@
+// `scalekitPortal()`: the Hono app behind `<scalekit-admin-portal>`'s `endpoint` (CONTRACT §2).
+//
+// A portal link lets whoever holds it change an organization's SSO and SCIM settings, so the route mints one
+// only for the organization the host's own session names, only for same-site callers, never caches it,
+// never logs it, and says clearly what went wrong otherwise.
+
+import type { Context, Env, MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { Scalekit } from '@scalekit-sdk/node';
+import {
+  PortalLinkError,
+  describeError,
+  errorBody,
+  fromHttpException,
+  fromUpstreamError,
+  statusOf,
+} from './errors.js';
+import { ALL_PORTAL_FEATURES, portalLinkClient } from './portal-link-client.js';
+import type { PortalFeature } from './portal-link-client.js';
+import { createRateLimiter } from './rate-limit.js';
+import type { RateLimitOptions } from './rate-limit.js';
+
+export type { PortalFeature } from './portal-link-client.js';
+
+/** Who is asking, as the host's own session knows it. */
+export interface PortalPrincipal {
+  /** The Scalekit organization this person administers. The only organization a link is ever minted for. */
+  organizationId: string;
+  /** The host's user id, for rate limiting per person and for the audit hook. */
+  userId?: string;
+}
+
+/** What `onLinkIssued` hears about each minted link. Never the link's location. */
+export interface PortalLinkIssuedEvent {
+  organizationId: string;
+  userId: string | undefined;
+  linkId: string;
+  expiresAt: string;
+  /** The sections the link opens (the allow-list when the request named none). */
+  features: PortalFeature[];
+}
+
+export interface ScalekitPortalOptions<E extends Env = Env> {
+  /** The Scalekit SDK client (`new Scalekit(envUrl, clientId, clientSecret)`). */
+  scalekit: Scalekit;
+  /**
+   * Resolve the caller from the host's session: `{ organizationId, userId? }`, or `null` when nobody is signed
+   * in (401). Throw `new HTTPException(403)` to refuse someone who is signed in but may not administer.
+   */
+  authorize: (c: Context<E>) => PortalPrincipal | null | Promise<PortalPrincipal | null>;
+  /** Features a caller may ask for. Default: `['sso', 'dir_sync']`. */
+  features?: readonly PortalFeature[];
+  /** Extra origins (e.g. `https://admin.example.com`) allowed to call cross-site; the request's own origin always is. */
+  allowedOrigins?: readonly string[];
+  /** Per principal (user, else organization). Default `{ limit: 10, windowMs: 60_000 }`; `false` turns it off. */
+  rateLimit?: RateLimitOptions | false;
+  /** Audit hook, awaited before the link is returned; if it throws, the caller gets 500 and no link. */
+  onLinkIssued?: (event: PortalLinkIssuedEvent) => void | Promise<void>;
+  /** Where server-side failure details go (one redacted line each). Default `console.error`. */
+  log?: (line: string) => void;
+}
+
+/** The success body of `POST {mount}/portal-link`. */
+export interface PortalLinkResponse {
+  id: string;
+  location: string;
+  expiresAt: string;
+}
+
+/** Request bodies larger than this are refused (413). */
+export const MAX_BODY_BYTES = 4 * 1024;
+
+const DEFAULTS = {
+  features: ALL_PORTAL_FEATURES,
+  allowedOrigins: [],
+  rateLimit: {},
+  log: (line: string) => console.error(line),
+} satisfies Partial<ScalekitPortalOptions>;
+
+/**
+ * The token endpoint: a Hono app with one route, `POST /portal-link`, that mints a single-use Scalekit admin
+ * portal link for the organization `authorize` names.
+ *
+ * @example
+ * ```ts
+ * const app = new Hono();
+ * app.route('/api/scalekit', scalekitPortal({
+ *   scalekit: new Scalekit(env.SCALEKIT_ENVIRONMENT_URL, env.SCALEKIT_CLIENT_ID, env.SCALEKIT_CLIENT_SECRET),
+ *   authorize: async (c) => lookUpHostSession(c), // -> { organizationId, userId? } or null
+ * }));
+ * ```
+ */
+export function scalekitPortal<E extends Env = Env>(options: ScalekitPortalOptions<E>): Hono<E> {
+  const config = normalizeOptions(options);
+  const links = portalLinkClient(config.scalekit);
+  const limiter = config.rateLimit === false ? null : createRateLimiter(config.rateLimit);
+  const log = config.log;
+
+  const app = new Hono<E>();
+
+  app.all(
+    '/portal-link',
+    noStore,
+    corsForAllowedOrigins(config.allowedOrigins),
+    postOnly,
+    sameSiteOnly(config.allowedOrigins),
+    jsonOnly,
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new PortalLinkError('payload_too_large');
+      },
+    }),
+    async (c) => {
+      const principal = await authorizeCaller(config.authorize, c as unknown as Context<E>, log);
+
+      if (limiter) {
+        const decision = await limiter.check(principalKey(principal));
+        if (!decision.allowed) {
+          throw new PortalLinkError('rate_limited', { headers: { 'Retry-After': String(decision.retryAfterSeconds) } });
+        }
+      }
+
+      const requested = parseFeatures(await readBody(c), config.features);
+      const features = requested ?? [...config.features];
+      // Naming no feature means "all" to Scalekit: send none only when the allow-list is everything.
+      const wireFeatures = requested ?? (coversAllFeatures(config.features) ? undefined : features);
+
+      let link: PortalLinkResponse;
+      try {
+        link = await links.generate(principal.organizationId, wireFeatures);
+      } catch (error) {
+        const mapped = fromUpstreamError(error);
+        log(`scalekitPortal: minting a portal link failed -> ${mapped.status} ${mapped.code}: ${describeError(error)}`);
+        throw mapped;
+      }
+
+      if (config.onLinkIssued) {
+        await config.onLinkIssued({
+          organizationId: principal.organizationId,
+          userId: principal.userId,
+          linkId: link.id,
+          expiresAt: link.expiresAt,
+          features,
+        });
+      }
+
+      const body: PortalLinkResponse = { id: link.id, location: link.location, expiresAt: link.expiresAt };
+      return c.json(body, 200);
+    },
+  );
+
+  app.onError((error, c) => {
+    let failure: PortalLinkError;
+    if (error instanceof PortalLinkError) failure = error;
+    else if (error instanceof HTTPException) failure = fromHttpException(error);
+    else failure = new PortalLinkError('internal', { cause: error });
+    if (failure.code === 'internal') log(`scalekitPortal: internal error: ${describeError(failure.cause ?? error)}`);
+
+    c.header('Cache-Control', 'no-store');
+    for (const [name, value] of Object.entries(failure.headers)) c.header(name, value);
+    return c.json(errorBody(failure.code, failure.message), statusOf(failure.code));
+  });
+
+  return app;
+}
+
+// --- Options ------------------------------------------------------------------------------------------------
+
+interface NormalizedOptions<E extends Env> {
+  scalekit: Scalekit;
+  authorize: ScalekitPortalOptions<E>['authorize'];
+  features: readonly PortalFeature[];
+  allowedOrigins: ReadonlySet<string>;
+  rateLimit: RateLimitOptions | false;
+  onLinkIssued: ScalekitPortalOptions<E>['onLinkIssued'];
+  log: (line: string) => void;
+}
+
+function normalizeOptions<E extends Env>(options: ScalekitPortalOptions<E>): NormalizedOptions<E> {
+  if (typeof options !== 'object' || options === null) throw new TypeError('scalekitPortal: options are required');
+  if (typeof options.scalekit !== 'object' || options.scalekit === null) {
+    throw new TypeError('scalekitPortal: `scalekit` (a Scalekit SDK client) is required');
+  }
+  if (typeof options.authorize !== 'function') {
+    throw new TypeError('scalekitPortal: `authorize(c)` is required: it names the caller\'s organization');
+  }
+
+  const features = options.features ?? DEFAULTS.features;
+  if (!Array.isArray(features) || features.length === 0 || !features.every(isPortalFeature)) {
+    throw new TypeError(`scalekitPortal: \`features\` must be a non-empty list of ${ALL_PORTAL_FEATURES.join(', ')}`);
+  }
+
+  const allowedOrigins = new Set<string>();
+  for (const origin of options.allowedOrigins ?? DEFAULTS.allowedOrigins) {
+    const normalized = typeof origin === 'string' ? asOrigin(origin) : null;
+    if (!normalized) throw new TypeError(`scalekitPortal: allowedOrigins entry is not an origin: ${String(origin).slice(0, 100)}`);
+    allowedOrigins.add(normalized);
+  }
+
+  if (options.onLinkIssued !== undefined && typeof options.onLinkIssued !== 'function') {
+    throw new TypeError('scalekitPortal: `onLinkIssued` must be a function');
+  }
+
+  return {
+    scalekit: options.scalekit,
+    authorize: options.authorize,
+    features: [...new Set(features)],
+    allowedOrigins,
+    rateLimit: options.rateLimit === undefined ? DEFAULTS.rateLimit : options.rateLimit,
+    onLinkIssued: options.onLinkIssued,
+    log: options.log ?? DEFAULTS.log,
+  };
+}
+
+function isPortalFeature(value: unknown): value is PortalFeature {
+  return typeof value === 'string' && (ALL_PORTAL_FEATURES as readonly string[]).includes(value);
+}
+
+function coversAllFeatures(features: readonly PortalFeature[]): boolean {
+  return ALL_PORTAL_FEATURES.every((feature) => features.includes(feature));
+}
+
+/** `https://Example.com:443/` → `https://example.com`; anything that is not an http(s) origin → null. */
+function asOrigin(value: string): string | null {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) return null;
+    return url.origin;
+  } catch {
+    return null;
+  }
+}
+
+// --- Request checks (each a middleware, in the order they run) -----------------------------------------------
+
+// A link must never sit in a browser or proxy cache: set before anything can fail.
+const noStore: MiddlewareHandler = async (c, next) => {
+  c.header('Cache-Control', 'no-store');
+  await next();
+  c.header('Cache-Control', 'no-store');
+};
+
+/** Allowed extra origins get CORS headers (credentials included) and a preflight answer; nobody else does. */
+function corsForAllowedOrigins(allowed: ReadonlySet<string>): MiddlewareHandler {
+  return async (c, next) => {
+    const origin = c.req.header('origin');
+    if (origin && allowed.has(origin)) {
+      c.header('Access-Control-Allow-Origin', origin);
+      c.header('Access-Control-Allow-Credentials', 'true');
+      c.header('Vary', 'Origin');
+      if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method') === 'POST') {
+        c.header('Access-Control-Allow-Methods', 'POST');
+        c.header('Access-Control-Allow-Headers', 'Content-Type');
+        c.header('Access-Control-Max-Age', '600');
+        return c.body(null, 204);
+      }
+    }
+    await next();
+  };
+}
+
+const postOnly: MiddlewareHandler = async (c, next) => {
+  if (c.req.method !== 'POST') throw new PortalLinkError('method_not_allowed', { headers: { Allow: 'POST' } });
+  await next();
+};
+
+/**
+ * Refuse cross-site callers. Browsers mark requests with `Sec-Fetch-Site` and a POST with `Origin`, and a
+ * page can forge neither. `Sec-Fetch-Site: same-origin` passes (it stays right behind a proxy that rewrites
+ * the host); otherwise an `Origin` must be the request's own or an allowed one, and any other
+ * `Sec-Fetch-Site` without an `Origin` is refused. A request with neither header is not from a browser: it
+ * carries no victim's cookies, so it is left to `authorize`.
+ */
+function sameSiteOnly(allowed: ReadonlySet<string>): MiddlewareHandler {
+  return async (c, next) => {
+    const site = c.req.header('sec-fetch-site');
+    const origin = c.req.header('origin');
+    const sameSite =
+      site === 'same-origin' ||
+      (origin !== undefined ? origin === ownOrigin(c) || allowed.has(origin) : site === undefined);
+    if (!sameSite) throw new PortalLinkError('forbidden', { message: 'Cross-site requests for a portal link are refused.' });
+    await next();
+  };
+}
+
+function ownOrigin(c: Context): string {
+  return new URL(c.req.url).origin;
+}
+
+const jsonOnly: MiddlewareHandler = async (c, next) => {
+  const type = (c.req.header('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  if (type !== 'application/json') throw new PortalLinkError('unsupported_media_type');
+  await next();
+};
+
+// --- The request's own content --------------------------------------------------------------------------------
+
+async function authorizeCaller<E extends Env>(
+  authorize: ScalekitPortalOptions<E>['authorize'],
+  c: Context<E>,
+  log: (line: string) => void,
+): Promise<PortalPrincipal> {
+  const principal = await authorize(c);
+  if (principal === null || principal === undefined) throw new PortalLinkError('unauthenticated');
+  const valid =
+    typeof principal === 'object' &&
+    typeof principal.organizationId === 'string' &&
+    principal.organizationId.length > 0 &&
+    (principal.userId === undefined || typeof principal.userId === 'string');
+  if (!valid) {
+    log('scalekitPortal: authorize() must return { organizationId: string; userId?: string } or null');
+    throw new PortalLinkError('internal');
+  }
+  return { organizationId: principal.organizationId, userId: principal.userId };
+}
+
+function principalKey(principal: PortalPrincipal): string {
+  return principal.userId === undefined
+    ? `org:${principal.organizationId}`
+    : `user:${principal.organizationId}:${principal.userId}`;
+}
+
+async function readBody(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  // bodyLimit trusts Content-Length when present; a body that outgrew it is refused all the same.
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) throw new PortalLinkError('payload_too_large');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new PortalLinkError('invalid_request', { message: 'The body is not valid JSON.' });
+  }
+}
+
+/**
+ * The features the caller asked for, checked against the allow-list; `undefined` when it named none (an
+ * absent or empty `features`). Every other field, `organizationId` included, is ignored on purpose.
+ */
+function parseFeatures(body: unknown, allowed: readonly PortalFeature[]): PortalFeature[] | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new PortalLinkError('invalid_request', { message: 'The body must be a JSON object.' });
+  }
+  const features = (body as Record<string, unknown>)['features'];
+  if (features === undefined) return undefined;
+  if (!Array.isArray(features) || !features.every((feature) => typeof feature === 'string')) {
+    throw new PortalLinkError('invalid_request', { message: '`features` must be an array of strings.' });
+  }
+  const unknown = features.filter((feature) => !(allowed as readonly string[]).includes(feature));
+  if (unknown.length > 0) {
+    throw new PortalLinkError('invalid_request', {
+      message: `\`features\` may only name: ${allowed.join(', ')}.`,
+    });
+  }
+  const unique = [...new Set(features as PortalFeature[])];
+  return unique.length > 0 ? unique : undefined;
+}
