@@ -1,0 +1,124 @@
+// Shared plumbing for the end-to-end tests: a built demo, a demo server on the real SDK + emulator,
+// and real headless Chromium driving the page. Each test owns its own server and browser.
+import { stat, readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Browser, Frame, Page } from 'puppeteer-core';
+import { launchBrowser } from '../support/browser.js';
+import { createDemoServer, type DemoServer } from '../../server/app.js';
+import type { Emulator, EmulatorOptions } from '../../server/emulator/index.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const builtPage = join(root, 'demo-dist', 'index.html');
+
+async function newestMtime(path: string): Promise<number> {
+  const info = await stat(path);
+  if (!info.isDirectory()) return info.mtimeMs;
+  let newest = info.mtimeMs;
+  for (const entry of await readdir(path)) newest = Math.max(newest, await newestMtime(join(path, entry)));
+  return newest;
+}
+
+/** The server serves demo-dist/; rebuild it when the demo or the element changed since the last build. */
+export async function ensureDemoBuilt(): Promise<void> {
+  const built = await stat(builtPage).then((s) => s.mtimeMs, () => 0);
+  const sources = Math.max(
+    ...(await Promise.all(['demo', 'component', 'vite.config.ts'].map((p) => newestMtime(join(root, p))))),
+  );
+  if (built > sources) return;
+  const { build } = await import('vite');
+  await build({ configFile: join(root, 'vite.config.ts'), root: join(root, 'demo'), logLevel: 'warn' });
+}
+
+export interface DemoRun {
+  server: DemoServer;
+  emulator: Emulator;
+  browser: Browser;
+  page: Page;
+  /** Browser-side errors (uncaught exceptions); a test can assert there were none. */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  emulator?: EmulatorOptions;
+  /** Query string for the demo page, e.g. `loadTimeout=1500`. */
+  query?: string;
+}
+
+export async function startDemo(options: StartOptions = {}): Promise<DemoRun> {
+  await ensureDemoBuilt();
+  const serverLog: string[] = [];
+  // env: {} — never pick up a developer's real SCALEKIT_* variables: the tests run on the emulator.
+  const server = await createDemoServer({
+    port: 0,
+    host: '127.0.0.1',
+    env: {},
+    emulator: { port: 0, ...options.emulator },
+    log: (line) => serverLog.push(line),
+  });
+  if (!server.emulator) {
+    await server.close();
+    throw new Error('createDemoServer did not start the emulator');
+  }
+  let browser: Browser;
+  try {
+    browser = await launchBrowser();
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1440, height: 1000 });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error instanceof Error ? error.message : String(error)));
+  await page.goto(`${server.url}/${options.query ? `?${options.query}` : ''}`);
+  return {
+    server,
+    emulator: server.emulator,
+    browser,
+    page,
+    pageErrors,
+    async close() {
+      await browser.close().catch(() => undefined);
+      await server.close();
+    },
+  };
+}
+
+/** Sign in through the demo's own card, as the admin of `organizationId`. */
+export async function signIn(page: Page, organizationId: string): Promise<void> {
+  await page.waitForSelector('#sign-in:not([hidden])');
+  await page.select('#org-picker', organizationId);
+  await page.click('#sign-in-form button[type="submit"]');
+  await page.waitForSelector('#workspace:not([hidden]) scalekit-admin-portal');
+}
+
+export async function waitForStatus(page: Page, status: string): Promise<void> {
+  await page.waitForSelector(`#status-chip[data-status="${status}"]`);
+}
+
+/** Resolves with the text of the first log entry for `event` whose text contains every `needle`. */
+export async function waitForLogEntry(page: Page, event: string, ...needles: string[]): Promise<string> {
+  const handle = await page.waitForFunction(
+    (name: string, wanted: string[]) => {
+      const entries = [...document.querySelectorAll<HTMLElement>(`#event-log li[data-event="${name}"]`)];
+      return entries.map((e) => e.textContent ?? '').find((text) => wanted.every((w) => text.includes(w))) ?? false;
+    },
+    {},
+    event,
+    needles,
+  );
+  return (await handle.jsonValue()) as string;
+}
+
+/** The portal iframe's frame, once it points at the emulator's portal page. */
+export async function portalFrame(page: Page, emulatorUrl: string): Promise<Frame> {
+  const iframe = await page.waitForSelector(`pierce/iframe[src^="${emulatorUrl}/magicLink/"]`);
+  const frame = await iframe!.contentFrame();
+  if (!frame) throw new Error('the portal iframe has no frame');
+  return frame;
+}
+
+export async function logNames(page: Page): Promise<string[]> {
+  return page.$$eval('#event-log li', (items) => items.map((li) => (li as HTMLElement).dataset.event ?? '').reverse());
+}
