@@ -1,0 +1,337 @@
+import { LitElement, html, nothing } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { styles } from './admin-portal.styles.js';
+import { portalEvent, type ErrorDetail, type ScalekitAdminPortalEventName } from './events.js';
+import { LinkRequestError, fetchWith, requestLink } from './link-request.js';
+import { announcements, errorMessage } from './messages.js';
+import { DEFAULT_ENDPOINT, DEFAULT_LOAD_TIMEOUT, toEndpoint, toFeatures, toLoadTimeout } from './options.js';
+import type { FetchLink, PortalFeature, PortalLink, PortalMessage, PortalStatus } from './types.js';
+
+const CONFIGURATION_EVENTS: Record<string, ScalekitAdminPortalEventName> = {
+  ORGANIZATION_SSO_ENABLED: 'scalekit-sso-enabled',
+  ORGANIZATION_SSO_DISABLED: 'scalekit-sso-disabled',
+  ORGANIZATION_DIRECTORY_ENABLED: 'scalekit-directory-enabled',
+  ORGANIZATION_DIRECTORY_DISABLED: 'scalekit-directory-disabled',
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts (the timer is cleared either way). */
+function wait(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (value: boolean) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(value);
+    };
+    const onAbort = () => done(false);
+    const timer = setTimeout(done, ms, true);
+    signal.addEventListener('abort', onAbort);
+  });
+}
+
+/**
+ * Embeds Scalekit's self-serve admin portal (SSO and SCIM directory sync) for the signed-in organization.
+ * It asks the host's server for a fresh single-use link, frames it, trusts only messages from that frame and
+ * that link's origin, and renews the session in place.
+ *
+ * @summary Scalekit's admin portal as one tag, safe by default.
+ *
+ * @fires scalekit-loading - A link request starts. `detail: { attempt }`.
+ * @fires scalekit-ready - The portal loaded. `detail: { organizationId, expiresAt }`.
+ * @fires scalekit-error - A failure the host should know of. `detail: { code, message, status?, retryable }`.
+ * @fires scalekit-session-warning - The session ends soon; cancelable (hides the banner). `detail: { expiresAt }`.
+ * @fires scalekit-session-expired - The session ended; cancelable (stops the renewal). `detail: { expiresAt }`.
+ * @fires scalekit-sso-enabled - SSO was turned on in the portal. `detail: { organizationId, data }`.
+ * @fires scalekit-sso-disabled - SSO was turned off in the portal. `detail: { organizationId, data }`.
+ * @fires scalekit-directory-enabled - Directory sync was turned on. `detail: { organizationId, data }`.
+ * @fires scalekit-directory-disabled - Directory sync was turned off. `detail: { organizationId, data }`.
+ * @fires scalekit-portal-message - Every accepted portal message, known or not. `detail`: the raw payload.
+ *
+ * @slot loading - Replaces the built-in skeleton shown while the portal loads.
+ *
+ * @csspart frame - The portal iframe.
+ * @csspart status - The loading skeleton and the session-ended panel.
+ * @csspart error - The error panel.
+ * @csspart banner - The session-warning banner.
+ * @csspart button - Every button ("Renew now", "Start a new session", "Retry").
+ *
+ * @cssprop [--scalekit-admin-portal-height=720px] - Height of the element (the portal wants at least 600px).
+ * @cssprop [--scalekit-admin-portal-radius=8px] - Corner radius.
+ * @cssprop [--scalekit-admin-portal-border=1px solid] - Border around the element.
+ * @cssprop [--scalekit-admin-portal-accent=#2557d6] - Button and banner colour.
+ */
+export class ScalekitAdminPortal extends LitElement {
+  static override styles = styles;
+
+  /** @internal Base of the exponential retry backoff in ms (waits base, 2×base, 4×base); tests lower it. */
+  static retryBaseDelay = 500;
+  /** @internal Retries after the first attempt for network, 5xx and 429 failures. */
+  static maxRetries = 3;
+
+  /** Where a fresh link is requested (`POST`, JSON body). Blank means the default. */
+  @property() endpoint = DEFAULT_ENDPOINT;
+
+  /** Sections to scope the link to (`sso`, `dir_sync`); empty means all the server allows. Unknown values are ignored. */
+  @property({ converter: { fromAttribute: toFeatures } }) features: PortalFeature[] = [];
+
+  /** `lazy` (default): request a link once near the viewport with the page visible. `eager`: on connect. */
+  @property() loading: 'lazy' | 'eager' = 'lazy';
+
+  /** Ms to wait for the portal's load event before `load_timeout`. Not a positive number → 15000. */
+  @property({ attribute: 'load-timeout', type: Number }) loadTimeout = DEFAULT_LOAD_TIMEOUT;
+
+  /** The iframe's accessible title. */
+  @property({ attribute: 'frame-title' }) frameTitle = 'Admin portal';
+
+  /** On session expiry show a "Start a new session" panel instead of renewing by itself. */
+  @property({ attribute: 'no-auto-renew', type: Boolean }) noAutoRenew = false;
+
+  /** Replaces the built-in `endpoint` request. Reject with `{ status, retryAfter? }` to report an HTTP failure. */
+  @property({ attribute: false }) fetchLink?: FetchLink;
+
+  @state() private _status: PortalStatus = 'idle';
+  @state() private _link: PortalLink | null = null;
+  @state() private _error: ErrorDetail | null = null;
+  @state() private _warning = false;
+  @state() private _announcement = '';
+  private _expiresAt: Date | null = null;
+
+  @query('iframe') private _frame!: HTMLIFrameElement | null;
+
+  #controller?: AbortController;
+  #pending?: Promise<void>;
+  #loadTimer?: ReturnType<typeof setTimeout>;
+  #observer?: IntersectionObserver;
+  #stopWaiting?: () => void;
+  /** Set by an automatic renewal, cleared by a successful load: a second expiry in a row shows the panel instead of looping. */
+  #renewing = false;
+
+  /** `idle`, `loading`, `ready`, `expired` or `error`; reflected as the `status` attribute. */
+  get status(): PortalStatus {
+    return this._status;
+  }
+
+  /** End of the current portal session, from the portal's events; `null` before the first. */
+  get expiresAt(): Date | null {
+    return this._expiresAt;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#setStatus('idle');
+    window.addEventListener('message', this.#onMessage);
+    if (this.loading === 'eager') {
+      // After the first render, so properties a framework sets right after insertion (fetchLink) are used.
+      void this.updateComplete.then(() => {
+        if (this.isConnected && !this.#pending) void this.refresh();
+      });
+    } else {
+      this.#observer = new IntersectionObserver(
+        (entries) => {
+          if (entries.some((entry) => entry.isIntersecting)) {
+            this.#observer?.disconnect();
+            this.#whenVisible(() => void this.refresh());
+          }
+        },
+        { rootMargin: '200px' },
+      );
+      this.#observer.observe(this);
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('message', this.#onMessage);
+    this.#controller?.abort();
+    this.#pending = undefined;
+    clearTimeout(this.#loadTimer);
+    this.#observer?.disconnect();
+    this.#stopWaiting?.();
+    this._link = this._error = this._expiresAt = null;
+    this._warning = this.#renewing = false;
+    this.#setStatus('idle');
+    // Drop the iframe now: a detached iframe re-inserted with its old src would load a used link again.
+    this.performUpdate();
+  }
+
+  /**
+   * Mints a fresh link now and loads it, renewing the session. Joins a request already in flight. Resolves once
+   * the new link is in the frame or the attempt has failed (then `status` is `error` and `scalekit-error` fired).
+   */
+  refresh(): Promise<void> {
+    if (!this.isConnected) return Promise.resolve();
+    this.#observer?.disconnect();
+    this.#stopWaiting?.();
+    if (!this.#pending) {
+      const pending = this.#load().finally(() => {
+        if (this.#pending === pending) this.#pending = undefined;
+      });
+      this.#pending = pending;
+    }
+    return this.#pending;
+  }
+
+  async #load(): Promise<void> {
+    const { signal } = (this.#controller = new AbortController());
+    // Inputs captured once: a change while the request runs applies to the next link.
+    const features = toFeatures(this.features);
+    const fetchLink = this.fetchLink;
+    const endpoint = toEndpoint(this.endpoint);
+    clearTimeout(this.#loadTimer);
+    this._error = null;
+    this._warning = false;
+    this.#setStatus('loading');
+    for (let attempt = 1; ; attempt++) {
+      this.dispatchEvent(portalEvent('scalekit-loading', { attempt }));
+      let failure: LinkRequestError;
+      try {
+        const link = await (fetchLink ? fetchWith(fetchLink, features, signal) : requestLink(endpoint, features, signal));
+        if (signal.aborted) return;
+        if (Date.parse(link.expiresAt) > Date.now()) return this.#show(link);
+        // Expired before use (slow network, sleeping laptop): discard it and ask again at once.
+        failure = new LinkRequestError('invalid_response');
+        if (attempt <= ScalekitAdminPortal.maxRetries) continue;
+      } catch (error) {
+        if (signal.aborted) return;
+        failure = error instanceof LinkRequestError ? error : new LinkRequestError('network');
+      }
+      if (!failure.retryable || attempt > ScalekitAdminPortal.maxRetries) return this.#fail(failure);
+      const delay = failure.retryAfterMs ?? ScalekitAdminPortal.retryBaseDelay * 2 ** (attempt - 1);
+      if (!(await wait(delay, signal))) return;
+    }
+  }
+
+  #show(link: PortalLink): void {
+    this._link = link;
+    const timeout = toLoadTimeout(this.loadTimeout);
+    this.#loadTimer = setTimeout(() => this.#fail(new LinkRequestError('load_timeout'), timeout), timeout);
+  }
+
+  #fail(error: LinkRequestError, detail?: string | number): void {
+    clearTimeout(this.#loadTimer);
+    this._link = null;
+    const { code, status, retryable } = error;
+    this._error = { code, message: errorMessage(code, status, detail), retryable, ...(status ? { status } : {}) };
+    this.#setStatus('error');
+    this.dispatchEvent(portalEvent('scalekit-error', this._error));
+  }
+
+  #expire(expiresAt: string | null): void {
+    if (this.#pending || this._status === 'expired') return; // a renewal is already under way
+    clearTimeout(this.#loadTimer);
+    this._warning = false;
+    const renew =
+      this.dispatchEvent(portalEvent('scalekit-session-expired', { expiresAt }, true)) && !this.noAutoRenew && !this.#renewing;
+    this.#setStatus('expired');
+    if (renew) {
+      this.#renewing = true;
+      this.#whenVisible(() => void this.refresh());
+    } else {
+      this._link = null;
+    }
+  }
+
+  /** Runs `callback` now if the page is visible, else once it becomes visible (cancelled on disconnect). */
+  #whenVisible(callback: () => void): void {
+    this.#stopWaiting?.();
+    if (document.visibilityState !== 'hidden') return callback();
+    const onChange = () => {
+      if (document.visibilityState === 'hidden') return;
+      this.#stopWaiting?.();
+      callback();
+    };
+    document.addEventListener('visibilitychange', onChange);
+    this.#stopWaiting = () => {
+      document.removeEventListener('visibilitychange', onChange);
+      this.#stopWaiting = undefined;
+    };
+  }
+
+  #setStatus(status: PortalStatus): void {
+    this._status = status;
+    this.setAttribute('status', status);
+    if (status === 'loading') this.setAttribute('aria-busy', 'true');
+    else this.removeAttribute('aria-busy');
+    this._announcement = announcements[status] ?? '';
+  }
+
+  // Trust rule: this element's iframe AND the link's origin AND an object with a string event_type.
+  #onMessage = (event: MessageEvent): void => {
+    const link = this._link;
+    const frame = this._frame;
+    if (!link || !frame || event.source !== frame.contentWindow || event.origin !== new URL(link.location).origin) return;
+    const message = event.data as PortalMessage;
+    if (!isRecord(message) || typeof message.event_type !== 'string') return;
+
+    this.dispatchEvent(portalEvent('scalekit-portal-message', message));
+    const data = isRecord(message.data) ? message.data : {};
+    const organizationId = typeof message.organization_id === 'string' ? message.organization_id : null;
+    const expiry = typeof data.expiry === 'string' && !Number.isNaN(Date.parse(data.expiry)) ? data.expiry : null;
+    if (expiry) this._expiresAt = new Date(expiry);
+
+    switch (message.event_type) {
+      case 'PORTAL_LOAD_SUCCESS':
+        clearTimeout(this.#loadTimer);
+        this.#renewing = false;
+        this.#setStatus('ready');
+        this.dispatchEvent(portalEvent('scalekit-ready', { organizationId, expiresAt: expiry ?? '' }));
+        return;
+      case 'PORTAL_SESSION_WARNING':
+        if (this.dispatchEvent(portalEvent('scalekit-session-warning', { expiresAt: expiry ?? '' }, true))) {
+          this._warning = true;
+          this._announcement = announcements.warning;
+        }
+        return;
+      case 'PORTAL_LOAD_FAILURE':
+        if (data.error_code !== 'SESSION_EXPIRED') {
+          const reason = typeof data.error_code === 'string' && /^[A-Z0-9_]{1,64}$/.test(data.error_code) ? data.error_code : '';
+          return this.#fail(new LinkRequestError('portal_load_failure'), reason);
+        }
+        return this.#expire(expiry);
+      case 'PORTAL_SESSION_EXPIRY':
+        return this.#expire(expiry);
+    }
+    const name = CONFIGURATION_EVENTS[message.event_type];
+    if (name) this.dispatchEvent(portalEvent(name, { organizationId, data } as never));
+  };
+
+  #renew = () => void this.refresh();
+
+  override render() {
+    const { _status: status, _link: link, _error: error } = this;
+    const renewingInPlace = status === 'expired' && link;
+    return html`<div class="base">
+      ${this._warning && status === 'ready'
+        ? html`<div part="banner" class="banner">
+            <span>Your admin portal session ends ${this._expiresAt ? `at ${this._expiresAt.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}` : 'soon'}.</span>
+            <button part="button" @click=${this.#renew}>Renew now</button>
+          </div>`
+        : nothing}
+      <div class="stage">
+        ${link
+          ? html`<iframe part="frame" src=${link.location} title=${this.frameTitle || 'Admin portal'} allow="clipboard-write"></iframe>`
+          : nothing}
+        ${status === 'idle' || status === 'loading' || renewingInPlace
+          ? html`<div part="status" class="cover skeleton">
+              <slot name="loading"><i aria-hidden="true"></i><i aria-hidden="true"></i><i aria-hidden="true"></i></slot>
+            </div>`
+          : nothing}
+        ${status === 'expired' && !link
+          ? html`<div part="status" class="cover">
+              <p>Your admin portal session has ended.</p>
+              <button part="button" @click=${this.#renew}>Start a new session</button>
+            </div>`
+          : nothing}
+        ${error
+          ? html`<div part="error" class="cover" role="alert">
+              <p>${error.message}</p>
+              <button part="button" @click=${this.#renew}>Retry</button>
+            </div>`
+          : nothing}
+      </div>
+      <div class="sr-only" role="status" aria-live="polite">${this._announcement}</div>
+    </div>`;
+  }
+}
