@@ -31,7 +31,12 @@ export type DirectoryErrorCode = 'invalid_request' | 'not_found' | 'conflict' | 
 
 /** A refused operation. Messages name the field or kind of object, never echo the input. */
 export class DirectoryError extends Error {
-  constructor(readonly code: DirectoryErrorCode, message: string) {
+  constructor(
+    readonly code: DirectoryErrorCode,
+    message: string,
+    /** For not_found: what was missing (lets the gRPC side pick Scalekit's error code). */
+    readonly subject?: 'organization' | 'directory' | 'user' | 'group',
+  ) {
     super(message);
     this.name = 'DirectoryError';
   }
@@ -248,7 +253,7 @@ export class DirectoryState {
   listUsers(organizationId: unknown, directoryId: unknown, options: ListOptions = {}): DirectoryUser[] {
     const org = this.#byDirectory(organizationId, directoryId);
     if (options.groupId !== undefined && !org.groups.has(options.groupId)) {
-      throw new DirectoryError('not_found', 'no such group in this directory');
+      throw new DirectoryError('not_found', 'no such group in this directory', 'group');
     }
     const after = options.updatedAfter?.getTime();
     return [...org.users.values()]
@@ -366,7 +371,7 @@ export class DirectoryState {
     }
     const existing = this.#orgs.get(organizationId);
     if (existing) return existing;
-    if (!this.#options.hasOrganization(organizationId)) throw new DirectoryError('not_found', 'no such organization');
+    if (!this.#options.hasOrganization(organizationId)) throw new DirectoryError('not_found', 'no such organization', 'organization');
     if (!create) return null;
     const now = this.#now();
     const id = newId('dir');
@@ -390,26 +395,26 @@ export class DirectoryState {
 
   #writable(organizationId: unknown): OrgDirectory {
     const org = this.#org(organizationId, false);
-    if (!org) throw new DirectoryError('not_found', 'this organization has no directory yet');
+    if (!org) throw new DirectoryError('not_found', 'this organization has no directory yet', 'directory');
     if (!org.directory.enabled) throw new DirectoryError('directory_disabled', 'directory sync is disabled for this organization');
     return org;
   }
 
   #byDirectory(organizationId: unknown, directoryId: unknown): OrgDirectory {
     const org = this.#org(organizationId, false);
-    if (!org || org.directory.id !== directoryId) throw new DirectoryError('not_found', 'no such directory in this organization');
+    if (!org || org.directory.id !== directoryId) throw new DirectoryError('not_found', 'no such directory in this organization', 'directory');
     return org;
   }
 
   #user(org: OrgDirectory, userId: unknown): DirectoryUser {
     const user = typeof userId === 'string' ? org.users.get(userId) : undefined;
-    if (!user) throw new DirectoryError('not_found', 'no such user in this directory');
+    if (!user) throw new DirectoryError('not_found', 'no such user in this directory', 'user');
     return user;
   }
 
   #group(org: OrgDirectory, groupId: unknown): DirectoryGroup {
     const group = typeof groupId === 'string' ? org.groups.get(groupId) : undefined;
-    if (!group) throw new DirectoryError('not_found', 'no such group in this directory');
+    if (!group) throw new DirectoryError('not_found', 'no such group in this directory', 'group');
     return group;
   }
 

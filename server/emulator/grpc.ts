@@ -1,0 +1,67 @@
+// The gRPC side (HTTP/2, binary protobuf), built on the service descriptors the SDK itself ships, so the
+// wire format is Scalekit's by construction. All services are registered in registerServices(): issue 7's
+// DirectoryService goes there too.
+import { Code, ConnectError, type ConnectRouter, type Interceptor } from '@connectrpc/connect';
+import { connectNodeAdapter } from '@connectrpc/connect-node';
+import type { DescService } from '@bufbuild/protobuf';
+import { ErrorInfoSchema } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/errdetails/errdetails_pb.js';
+import { OrganizationService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/organizations/organizations_pb.js';
+import type { Faults } from './faults.js';
+import { organizationService } from './organizations.js';
+import type { EmulatorState } from './state.js';
+import type { Timers } from './timers.js';
+import type { ResolvedOptions } from './options.js';
+
+export interface GrpcContext {
+  state: EmulatorState;
+  faults: Faults;
+  timers: Timers;
+  options: ResolvedOptions;
+}
+
+/** The services the emulator serves; their method names are what faults may target. */
+export const SERVICES: readonly DescService[] = [OrganizationService];
+
+export function registerServices(router: ConnectRouter, ctx: GrpcContext): void {
+  router.service(OrganizationService, organizationService(ctx));
+}
+
+/** A gRPC error with Scalekit's ErrorInfo detail, which the SDK turns into `errorCode`. */
+export function scalekitError(code: Code, errorCode: string, message: string): ConnectError {
+  return new ConnectError(message, code, undefined, [{ desc: ErrorInfoSchema, value: { errorCode } }]);
+}
+
+export function knownMethodNames(): Set<string> {
+  return new Set(SERVICES.flatMap((s) => s.methods.map((m) => m.name)));
+}
+
+/**
+ * Runs before every handler, in the order Scalekit's edge would: count the attempt, wait out injected
+ * latency, fail injected faults, then demand a bearer token the emulator issued (the SDK fetches its
+ * token only after an UNAUTHENTICATED answer).
+ */
+function edge(ctx: GrpcContext): Interceptor {
+  return (next) => async (req) => {
+    const method = req.method.name;
+    ctx.state.countRpc(method);
+    await ctx.timers.delay(ctx.faults.latencyMs, req.signal);
+    const injected = ctx.faults.takeRpcFault(method);
+    if (injected !== null) throw new ConnectError('injected fault', injected);
+    const auth = req.header.get('authorization') ?? '';
+    const token = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(auth)?.[1];
+    if (!token || !ctx.state.tokens.has(token)) {
+      throw scalekitError(Code.Unauthenticated, 'UNAUTHENTICATED', 'missing or unknown access token');
+    }
+    return next(req);
+  };
+}
+
+export function grpcHandler(ctx: GrpcContext): ReturnType<typeof connectNodeAdapter> {
+  return connectNodeAdapter({
+    grpc: true,
+    grpcWeb: false,
+    connect: false,
+    interceptors: [edge(ctx)],
+    routes: (router) => registerServices(router, ctx),
+  });
+}

@@ -1,0 +1,35 @@
+// The HTTP/1.1 side of the environment URL: token endpoint, portal pages, controls.
+import { Hono } from 'hono';
+import { controlRoutes, type ControlDeps } from './control.js';
+import { tokenRoutes } from './token.js';
+import type { Faults } from './faults.js';
+import type { EmulatorState } from './state.js';
+import type { Timers } from './timers.js';
+import type { ResolvedOptions } from './options.js';
+
+export interface HttpDeps {
+  state: EmulatorState;
+  faults: Faults;
+  timers: Timers;
+  options: ResolvedOptions;
+  control: ControlDeps;
+  /** Where more routes plug in (the portal page, issue 7's controls). */
+  extendControl?: (app: Hono) => void;
+  extendApp?: (app: Hono) => void;
+}
+
+export function httpApp(deps: HttpDeps): Hono {
+  const app = new Hono();
+  app.route('/oauth/token', tokenRoutes({ ...deps, clientId: deps.options.clientId, clientSecret: deps.options.clientSecret }));
+  app.route('/_emulator', controlRoutes(deps.control, deps.extendControl));
+  deps.extendApp?.(app);
+  app.get('/', (c) => c.text('Scalekit emulator: gRPC (h2c) and /oauth/token on this port. Controls under /_emulator/.\n'));
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route on the Scalekit emulator' } }, 404));
+  app.onError((error, c) => {
+    // A request aborted while waiting out injected latency lands here; nobody is listening for the answer.
+    if (c.req.raw.signal.aborted) return c.body(null, 499 as 400);
+    console.error(`[emulator] ${c.req.method} ${new URL(c.req.url).pathname}: ${(error as Error).message}`);
+    return c.json({ error: { code: 'internal', message: 'internal emulator error' } }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,84 @@
+// scalekit-admin-portal/emulator: a local Scalekit environment the unmodified @scalekit-sdk/node and a real
+// browser accept (CONTRACT.md §3, SCALEKIT.md). Like stripe-mock: nothing in the component or the token
+// endpoint imports it; the demo's dev default and the tests do.
+import { getRequestListener } from '@hono/node-server';
+import { Faults } from './faults.js';
+import { grpcHandler, knownMethodNames } from './grpc.js';
+import { httpApp } from './http.js';
+import { listenDual } from './listener.js';
+import { resolveOptions, type ResolvedOptions } from './options.js';
+import { EmulatorState } from './state.js';
+import { Timers } from './timers.js';
+import type { Emulator, EmulatorOptions } from './types.js';
+
+export { DEFAULT_ORGANIZATIONS, DEFAULT_CLIENT_ID } from './options.js';
+export type * from './types.js';
+
+/** Internals for the emulator's own modules (issue 7 plugs in here); not part of the public contract. */
+export interface EmulatorInternals {
+  state: EmulatorState;
+  faults: Faults;
+  timers: Timers;
+  options: ResolvedOptions;
+}
+
+function urlFor(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
+
+/**
+ * Starts the emulator on one port (HTTP/1.1 + h2c) and resolves once it is listening.
+ *
+ * @example
+ * const emulator = await startEmulator({ port: 0 });
+ * const scalekit = new Scalekit(emulator.url, emulator.clientId, emulator.clientSecret);
+ * // …
+ * await emulator.close();
+ */
+export async function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
+  const resolved = resolveOptions(options);
+  let url = '';
+  const state = new EmulatorState(resolved.organizations, () => url);
+  const knownMethods = knownMethodNames();
+  const faults = new Faults(() => knownMethods);
+  const timers = new Timers();
+  const internals: EmulatorInternals = { state, faults, timers, options: resolved };
+
+  const reset = () => {
+    state.reset();
+    faults.clear();
+  };
+  const stats = () => state.stats();
+
+  const app = httpApp({
+    ...internals,
+    control: { faults, knownMethods: () => knownMethods, stats, reset },
+  });
+
+  const listener = await listenDual({
+    port: resolved.port,
+    host: resolved.host,
+    http1: getRequestListener(app.fetch, { overrideGlobalObjects: false }),
+    http2: grpcHandler(internals),
+  });
+  url = urlFor(resolved.host, listener.port);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    clientId: resolved.clientId,
+    clientSecret: resolved.clientSecret,
+    stats,
+    faults,
+    reset,
+    organizations: () => [...state.organizations.values()].map(({ id, displayName }) => ({ id, displayName })),
+    close: () => {
+      closing ??= (async () => {
+        timers.cancelAll();
+        await listener.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,204 @@
+// The emulator's in-memory world: organizations with their SSO / directory settings, minted links,
+// portal sessions, issued tokens and counters. Everything the gRPC services, the portal page and the
+// control routes read or change lives here, so one more service (issue 7's directories) can share it.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { EmulatorFeature, EmulatorLinkRecord, EmulatorOrganization, EmulatorStats } from './types.js';
+
+export const SSO_PROVIDERS = ['OKTA', 'MICROSOFT_ENTRA_ID', 'GOOGLE_WORKSPACE', 'SAML', 'OIDC'] as const;
+export type SsoProvider = (typeof SSO_PROVIDERS)[number];
+export const DIRECTORY_PROVIDERS = ['OKTA', 'MICROSOFT_AD', 'GOOGLE', 'JUMPCLOUD', 'ONELOGIN', 'CUSTOM'] as const;
+export type DirectoryProvider = (typeof DIRECTORY_PROVIDERS)[number];
+
+export interface SsoConnection {
+  id: string; // conn_…
+  provider: SsoProvider;
+  type: 'OIDC' | 'SAML';
+  enabled: boolean;
+}
+
+export interface DirectoryRecord {
+  id: string; // dir_…
+  provider: DirectoryProvider;
+  enabled: boolean;
+  /** SCIM base URL the customer's IdP pushes to. */
+  endpoint: string;
+  /** SCIM bearer token shown in the portal (emulated; nothing checks it). */
+  bearerToken: string;
+}
+
+export interface OrganizationRecord extends EmulatorOrganization {
+  externalId?: string;
+  metadata: Record<string, string>;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Feature flags set through UpdateOrganizationSettings, e.g. { sso: true }. */
+  settings: Map<string, boolean>;
+  sso: SsoConnection | null;
+  directory: DirectoryRecord | null;
+}
+
+export interface LinkRecord {
+  id: string;
+  organizationId: string;
+  features: EmulatorFeature[];
+  issuedAt: Date;
+  expiresAt: Date;
+  loadedAt: Date | null;
+}
+
+export interface PortalSession {
+  token: string;
+  linkId: string;
+  organizationId: string;
+  features: EmulatorFeature[];
+  expiresAt: Date;
+}
+
+const LINK_HISTORY = 100; // stats().links and the link table stay bounded on a long-running emulator
+const MAX_SESSIONS = 1000;
+const MAX_TOKENS = 10_000;
+
+/** A Scalekit-looking numeric id with a prefix (`org_59615193906282635`). */
+export function newId(prefix: string): string {
+  const digits = BigInt(`0x${randomBytes(8).toString('hex')}`) % 10n ** 17n;
+  return `${prefix}_${digits.toString().padStart(17, '1')}`;
+}
+
+export class EmulatorState {
+  readonly organizations = new Map<string, OrganizationRecord>();
+  readonly links = new Map<string, LinkRecord>();
+  readonly sessions = new Map<string, PortalSession>();
+  readonly tokens = new Set<string>();
+  tokenRequests = 0;
+  rpcs: Record<string, number> = {};
+  linksIssued = 0;
+  linksLoaded = 0;
+
+  /** Listeners told after SSO or directory settings change (issue 7's webhook sender hooks in here). */
+  readonly changeListeners = new Set<(event: StateChange) => void>();
+
+  constructor(
+    private readonly seed: readonly EmulatorOrganization[],
+    readonly baseUrl: () => string,
+  ) {
+    this.reset();
+  }
+
+  /** Back to the seed. Tokens survive, so warm SDK clients stay warm across test cases. */
+  reset(): void {
+    this.organizations.clear();
+    this.links.clear();
+    this.sessions.clear();
+    this.tokenRequests = 0;
+    this.rpcs = {};
+    this.linksIssued = 0;
+    this.linksLoaded = 0;
+    for (const org of this.seed) this.addOrganization(org.displayName, { id: org.id });
+  }
+
+  addOrganization(displayName: string, opts: { id?: string; externalId?: string; metadata?: Record<string, string> } = {}): OrganizationRecord {
+    const now = new Date();
+    const record: OrganizationRecord = {
+      id: opts.id ?? newId('org'),
+      displayName,
+      externalId: opts.externalId,
+      metadata: { ...opts.metadata },
+      createdAt: now,
+      updatedAt: now,
+      settings: new Map(),
+      sso: null,
+      directory: null,
+    };
+    this.organizations.set(record.id, record);
+    return record;
+  }
+
+  countRpc(method: string): void {
+    this.rpcs[method] = (this.rpcs[method] ?? 0) + 1;
+  }
+
+  issueToken(): string {
+    if (this.tokens.size >= MAX_TOKENS) this.tokens.delete(this.tokens.values().next().value!);
+    const token = `ske_${randomBytes(24).toString('base64url')}`;
+    this.tokens.add(token);
+    return token;
+  }
+
+  mintLink(organizationId: string, features: EmulatorFeature[], ttlSeconds: number): LinkRecord {
+    const issuedAt = new Date();
+    const link: LinkRecord = {
+      id: randomUUID(),
+      organizationId,
+      features,
+      issuedAt,
+      expiresAt: new Date(issuedAt.getTime() + ttlSeconds * 1000),
+      loadedAt: null,
+    };
+    this.links.set(link.id, link);
+    if (this.links.size > LINK_HISTORY) this.links.delete(this.links.keys().next().value!);
+    this.linksIssued++;
+    return link;
+  }
+
+  linkLocation(link: LinkRecord): string {
+    return `${this.baseUrl()}/magicLink/${link.id}`;
+  }
+
+  /**
+   * Consumes a link: the first load within its TTL opens a portal session; any other load gets null.
+   */
+  openSession(linkId: string, sessionSeconds: number, now = new Date()): PortalSession | null {
+    const link = this.links.get(linkId);
+    if (!link || link.loadedAt !== null || now >= link.expiresAt) return null;
+    if (!this.organizations.has(link.organizationId)) return null;
+    link.loadedAt = now;
+    this.linksLoaded++;
+    const session: PortalSession = {
+      token: randomBytes(24).toString('base64url'),
+      linkId: link.id,
+      organizationId: link.organizationId,
+      features: link.features,
+      expiresAt: new Date(now.getTime() + sessionSeconds * 1000),
+    };
+    if (this.sessions.size >= MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
+    this.sessions.set(session.token, session);
+    return session;
+  }
+
+  /** The live session for a portal page's token, or null when unknown or over. */
+  session(token: string | undefined, now = new Date()): PortalSession | null {
+    if (!token) return null;
+    const session = this.sessions.get(token);
+    if (!session) return null;
+    if (now >= session.expiresAt) {
+      this.sessions.delete(token);
+      return null;
+    }
+    return session;
+  }
+
+  notify(change: StateChange): void {
+    for (const listener of this.changeListeners) listener(change);
+  }
+
+  stats(): EmulatorStats {
+    const links: EmulatorLinkRecord[] = [...this.links.values()].map((l) => ({
+      id: l.id,
+      organizationId: l.organizationId,
+      features: [...l.features],
+      issuedAt: l.issuedAt.toISOString(),
+      loadedAt: l.loadedAt ? l.loadedAt.toISOString() : null,
+    }));
+    return {
+      tokenRequests: this.tokenRequests,
+      rpcs: { ...this.rpcs },
+      linksIssued: this.linksIssued,
+      linksLoaded: this.linksLoaded,
+      links,
+    };
+  }
+}
+
+export type StateChange =
+  | { kind: 'sso'; organizationId: string; connection: SsoConnection }
+  | { kind: 'directory'; organizationId: string; directory: DirectoryRecord };

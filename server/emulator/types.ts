@@ -1,0 +1,97 @@
+// Public types of the emulator (CONTRACT.md §3). Kept apart so tests and the demo can import them cheaply.
+
+/** A portal feature, as the SDK's `Feature` enum names it on the wire. */
+export type EmulatorFeature = 'sso' | 'dir_sync';
+
+export interface EmulatorOrganization {
+  id: string;
+  displayName: string;
+}
+
+export interface EmulatorOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to listen on; default `127.0.0.1`. */
+  host?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** Seed organizations; default {@link DEFAULT_ORGANIZATIONS}. */
+  organizations?: EmulatorOrganization[];
+  /** How long a minted, not yet loaded link stays valid. Default 60. */
+  linkTtlSeconds?: number;
+  /** How long a portal session lasts once its link is loaded. Default 21 600 (6 h). */
+  sessionSeconds?: number;
+  /** How long before the session's end the portal posts PORTAL_SESSION_WARNING. Default 300. */
+  warningSeconds?: number;
+  /**
+   * Origins allowed to frame the portal (CSP `frame-ancestors`) and to receive its events. Entries are
+   * origins; the port may be `*` (`http://localhost:*`) and the host may start with `*.`.
+   * Default: `['http://localhost:*', 'http://127.0.0.1:*']`.
+   */
+  allowedOrigins?: string[];
+  /** (issue 7) Where directory events are delivered, signed with `secret` (`whsec_…`). */
+  webhooks?: { url: string; secret: string };
+}
+
+export interface EmulatorLinkRecord {
+  id: string;
+  organizationId: string;
+  features: EmulatorFeature[];
+  issuedAt: string;
+  loadedAt: string | null;
+}
+
+export interface EmulatorStats {
+  tokenRequests: number;
+  /** RPC attempts by method name, e.g. `{ GeneratePortalLink: 3 }`; UNAUTHENTICATED attempts count too. */
+  rpcs: Record<string, number>;
+  linksIssued: number;
+  linksLoaded: number;
+  /** The most recent links, newest last (bounded). Never the link's location. */
+  links: EmulatorLinkRecord[];
+}
+
+/** gRPC status names accepted by {@link EmulatorFaults.failRpcs}, in lower snake case. */
+export type GrpcCodeName =
+  | 'cancelled'
+  | 'unknown'
+  | 'invalid_argument'
+  | 'deadline_exceeded'
+  | 'not_found'
+  | 'already_exists'
+  | 'permission_denied'
+  | 'resource_exhausted'
+  | 'failed_precondition'
+  | 'aborted'
+  | 'out_of_range'
+  | 'unimplemented'
+  | 'internal'
+  | 'unavailable'
+  | 'data_loss'
+  | 'unauthenticated';
+
+export interface EmulatorFaults {
+  /** Answer the next `count` token requests with HTTP `status` (400–599). */
+  failTokenRequests(count: number, status: number): void;
+  /** Answer the next `count` RPCs (of `method` only, when given) with gRPC status `code`. */
+  failRpcs(count: number, code: GrpcCodeName | string, method?: string): void;
+  /** Delay every token request and RPC by `ms` (0 turns it off). */
+  setLatency(ms: number): void;
+  /** Remove every pending fault and the latency. */
+  clear(): void;
+}
+
+export interface Emulator {
+  /** e.g. `http://127.0.0.1:8788`, no trailing slash: the SDK's environment URL. */
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  stats(): EmulatorStats;
+  faults: EmulatorFaults;
+  /** Back to the seeded state: organizations, links, sessions, stats and faults. Issued tokens stay valid. */
+  reset(): void;
+  /** The current organizations (seeded and created through the API). */
+  organizations(): EmulatorOrganization[];
+  /** Stops listening and drops every connection and timer; resolves once nothing is left. */
+  close(): Promise<void>;
+}
