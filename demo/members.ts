@@ -112,26 +112,30 @@ function memberRow(member: Member): HTMLTableRowElement {
   row.dataset.active = String(member.active);
 
   const nameCell = document.createElement('td');
-  nameCell.className = 'member-name';
+  const who = document.createElement('div');
+  who.className = 'member-name';
   const avatar = document.createElement('span');
   avatar.className = 'avatar small';
   avatar.setAttribute('aria-hidden', 'true');
   avatar.textContent = initials(member);
   const name = document.createElement('span');
   name.textContent = displayName(member);
-  nameCell.append(avatar, name);
+  who.append(avatar, name);
+  nameCell.append(who);
 
   const emailCell = document.createElement('td');
   emailCell.className = 'member-email';
   emailCell.textContent = member.email;
 
   const groupsCell = document.createElement('td');
-  groupsCell.className = 'member-groups';
+  const groups = document.createElement('div');
+  groups.className = 'member-groups';
+  groupsCell.append(groups);
   for (const group of Array.isArray(member.groups) ? member.groups : []) {
     const tag = document.createElement('span');
     tag.className = 'tag';
     tag.textContent = String(group);
-    groupsCell.append(tag);
+    groups.append(tag);
   }
 
   const statusCell = document.createElement('td');
