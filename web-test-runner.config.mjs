@@ -1,6 +1,7 @@
 // Browser tests: real headless Chromium, TypeScript compiled from source by esbuild.
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { portalMiddleware, portalPlugin } from './test/component/support/portal-plugin.mjs';
 
 const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 
@@ -18,5 +19,7 @@ export default {
       },
     }),
   ],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json' })],
+  // The link endpoint (same origin as the tests) and a portal page on another origin: see portal-plugin.mjs.
+  middleware: [portalMiddleware],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json' }), portalPlugin()],
 };
