@@ -277,14 +277,20 @@ const postOnly: MiddlewareHandler = async (c, next) => {
  */
 function sameSiteOnly(allowed: ReadonlySet<string>): MiddlewareHandler {
   return async (c, next) => {
-    const site = c.req.header('sec-fetch-site');
-    const origin = c.req.header('origin');
-    const sameSite =
-      site === 'same-origin' ||
-      (origin !== undefined ? origin === ownOrigin(c) || allowed.has(origin) : site === undefined);
-    if (!sameSite) throw new PortalLinkError('forbidden', { message: 'Cross-site requests for a portal link are refused.' });
+    if (!isSameSiteRequest(c, allowed)) {
+      throw new PortalLinkError('forbidden', { message: 'Cross-site requests for a portal link are refused.' });
+    }
     await next();
   };
+}
+
+/** The check behind {@link sameSiteOnly}, for other state-changing routes of a host (the demo's sign-in). */
+export function isSameSiteRequest(c: Context, allowed: ReadonlySet<string> = new Set()): boolean {
+  const site = c.req.header('sec-fetch-site');
+  const origin = c.req.header('origin');
+  if (site === 'same-origin') return true;
+  if (origin !== undefined) return origin === ownOrigin(c) || allowed.has(origin);
+  return site === undefined;
 }
 
 function ownOrigin(c: Context): string {
