@@ -293,7 +293,8 @@ export class ScalekitAdminPortal extends LitElement {
       case 'PORTAL_SESSION_EXPIRY':
         return this.#expire(expiry);
     }
-    const name = CONFIGURATION_EVENTS[message.event_type];
+    // hasOwn: an event_type such as "__proto__" or "toString" must not reach Object.prototype.
+    const name = Object.hasOwn(CONFIGURATION_EVENTS, message.event_type) && CONFIGURATION_EVENTS[message.event_type];
     if (name) this.dispatchEvent(portalEvent(name, { organizationId, data } as never));
   };
 
