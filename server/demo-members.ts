@@ -1,0 +1,339 @@
+/**
+ * DEMO ONLY: the host app's own user store, as a real host would keep it, fed by `scalekitWebhooks()`'s `onEvent`
+ * and rebuildable from Scalekit's directory API. In memory, per process; a real host writes to its database.
+ *
+ * Routes (mount at `/api/demo/members`), always for the organization of the signed-in demo session:
+ * `GET /` → `{ members }`; `GET /stream` → server-sent events, event `members` with `{ members }` on connect and
+ * on every change; `POST /reconcile` → `{ members }` rebuilt from `scalekit.directory.listDirectoryUsers`.
+ */
+import { Hono, type Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ScalekitClient } from '@scalekit-sdk/node';
+import type { DirectoryUserData, ScalekitWebhookEvent } from './webhook-events.js';
+
+export interface Member {
+  /** The directory user id (`diruser_…`): members are keyed on it within their organization, never on email. */
+  id: string;
+  email: string;
+  name: string;
+  givenName?: string;
+  familyName?: string;
+  /** Group names. */
+  groups: string[];
+  /** False once the identity provider deactivated the user: the host must refuse them access. */
+  active: boolean;
+  /** ISO 8601: when the change that produced this record happened. */
+  updatedAt: string;
+}
+
+export type MembersListener = (members: Member[]) => void;
+
+// Bounds for a demo that only signed events can feed; they keep one bad directory from exhausting memory.
+const MAX_MEMBERS_PER_ORGANIZATION = 5_000;
+const MAX_REMEMBERED_DELETIONS = 5_000;
+const MAX_GROUPS_PER_MEMBER = 100;
+const MAX_TEXT = 320;
+const RECONCILE_PAGE_SIZE = 100;
+const RECONCILE_MAX_PAGES = 50;
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value.slice(0, MAX_TEXT) : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Milliseconds of an ISO timestamp, or null when it is missing or unreadable (then the event applies as it comes). */
+function timeOf(iso: unknown): number | null {
+  if (typeof iso !== 'string') return null;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+function groupNames(groups: unknown): string[] | undefined {
+  if (!Array.isArray(groups)) return undefined;
+  const names: string[] = [];
+  for (const group of groups.slice(0, MAX_GROUPS_PER_MEMBER)) {
+    const name = isRecord(group) ? (text(group.name) ?? text(group.display_name) ?? text(group.displayName) ?? text(group.id)) : text(group);
+    if (name !== undefined) names.push(name);
+  }
+  return names;
+}
+
+function displayNameOf(parts: { name?: string; givenName?: string; familyName?: string; username?: string; email: string }) {
+  const joined = [parts.givenName, parts.familyName].filter(Boolean).join(' ');
+  return parts.name ?? (joined || undefined) ?? parts.username ?? parts.email;
+}
+
+/** A member from a webhook's user `data`, falling back on what the store knew for fields the event leaves out. */
+function memberFromEvent(data: DirectoryUserData, previous: Member | undefined, updatedAt: string): Member {
+  const raw = isRecord(data.raw_attributes) ? data.raw_attributes : {};
+  const rawName = isRecord(raw.name) ? raw.name : {};
+  const email = text(data.email) ?? previous?.email ?? '';
+  const givenName = text(data.given_name) ?? text(rawName.givenName) ?? previous?.givenName;
+  const familyName = text(data.family_name) ?? text(rawName.familyName) ?? previous?.familyName;
+  const name = text(data.name) ?? text(rawName.formatted) ?? previous?.name;
+  return {
+    id: data.id,
+    email,
+    name: displayNameOf({ name, givenName, familyName, username: text(data.preferred_username), email }),
+    ...(givenName !== undefined ? { givenName } : {}),
+    ...(familyName !== undefined ? { familyName } : {}),
+    groups: groupNames(data.groups) ?? previous?.groups ?? [],
+    // Only an explicit `false` deactivates; an event without `active` keeps what was known (new users are active).
+    active: typeof data.active === 'boolean' ? data.active : (previous?.active ?? true),
+    updatedAt,
+  };
+}
+
+interface StoredMember {
+  member: Member;
+  /** occurred_at of the event that last changed it, to ignore a late retry of an older event. */
+  changedAt: number | null;
+}
+
+/** The demo host's user store: members per organization, with listeners per organization. */
+export class DemoMemberStore {
+  readonly #byOrganization = new Map<string, Map<string, StoredMember>>();
+  /** `${organizationId}\n${userId}` → occurred_at of the deletion, so a late retried update cannot resurrect a user. */
+  readonly #deletions = new Map<string, number>();
+  readonly #listeners = new Map<string, Set<MembersListener>>();
+  readonly #closing = new AbortController();
+
+  /** Aborted by `close()`: open streams end. */
+  get closed(): AbortSignal {
+    return this.#closing.signal;
+  }
+
+  /** Applies one verified webhook event. Returns whether the organization's members changed. */
+  apply(event: ScalekitWebhookEvent): boolean {
+    switch (event.type) {
+      case 'organization.directory.user_created':
+      case 'organization.directory.user_updated':
+        return this.#upsert(event.organization_id, event.data, event.occurred_at);
+      case 'organization.directory.user_deleted':
+        return this.#remove(event.organization_id, event.data.id, event.occurred_at);
+      default:
+        // Group changes arrive as user_updated for each member too; directory and SSO events change no member.
+        return false;
+    }
+  }
+
+  list(organizationId: string): Member[] {
+    const members = this.#byOrganization.get(organizationId);
+    return members ? [...members.values()].map(({ member }) => ({ ...member, groups: [...member.groups] })) : [];
+  }
+
+  /** Replaces an organization's members wholesale (reconcile) and tells its listeners. */
+  replace(organizationId: string, members: Member[]): void {
+    const next = new Map<string, StoredMember>();
+    for (const member of members.slice(0, MAX_MEMBERS_PER_ORGANIZATION)) {
+      next.set(member.id, { member, changedAt: timeOf(member.updatedAt) });
+    }
+    this.#byOrganization.set(organizationId, next);
+    this.#notify(organizationId);
+  }
+
+  /** Calls `listener` with the organization's members on every change; returns the unsubscribe function. */
+  subscribe(organizationId: string, listener: MembersListener): () => void {
+    let listeners = this.#listeners.get(organizationId);
+    if (!listeners) this.#listeners.set(organizationId, (listeners = new Set()));
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0 && this.#listeners.get(organizationId) === listeners) this.#listeners.delete(organizationId);
+    };
+  }
+
+  listenerCount(organizationId?: string): number {
+    if (organizationId !== undefined) return this.#listeners.get(organizationId)?.size ?? 0;
+    let count = 0;
+    for (const listeners of this.#listeners.values()) count += listeners.size;
+    return count;
+  }
+
+  /** Ends every open stream; the store stays readable. */
+  close(): void {
+    this.#closing.abort();
+  }
+
+  #upsert(organizationId: string, data: DirectoryUserData, occurredAt: string): boolean {
+    const at = timeOf(occurredAt);
+    const deletedAt = this.#deletions.get(`${organizationId}\n${data.id}`);
+    if (deletedAt !== undefined && at !== null && at <= deletedAt) return false;
+    let members = this.#byOrganization.get(organizationId);
+    const stored = members?.get(data.id);
+    if (stored && at !== null && stored.changedAt !== null && at < stored.changedAt) return false;
+    if (!members) this.#byOrganization.set(organizationId, (members = new Map()));
+    if (!stored && members.size >= MAX_MEMBERS_PER_ORGANIZATION) return false;
+    const updatedAt = at !== null ? new Date(at).toISOString() : new Date().toISOString();
+    members.set(data.id, { member: memberFromEvent(data, stored?.member, updatedAt), changedAt: at ?? stored?.changedAt ?? null });
+    this.#notify(organizationId);
+    return true;
+  }
+
+  #remove(organizationId: string, userId: string, occurredAt: string): boolean {
+    const at = timeOf(occurredAt) ?? Date.now();
+    const key = `${organizationId}\n${userId}`;
+    this.#deletions.delete(key);
+    this.#deletions.set(key, at);
+    if (this.#deletions.size > MAX_REMEMBERED_DELETIONS) this.#deletions.delete(this.#deletions.keys().next().value as string);
+    const removed = this.#byOrganization.get(organizationId)?.delete(userId) ?? false;
+    if (removed) this.#notify(organizationId);
+    return removed;
+  }
+
+  #notify(organizationId: string): void {
+    const listeners = this.#listeners.get(organizationId);
+    if (!listeners || listeners.size === 0) return;
+    const members = this.list(organizationId);
+    for (const listener of [...listeners]) listener(members);
+  }
+}
+
+type DirectoryApi = Pick<ScalekitClient['directory'], 'listDirectories' | 'listDirectoryUsers'>;
+type DirectoryUser = Awaited<ReturnType<DirectoryApi['listDirectoryUsers']>>['users'][number];
+
+/** A member from the directory API's `DirectoryUser`; status and display name live in its `userDetail` struct. */
+export function memberFromDirectoryUser(user: DirectoryUser): Member {
+  const detail: Record<string, unknown> = isRecord(user.userDetail) ? user.userDetail : {};
+  const raw = isRecord(detail.raw_attributes) ? detail.raw_attributes : {};
+  const rawName = isRecord(raw.name) ? raw.name : {};
+  const email = text(user.email) ?? text(user.emails?.[0]) ?? text(detail.email) ?? '';
+  const givenName = text(user.givenName) ?? text(detail.given_name) ?? text(rawName.givenName);
+  const familyName = text(user.familyName) ?? text(detail.family_name) ?? text(rawName.familyName);
+  const name = text(detail.name) ?? text(rawName.formatted);
+  const seconds = user.updatedAt ? Number(user.updatedAt.seconds) : NaN;
+  const updatedAt = Number.isFinite(seconds)
+    ? new Date(seconds * 1000 + Math.floor((user.updatedAt?.nanos ?? 0) / 1e6)).toISOString()
+    : new Date().toISOString();
+  const active = typeof detail.active === 'boolean' ? detail.active : typeof raw.active === 'boolean' ? raw.active : true;
+  return {
+    id: user.id,
+    email,
+    name: displayNameOf({ name, givenName, familyName, username: text(user.preferredUsername), email }),
+    ...(givenName !== undefined ? { givenName } : {}),
+    ...(familyName !== undefined ? { familyName } : {}),
+    groups: groupNames(user.groups) ?? [],
+    active,
+    updatedAt,
+  };
+}
+
+/** Every user of every directory of the organization, through the SDK (paged, bounded). */
+export async function listMembersFromDirectory(directory: DirectoryApi, organizationId: string): Promise<Member[]> {
+  const { directories } = await directory.listDirectories(organizationId);
+  const members: Member[] = [];
+  for (const { id: directoryId } of directories) {
+    let pageToken: string | undefined;
+    for (let page = 0; page < RECONCILE_MAX_PAGES; page += 1) {
+      const response = await directory.listDirectoryUsers(organizationId, directoryId, {
+        pageSize: RECONCILE_PAGE_SIZE,
+        includeDetail: true,
+        ...(pageToken ? { pageToken } : {}),
+      });
+      for (const user of response.users) members.push(memberFromDirectoryUser(user));
+      if (!response.nextPageToken || response.nextPageToken === pageToken) break;
+      pageToken = response.nextPageToken;
+    }
+  }
+  return members;
+}
+
+export interface DemoMembersRoutesOptions {
+  store: DemoMemberStore;
+  /** The SDK client, for reconcile. */
+  scalekit: { directory: DirectoryApi };
+  /** The signed-in organization, from the demo session; null when no one is signed in. */
+  organizationOf: (c: Context) => string | null | Promise<string | null>;
+  /** How often an idle stream sends a comment so proxies keep it open. Default 15 s. */
+  keepAliveMs?: number;
+  log?: (line: string) => void;
+}
+
+function errorResponse(c: Context, status: ContentfulStatusCode, code: string, message: string) {
+  return c.json({ error: { code, message } }, status);
+}
+
+type MembersEnv = { Variables: { organizationId: string } };
+
+/** The demo's members routes; mount at `/api/demo/members`. */
+export function demoMembersRoutes(options: DemoMembersRoutesOptions): Hono<MembersEnv> {
+  const { store, scalekit, organizationOf } = options;
+  const keepAliveMs = options.keepAliveMs ?? 15_000;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const app = new Hono<MembersEnv>();
+
+  app.use('*', async (c, next) => {
+    c.header('Cache-Control', 'no-store');
+    const organizationId = await organizationOf(c);
+    if (!organizationId) return errorResponse(c, 401, 'unauthenticated', 'Sign in to an organization first.');
+    c.set('organizationId', organizationId);
+    await next();
+  });
+
+  app.get('/', (c) => c.json({ members: store.list(c.get('organizationId')) }));
+
+  app.get('/stream', (c) => {
+    const organizationId = c.get('organizationId');
+    return streamSSE(c, async (stream) => {
+      // Changes while a write is pending are coalesced: the latest list is what matters.
+      let latest: Member[] | null = store.list(organizationId);
+      let writing = false;
+      const flush = async () => {
+        if (writing) return;
+        writing = true;
+        while (latest !== null && !stream.aborted && !stream.closed) {
+          const members = latest;
+          latest = null;
+          await stream.writeSSE({ event: 'members', data: JSON.stringify({ members }) });
+        }
+        writing = false;
+      };
+      const unsubscribe = store.subscribe(organizationId, (members) => {
+        latest = members;
+        void flush();
+      });
+      const keepAlive = setInterval(() => void stream.write(': keep-alive\n\n'), keepAliveMs);
+      keepAlive.unref();
+      let end = () => {};
+      const ended = new Promise<void>((resolve) => (end = resolve));
+      stream.onAbort(end);
+      store.closed.addEventListener('abort', end);
+      try {
+        if (stream.aborted || store.closed.aborted) end();
+        await flush();
+        await ended;
+      } finally {
+        clearInterval(keepAlive);
+        store.closed.removeEventListener('abort', end);
+        unsubscribe();
+      }
+    });
+  });
+
+  app.post('/reconcile', async (c) => {
+    const organizationId = c.get('organizationId');
+    let members: Member[];
+    try {
+      members = await listMembersFromDirectory(scalekit.directory, organizationId);
+    } catch (error) {
+      // Log the kind only: SDK errors can carry request details.
+      log(`demo members: reconcile failed (${error instanceof Error ? error.name : typeof error})`);
+      return errorResponse(c, 502, 'reconcile_failed', 'Could not list the directory users from Scalekit.');
+    }
+    store.replace(organizationId, members);
+    return c.json({ members: store.list(organizationId) });
+  });
+
+  return app;
+}
+
+/** Wires a store to `scalekitWebhooks()`: use as its `onEvent`. */
+export function memberEventHandler(store: DemoMemberStore) {
+  return (event: ScalekitWebhookEvent): void => {
+    store.apply(event);
+  };
+}

@@ -1,0 +1,334 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { Hono, type Context } from 'hono';
+import { serve } from '@hono/node-server';
+import { create } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { Scalekit } from '@scalekit-sdk/node';
+import {
+  DirectoryGroupSchema,
+  DirectoryUserSchema,
+} from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/directories/directories_pb.js';
+import { DemoMemberStore, demoMembersRoutes, memberEventHandler, memberFromDirectoryUser, type Member } from '../../server/demo-members.js';
+import { scalekitWebhooks } from '../../server/webhooks.js';
+import type { ScalekitWebhookEvent } from '../../server/webhook-events.js';
+import { generateWebhookSecret, webhookHeaders } from '../../server/emulator/directory/webhook-signer.js';
+
+let sequence = 0;
+function userEvent(
+  type: 'user_created' | 'user_updated' | 'user_deleted',
+  organizationId: string,
+  data: Record<string, unknown>,
+  occurredAt = new Date(Date.UTC(2026, 10, 28, 17, 0, sequence)).toISOString(),
+): ScalekitWebhookEvent {
+  sequence += 1;
+  return {
+    spec_version: '1',
+    id: `evt_${sequence}`,
+    type: `organization.directory.${type}`,
+    occurred_at: occurredAt,
+    environment_id: 'env_1',
+    organization_id: organizationId,
+    object: 'DirectoryUser',
+    data: { organization_id: organizationId, ...data },
+  } as ScalekitWebhookEvent;
+}
+
+const ADA = {
+  id: 'diruser_ada',
+  email: 'ada@acme.test',
+  given_name: 'Ada',
+  family_name: 'Lovelace',
+  name: 'Ada Lovelace',
+  active: true,
+  groups: [{ id: 'dirgroup_eng', name: 'Engineering' }],
+};
+
+describe('DemoMemberStore', () => {
+  it('adds a created user with its attributes, keyed on the directory user id', () => {
+    const store = new DemoMemberStore();
+    assert.equal(store.apply(userEvent('user_created', 'org_acme', ADA, '2026-11-28T17:00:00.000Z')), true);
+    assert.deepEqual(store.list('org_acme'), [
+      {
+        id: 'diruser_ada',
+        email: 'ada@acme.test',
+        name: 'Ada Lovelace',
+        givenName: 'Ada',
+        familyName: 'Lovelace',
+        groups: ['Engineering'],
+        active: true,
+        updatedAt: '2026-11-28T17:00:00.000Z',
+      },
+    ]);
+  });
+
+  it('applies an update (even a changed email) to the same member, and keeps fields the update leaves out', () => {
+    const store = new DemoMemberStore();
+    store.apply(userEvent('user_created', 'org_acme', ADA));
+    store.apply(userEvent('user_updated', 'org_acme', { id: 'diruser_ada', email: 'ada.l@acme.test', groups: [] }));
+    const [ada] = store.list('org_acme');
+    assert.equal(store.list('org_acme').length, 1);
+    assert.equal(ada!.email, 'ada.l@acme.test');
+    assert.equal(ada!.name, 'Ada Lovelace');
+    assert.deepEqual(ada!.groups, []);
+  });
+
+  it('deactivates on user_updated with active:false and removes on user_deleted', () => {
+    const store = new DemoMemberStore();
+    store.apply(userEvent('user_created', 'org_acme', ADA));
+    store.apply(userEvent('user_updated', 'org_acme', { ...ADA, active: false }));
+    assert.equal(store.list('org_acme')[0]!.active, false);
+    const { active: _active, ...withoutStatus } = ADA;
+    store.apply(userEvent('user_updated', 'org_acme', { ...withoutStatus, email: 'still@acme.test' }));
+    assert.equal(store.list('org_acme')[0]!.active, false, 'an update that does not mention the status keeps it');
+    store.apply(userEvent('user_deleted', 'org_acme', { id: 'diruser_ada', email: 'ada@acme.test', dp_id: '00u1' }));
+    assert.deepEqual(store.list('org_acme'), []);
+  });
+
+  it('keeps organizations apart: the same user id in two organizations is two members', () => {
+    const store = new DemoMemberStore();
+    store.apply(userEvent('user_created', 'org_acme', ADA));
+    store.apply(userEvent('user_created', 'org_globex', { ...ADA, email: 'ada@globex.test' }));
+    store.apply(userEvent('user_deleted', 'org_globex', { id: 'diruser_ada' }));
+    assert.equal(store.list('org_acme')[0]!.email, 'ada@acme.test');
+    assert.deepEqual(store.list('org_globex'), []);
+    assert.deepEqual(store.list('org_initech'), []);
+  });
+
+  it('ignores a late retry of an older event, and never resurrects a deleted user from one', () => {
+    const store = new DemoMemberStore();
+    store.apply(userEvent('user_created', 'org_acme', ADA, '2026-11-28T17:00:00.000Z'));
+    store.apply(userEvent('user_updated', 'org_acme', { ...ADA, name: 'Countess' }, '2026-11-28T17:05:00.000Z'));
+    assert.equal(store.apply(userEvent('user_updated', 'org_acme', { ...ADA, name: 'Old' }, '2026-11-28T17:01:00.000Z')), false);
+    assert.equal(store.list('org_acme')[0]!.name, 'Countess');
+    store.apply(userEvent('user_deleted', 'org_acme', { id: 'diruser_ada' }, '2026-11-28T17:10:00.000Z'));
+    assert.equal(store.apply(userEvent('user_updated', 'org_acme', ADA, '2026-11-28T17:06:00.000Z')), false);
+    assert.deepEqual(store.list('org_acme'), []);
+    assert.equal(store.apply(userEvent('user_created', 'org_acme', ADA, '2026-11-28T18:00:00.000Z')), true, 're-created later');
+  });
+
+  it('survives hostile user data: wrong types, huge strings, thousands of groups', () => {
+    const store = new DemoMemberStore();
+    store.apply(
+      userEvent('user_created', 'org_acme', {
+        id: 'diruser_odd',
+        email: 42,
+        name: { first: 'x' },
+        given_name: 'G'.repeat(100_000),
+        active: 'yes',
+        groups: Array.from({ length: 5000 }, (_, i) => (i % 3 === 0 ? { name: `g${i}` } : i % 3 === 1 ? null : 7)),
+      }),
+    );
+    store.apply(userEvent('user_created', 'org_acme', { id: 'diruser_2', groups: 'admins', raw_attributes: 'x' }));
+    const [odd, second] = store.list('org_acme');
+    assert.equal(odd!.email, '');
+    assert.ok(odd!.name.length <= 320 && odd!.givenName!.length <= 320);
+    assert.equal(odd!.active, true);
+    assert.ok(odd!.groups.length <= 100 && odd!.groups.every((group) => typeof group === 'string'));
+    assert.deepEqual(second!.groups, []);
+    assert.equal(second!.name, '', 'no name, no email: an empty display name, not a crash');
+  });
+
+  it('tells only the changed organization\'s listeners, with copies they cannot corrupt the store through', () => {
+    const store = new DemoMemberStore();
+    const acme: Member[][] = [];
+    const globex: Member[][] = [];
+    const stop = store.subscribe('org_acme', (members) => acme.push(members));
+    store.subscribe('org_globex', (members) => globex.push(members));
+    store.apply(userEvent('user_created', 'org_acme', ADA));
+    acme[0]![0]!.groups.push('Admins');
+    acme[0]![0]!.active = false;
+    assert.deepEqual(store.list('org_acme')[0]!.groups, ['Engineering']);
+    assert.equal(store.list('org_acme')[0]!.active, true);
+    assert.equal(globex.length, 0);
+    stop();
+    store.apply(userEvent('user_updated', 'org_acme', ADA));
+    assert.equal(acme.length, 1);
+    assert.equal(store.listenerCount('org_acme'), 0);
+  });
+
+  it('is fed by scalekitWebhooks() with verified deliveries only', async () => {
+    const store = new DemoMemberStore();
+    const secret = generateWebhookSecret();
+    const app = scalekitWebhooks({
+      scalekit: new Scalekit('http://127.0.0.1:9', 'skc_test', 'test'),
+      secret,
+      onEvent: memberEventHandler(store),
+      log: () => {},
+    });
+    const body = JSON.stringify(userEvent('user_created', 'org_acme', ADA));
+    const forged = await app.request('/', { method: 'POST', headers: webhookHeaders(generateWebhookSecret(), 'msg_1', body), body });
+    assert.equal(forged.status, 401);
+    assert.deepEqual(store.list('org_acme'), []);
+    const signed = await app.request('/', { method: 'POST', headers: webhookHeaders(secret, 'msg_1', body), body });
+    assert.equal(signed.status, 200);
+    assert.equal(store.list('org_acme')[0]!.email, 'ada@acme.test');
+  });
+});
+
+describe('memberFromDirectoryUser()', () => {
+  it('reads status and display name from the SDK message\'s userDetail', () => {
+    const user = create(DirectoryUserSchema, {
+      id: 'diruser_ada',
+      email: 'ada@acme.test',
+      givenName: 'Ada',
+      familyName: 'Lovelace',
+      updatedAt: timestampFromDate(new Date('2026-11-28T17:00:00.000Z')),
+      groups: [create(DirectoryGroupSchema, { id: 'dirgroup_eng', displayName: 'Engineering' })],
+      userDetail: { name: 'Ada King', active: false },
+    });
+    assert.deepEqual(memberFromDirectoryUser(user), {
+      id: 'diruser_ada',
+      email: 'ada@acme.test',
+      name: 'Ada King',
+      givenName: 'Ada',
+      familyName: 'Lovelace',
+      groups: ['Engineering'],
+      active: false,
+      updatedAt: '2026-11-28T17:00:00.000Z',
+    });
+  });
+
+  it('treats a user without status details as active and builds a name from its parts', () => {
+    const member = memberFromDirectoryUser(create(DirectoryUserSchema, { id: 'diruser_b', email: 'b@acme.test', givenName: 'Bo' }));
+    assert.equal(member.active, true);
+    assert.equal(member.name, 'Bo');
+  });
+});
+
+/** Minimal server-sent events reader over fetch: yields `{ event, data }` as they arrive. */
+async function* readEvents(response: Response): AsyncGenerator<{ event: string; data: string }> {
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) !== -1) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let event = 'message';
+      const data: string[] = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event: ')) event = line.slice(7);
+        else if (line.startsWith('data: ')) data.push(line.slice(6));
+      }
+      if (data.length > 0) yield { event, data: data.join('\n') };
+    }
+  }
+}
+
+async function nextMembers(events: AsyncGenerator<{ event: string; data: string }>): Promise<Member[]> {
+  for (;;) {
+    const { value, done } = await events.next();
+    assert.ok(!done, 'the stream ended');
+    if (value.event === 'members') return (JSON.parse(value.data) as { members: Member[] }).members;
+  }
+}
+
+/** Awaits a condition the server reaches asynchronously (a closed socket has no event the test can hold). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Closes a test server without waiting out fetch's idle keep-alive socket. */
+async function closeServer(server: ReturnType<typeof serve>): Promise<void> {
+  const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  if ('closeAllConnections' in server) server.closeAllConnections();
+  await closed;
+}
+
+function routesFixture() {
+  const store = new DemoMemberStore();
+  // Test stand-in for the demo session: the organization named by a header. app.ts uses the signed cookie.
+  const organizationOf = (c: Context) => c.req.header('x-test-organization') ?? null;
+  const scalekit = new Scalekit('http://127.0.0.1:9', 'skc_test', 'test', { timeoutMs: 2000 });
+  const logs: string[] = [];
+  const app = new Hono().route('/api/demo/members', demoMembersRoutes({ store, scalekit, organizationOf, log: (line) => logs.push(line) }));
+  return { store, app, logs };
+}
+
+describe('demoMembersRoutes()', () => {
+  it('answers 401 without a signed-in organization, on every route', async () => {
+    const { app } = routesFixture();
+    for (const [method, path] of [['GET', '/'], ['GET', '/stream'], ['POST', '/reconcile']] as const) {
+      const response = await app.request(`/api/demo/members${path}`, { method });
+      assert.equal(response.status, 401, `${method} ${path}`);
+      assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'unauthenticated');
+    }
+  });
+
+  it('lists only the session organization\'s members, never cached', async () => {
+    const { app, store } = routesFixture();
+    store.apply(userEvent('user_created', 'org_acme', ADA));
+    store.apply(userEvent('user_created', 'org_globex', { ...ADA, id: 'diruser_eve', email: 'eve@globex.test' }));
+    const response = await app.request('/api/demo/members', { headers: { 'x-test-organization': 'org_acme' } });
+    assert.equal(response.headers.get('cache-control'), 'no-store');
+    const { members } = (await response.json()) as { members: Member[] };
+    assert.deepEqual(members.map((member) => member.email), ['ada@acme.test']);
+  });
+
+  it('answers 502 reconcile_failed without details when Scalekit cannot be reached', async () => {
+    const { app, logs } = routesFixture();
+    const response = await app.request('/api/demo/members/reconcile', { method: 'POST', headers: { 'x-test-organization': 'org_acme' } });
+    assert.equal(response.status, 502);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'reconcile_failed');
+    assert.ok(!body.error.message.includes('127.0.0.1'));
+    assert.ok(logs.every((line) => !line.includes('test') || line.includes('reconcile failed')));
+  });
+
+  it('streams the members on connect and on every change of that organization only, over a real socket', { timeout: 30_000 }, async () => {
+    const { app, store } = routesFixture();
+    store.apply(userEvent('user_created', 'org_acme', ADA));
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    const abort = new AbortController();
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/api/demo/members/stream`, {
+        headers: { 'x-test-organization': 'org_acme' },
+        signal: abort.signal,
+      });
+      assert.equal(response.status, 200);
+      assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
+      const events = readEvents(response);
+      assert.deepEqual((await nextMembers(events)).map((member) => member.id), ['diruser_ada']);
+
+      store.apply(userEvent('user_created', 'org_globex', { ...ADA, id: 'diruser_eve', email: 'eve@globex.test' }));
+      store.apply(userEvent('user_updated', 'org_acme', { ...ADA, active: false }));
+      const afterDeactivation = await nextMembers(events);
+      assert.deepEqual(afterDeactivation.map((member) => [member.id, member.active]), [['diruser_ada', false]]);
+
+      store.apply(userEvent('user_deleted', 'org_acme', { id: 'diruser_ada' }));
+      assert.deepEqual(await nextMembers(events), []);
+      assert.equal(store.listenerCount('org_acme'), 1);
+      assert.equal(store.listenerCount('org_globex'), 0);
+
+      abort.abort();
+      await until(() => store.listenerCount() === 0);
+    } finally {
+      abort.abort();
+      await closeServer(server);
+    }
+  });
+
+  it('ends open streams when the store closes, so the server can shut down', { timeout: 30_000 }, async () => {
+    const { app, store } = routesFixture();
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/api/demo/members/stream`, { headers: { 'x-test-organization': 'org_acme' } });
+      const events = readEvents(response);
+      assert.deepEqual(await nextMembers(events), []);
+      store.close();
+      assert.equal((await events.next()).done, true);
+      await until(() => store.listenerCount() === 0);
+    } finally {
+      await closeServer(server);
+    }
+  });
+});
