@@ -14,7 +14,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 
 export const DIRECTORY_PROVIDERS = [
-  'OKTA', 'GOOGLE', 'MICROSOFT_AD', 'AUTH0', 'ONELOGIN', 'JUMPCLOUD', 'PING_IDENTITY',
+  'OKTA', 'GOOGLE', 'MICROSOFT_AD', 'AUTH0', 'ONELOGIN', 'JUMPCLOUD', 'PING_IDENTITY', 'CUSTOM',
 ] as const;
 export type DirectoryProviderName = (typeof DIRECTORY_PROVIDERS)[number];
 
@@ -196,6 +196,39 @@ export class DirectoryState {
         directoryData(org.directory));
     }
     return { ...org.directory };
+  }
+
+  /**
+   * Mirrors a directory whose settings live elsewhere (the portal page's own record: id, endpoint, token,
+   * provider, enabled). Emits `directory_enabled` / `_disabled` when `enabled` changes. A different id means
+   * a new directory: its users and groups start empty.
+   */
+  adoptDirectory(
+    organizationId: unknown,
+    record: { id: string; provider: string; enabled: boolean; endpoint: string; bearerToken: string },
+  ): Directory {
+    const provider = (DIRECTORY_PROVIDERS as readonly string[]).includes(record.provider) ? record.provider as DirectoryProviderName : 'CUSTOM';
+    let org = this.#org(organizationId, false);
+    if (!org || org.directory.id !== record.id) {
+      org = this.#ensure(organizationId);
+      if (org.directory.id !== record.id) {
+        org.directory.id = record.id;
+        org.directory.enabled = false;
+        org.users.clear();
+        org.groups.clear();
+      }
+    }
+    const { directory } = org;
+    directory.provider = provider;
+    directory.endpoint = record.endpoint;
+    directory.bearerToken = record.bearerToken;
+    directory.updatedAt = this.#now();
+    if (directory.enabled !== record.enabled) {
+      directory.enabled = record.enabled;
+      this.#emit(org, record.enabled ? 'organization.directory_enabled' : 'organization.directory_disabled', 'Directory',
+        directoryData(directory));
+    }
+    return { ...directory };
   }
 
   /** Everything about one organization's directory, or null when none was set up. */

@@ -123,7 +123,7 @@ export class WebhookSender {
   }
 
   /** Queues an event for delivery. Does nothing without a target (Scalekit sends nothing without an endpoint). */
-  enqueue(event: WebhookEnvelope): WebhookDelivery | null {
+  enqueue(event: Pick<WebhookEnvelope, 'id' | 'type'>): WebhookDelivery | null {
     if (this.#closed || this.#target === null) return null;
     const record: WebhookDelivery = {
       id: event.id, type: event.type, attempts: 0, lastStatus: null, lastError: null,
