@@ -68,7 +68,7 @@ export function controlRoutes(deps: ControlDeps, extend?: (app: Hono) => void): 
     c.header('Cache-Control', 'no-store');
     await next();
   });
-  app.use('*', bodyLimit({ maxSize: 16 * 1024, onError: (c) => controlError(c, 413, 'body over 16 KiB', 'payload_too_large') }));
+  app.on('POST', '*', bodyLimit({ maxSize: 16 * 1024, onError: (c) => controlError(c, 413, 'body over 16 KiB', 'payload_too_large') }));
 
   app.get('/stats', (c) => c.json(deps.stats()));
 

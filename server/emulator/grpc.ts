@@ -6,6 +6,8 @@ import { connectNodeAdapter } from '@connectrpc/connect-node';
 import type { DescService } from '@bufbuild/protobuf';
 import { ErrorInfoSchema } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/errdetails/errdetails_pb.js';
 import { OrganizationService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/organizations/organizations_pb.js';
+import { DirectoryService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/directories/directories_pb.js';
+import type { DirectoryModule } from './directory/index.js';
 import type { Faults } from './faults.js';
 import { organizationService } from './organizations.js';
 import type { EmulatorState } from './state.js';
@@ -17,13 +19,16 @@ export interface GrpcContext {
   faults: Faults;
   timers: Timers;
   options: ResolvedOptions;
+  /** Issue 7: the simulated IdP's directory (DirectoryService answers from it). */
+  directory?: DirectoryModule;
 }
 
 /** The services the emulator serves; their method names are what faults may target. */
-export const SERVICES: readonly DescService[] = [OrganizationService];
+export const SERVICES: readonly DescService[] = [OrganizationService, DirectoryService];
 
 export function registerServices(router: ConnectRouter, ctx: GrpcContext): void {
   router.service(OrganizationService, organizationService(ctx));
+  if (ctx.directory) router.service(DirectoryService, ctx.directory.service);
 }
 
 /** A gRPC error with Scalekit's ErrorInfo detail, which the SDK turns into `errorCode`. */

@@ -9,7 +9,10 @@ import { listenDual } from './listener.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import { EmulatorState } from './state.js';
 import { Timers } from './timers.js';
+import { createDirectoryModule } from './directory/index.js';
+import { mirrorPortalDirectory, portalDirectorySetter } from './directory/portal-bridge.js';
 import type { Emulator, EmulatorOptions } from './types.js';
+import type { DirectoryModule } from './directory/index.js';
 
 export { DEFAULT_ORGANIZATIONS, DEFAULT_CLIENT_ID } from './options.js';
 export type * from './types.js';
@@ -20,6 +23,7 @@ export interface EmulatorInternals {
   faults: Faults;
   timers: Timers;
   options: ResolvedOptions;
+  directory: DirectoryModule;
 }
 
 function urlFor(host: string, port: number): string {
@@ -43,17 +47,32 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
   const knownMethods = knownMethodNames();
   const faults = new Faults(() => knownMethods);
   const timers = new Timers();
-  const internals: EmulatorInternals = { state, faults, timers, options: resolved };
+  // Issue 7: the simulated IdP (directory state, webhook sender, DirectoryService, controls, portal panel).
+  const directory = createDirectoryModule({
+    hasOrganization: (id) => state.organizations.has(id),
+    baseUrl: () => url,
+    webhooks: resolved.webhooks ? { ...resolved.webhooks, retryScheduleMs: options?.webhooks?.retryScheduleMs } : undefined,
+    setEnabled: portalDirectorySetter(state, () => directory.state),
+    sessionOrganization: (token) => {
+      const session = state.session(token);
+      return session && session.features.includes('dir_sync') ? session.organizationId : null;
+    },
+  });
+  mirrorPortalDirectory(state, directory.state);
+  const internals: EmulatorInternals = { state, faults, timers, options: resolved, directory };
 
   const reset = () => {
     state.reset();
     faults.clear();
+    directory.reset();
   };
   const stats = () => state.stats();
 
   const app = httpApp({
     ...internals,
     control: { faults, knownMethods: () => knownMethods, stats, reset },
+    extendControl: (control) => directory.mountControls(control),
+    extendApp: (root) => directory.mountPanelRoutes(root),
   });
 
   const listener = await listenDual({
@@ -72,10 +91,13 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     stats,
     faults,
     reset,
+    webhooks: directory.webhooks,
+    directory: directory.directory,
     organizations: () => [...state.organizations.values()].map(({ id, displayName }) => ({ id, displayName })),
     close: () => {
       closing ??= (async () => {
         timers.cancelAll();
+        await directory.close();
         await listener.close();
       })();
       return closing;

@@ -1,4 +1,6 @@
 // Public types of the emulator (CONTRACT.md §3). Kept apart so tests and the demo can import them cheaply.
+import type { EmulatorDirectory, EmulatorWebhooks } from './directory/index.js';
+export type { EmulatorDirectory, EmulatorWebhooks, WebhookDelivery, DirectoryView, DirectoryUserView, DirectoryGroupView } from './directory/index.js';
 
 /** A portal feature, as the SDK's `Feature` enum names it on the wire. */
 export type EmulatorFeature = 'sso' | 'dir_sync';
@@ -29,8 +31,12 @@ export interface EmulatorOptions {
    * Default: `['http://localhost:*', 'http://127.0.0.1:*']`.
    */
   allowedOrigins?: string[];
-  /** (issue 7) Where directory events are delivered, signed with `secret` (`whsec_…`). */
-  webhooks?: { url: string; secret: string };
+  /**
+   * (issue 7) Where directory events are delivered, signed with `secret` (`whsec_…`). `retryScheduleMs`
+   * (delay before each attempt) defaults to Scalekit's: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+   * Also settable later through `emulator.webhooks.configure()` or `PUT /_emulator/webhooks`.
+   */
+  webhooks?: { url: string; secret: string; retryScheduleMs?: readonly number[] };
 }
 
 export interface EmulatorLinkRecord {
@@ -90,6 +96,10 @@ export interface Emulator {
   faults: EmulatorFaults;
   /** Back to the seeded state: organizations, links, sessions, stats and faults. Issued tokens stay valid. */
   reset(): void;
+  /** (issue 7) Where directory events go, and the delivery log. */
+  webhooks: EmulatorWebhooks;
+  /** (issue 7) The simulated identity provider: users and groups, each change a signed webhook. */
+  directory: EmulatorDirectory;
   /** The current organizations (seeded and created through the API). */
   organizations(): EmulatorOrganization[];
   /** Stops listening and drops every connection and timer; resolves once nothing is left. */

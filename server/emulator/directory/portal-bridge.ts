@@ -1,0 +1,39 @@
+/**
+ * Keeps the simulated IdP's directory in step with the portal page's own directory record (owned by the
+ * emulator core's state): the page turns directory sync on or off and the core tells its change listeners;
+ * the `/_emulator` controls, the Emulator object and the SDK's Enable/DisableDirectory go the other way,
+ * through the core's record, so the portal page always shows the truth.
+ */
+import type { EmulatorState } from '../state.js';
+import type { DirectoryState } from './directory-state.js';
+
+/** Mirrors every directory change the core announces into `directory`. Returns the unsubscribe function. */
+export function mirrorPortalDirectory(core: EmulatorState, directory: DirectoryState): () => void {
+  const listener = (change: Parameters<EmulatorState['notify']>[0]) => {
+    if (change.kind === 'directory') directory.adoptDirectory(change.organizationId, change.directory);
+  };
+  core.changeListeners.add(listener);
+  return () => core.changeListeners.delete(listener);
+}
+
+/** Turns directory sync on/off in the core's record (creating it from the IdP's directory if the page has not). */
+export function portalDirectorySetter(core: EmulatorState, directory: () => DirectoryState) {
+  return (organizationId: string, enabled: boolean): void => {
+    const org = core.organizations.get(organizationId);
+    if (!org) return;
+    if (!org.directory) {
+      const mine = directory().ensureDirectory(organizationId);
+      org.directory = {
+        id: mine.id,
+        provider: 'OKTA',
+        enabled: false,
+        endpoint: mine.endpoint,
+        bearerToken: mine.bearerToken,
+      };
+    }
+    if (org.directory.enabled === enabled) return;
+    org.directory.enabled = enabled;
+    org.updatedAt = new Date();
+    core.notify({ kind: 'directory', organizationId, directory: org.directory });
+  };
+}
