@@ -167,9 +167,10 @@ export function mountDirectoryControls(app: Hono, deps: DirectoryControlDeps): v
   app.put('/webhooks', async (c) => {
     const body = await readBody(c);
     if (body instanceof Response) return body;
-    if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
-      const unknown = Object.keys(body).filter((key) => key !== 'url' && key !== 'secret');
-      if (unknown.length > 0) return jsonError(c, 400, 'invalid_request', 'webhooks takes only { url, secret }');
+    // Clearing is DELETE; PUT always names a receiver.
+    if (typeof body !== 'object' || body === null || Array.isArray(body) ||
+        Object.keys(body).some((key) => key !== 'url' && key !== 'secret')) {
+      return jsonError(c, 400, 'invalid_request', 'webhooks takes exactly { url, secret }');
     }
     try {
       sender.setTarget(body as never);
