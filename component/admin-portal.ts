@@ -164,17 +164,20 @@ export class ScalekitAdminPortal extends LitElement {
     if (!this.isConnected) return Promise.resolve();
     this.#observer?.disconnect();
     this.#stopWaiting?.();
-    if (!this.#pending) {
-      const pending = this.#load().finally(() => {
-        if (this.#pending === pending) this.#pending = undefined;
-      });
-      this.#pending = pending;
-    }
-    return this.#pending;
+    return (this.#pending ??= this.#load());
   }
 
   async #load(): Promise<void> {
-    const { signal } = (this.#controller = new AbortController());
+    const controller = (this.#controller = new AbortController());
+    try {
+      await this.#attempts(controller.signal);
+    } finally {
+      // Cleared as soon as this load ends (not a microtask later), so a refresh() from an event handler starts anew.
+      if (this.#controller === controller) this.#pending = undefined;
+    }
+  }
+
+  async #attempts(signal: AbortSignal): Promise<void> {
     // Inputs captured once: a change while the request runs applies to the next link.
     const features = toFeatures(this.features);
     const fetchLink = this.fetchLink;
@@ -214,6 +217,7 @@ export class ScalekitAdminPortal extends LitElement {
     this._link = null;
     const { code, status, retryable } = error;
     this._error = { code, message: errorMessage(code, status, detail), retryable, ...(status ? { status } : {}) };
+    this.#pending = undefined;
     this.#setStatus('error');
     this.dispatchEvent(portalEvent('scalekit-error', this._error));
   }

@@ -29,7 +29,8 @@ const MAX_RETRY_AFTER_MS = 60_000;
 export function parseRetryAfter(value: string | number | null | undefined, now = Date.now()): number | undefined {
   if (value == null || value === '') return undefined;
   const text = String(value).trim();
-  const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+  // Seconds, or an HTTP date (which always starts with a day name).
+  const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : /^[a-z]/i.test(text) ? Date.parse(text) - now : NaN;
   return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS) : undefined;
 }
 
