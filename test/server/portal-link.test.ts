@@ -198,7 +198,8 @@ describe('scalekitPortal(): the error table, before Scalekit is asked', () => {
 
   it('lets same-origin browsers and non-browser callers through', async () => {
     const app = portal();
-    for (const headers of [{ origin: 'http://localhost' }, { 'sec-fetch-site': 'same-origin' }, {}]) {
+    const callers: Array<Record<string, string>> = [{ origin: 'http://localhost' }, { 'sec-fetch-site': 'same-origin' }, {}];
+    for (const headers of callers) {
       const request = new Request('http://localhost/portal-link', { method: 'POST', headers: { ...JSON_TYPE, ...headers }, body: '{}' });
       assert.equal((await app.request(request)).status, 200);
     }
