@@ -52,3 +52,16 @@ export function originMatcher(patterns: readonly string[]): (origin: string) => 
     });
   };
 }
+
+function escapeRegex(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The same rule as originMatcher, as a regular-expression source for the portal page's script. */
+export function originPatternRegex(pattern: string): string {
+  const p = parseOriginPattern(pattern);
+  const host = p.wildcardSubdomain ? `[a-z0-9.-]+\\.${escapeRegex(p.host)}` : escapeRegex(p.host);
+  // A browser drops the default port from an origin, so "http://x:80" and "http://x" are the same origin.
+  const port = p.port === '*' ? '(?::\\d{1,5})?' : p.port === null || p.port === defaultPort(p.scheme) ? '' : `:${p.port}`;
+  return `^${p.scheme}://${host}${port}$`;
+}

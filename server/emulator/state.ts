@@ -4,14 +4,35 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EmulatorFeature, EmulatorLinkRecord, EmulatorOrganization, EmulatorStats } from './types.js';
 
-export const SSO_PROVIDERS = ['OKTA', 'MICROSOFT_ENTRA_ID', 'GOOGLE_WORKSPACE', 'SAML', 'OIDC'] as const;
-export type SsoProvider = (typeof SSO_PROVIDERS)[number];
-export const DIRECTORY_PROVIDERS = ['OKTA', 'MICROSOFT_AD', 'GOOGLE', 'JUMPCLOUD', 'ONELOGIN', 'CUSTOM'] as const;
-export type DirectoryProvider = (typeof DIRECTORY_PROVIDERS)[number];
+/**
+ * The identity providers a person can pick in the portal's SSO section, keyed by a stable choice id, with
+ * the `provider` / `type` Scalekit reports for them (the SDK's ConnectionProvider and ConnectionType names).
+ */
+export const SSO_CHOICES = {
+  okta: { label: 'Okta', provider: 'OKTA', type: 'SAML' },
+  entra: { label: 'Microsoft Entra ID', provider: 'MICROSOFT_AD', type: 'SAML' },
+  google: { label: 'Google Workspace', provider: 'GOOGLE', type: 'SAML' },
+  saml: { label: 'Generic SAML 2.0', provider: 'CUSTOM', type: 'SAML' },
+  oidc: { label: 'Generic OIDC', provider: 'CUSTOM', type: 'OIDC' },
+} as const;
+export type SsoChoice = keyof typeof SSO_CHOICES;
+
+/** Directory providers (the SDK's DirectoryProvider names, plus CUSTOM for any SCIM 2.0 client). */
+export const DIRECTORY_PROVIDERS = {
+  OKTA: 'Okta',
+  MICROSOFT_AD: 'Microsoft Entra ID',
+  GOOGLE: 'Google Workspace',
+  ONELOGIN: 'OneLogin',
+  JUMPCLOUD: 'JumpCloud',
+  PING_IDENTITY: 'Ping Identity',
+  CUSTOM: 'Other SCIM 2.0 provider',
+} as const;
+export type DirectoryProvider = keyof typeof DIRECTORY_PROVIDERS;
 
 export interface SsoConnection {
   id: string; // conn_…
-  provider: SsoProvider;
+  choice: SsoChoice;
+  provider: (typeof SSO_CHOICES)[SsoChoice]['provider'];
   type: 'OIDC' | 'SAML';
   enabled: boolean;
 }
@@ -175,6 +196,56 @@ export class EmulatorState {
       return null;
     }
     return session;
+  }
+
+  /**
+   * Makes the directory record an organization's portal shows (SCIM URL and token exist before sync is
+   * turned on, so an admin can configure the IdP first). Replaceable, so issue 7's directory state can
+   * hand out its own ids.
+   */
+  createDirectoryRecord = (organizationId: string): DirectoryRecord => {
+    const id = newId('dir');
+    return {
+      id,
+      provider: 'OKTA',
+      enabled: false,
+      endpoint: `${this.baseUrl()}/api/v1/directories/${id}/scim/v2`,
+      bearerToken: `scim_${randomBytes(24).toString('base64url')}`,
+    };
+  };
+
+  ensureDirectory(org: OrganizationRecord): DirectoryRecord {
+    if (!org.directory) {
+      org.directory = this.createDirectoryRecord(org.id);
+      this.notify({ kind: 'directory', organizationId: org.id, directory: org.directory });
+    }
+    return org.directory;
+  }
+
+  /** Turns SSO on or off with a provider; returns whether anything changed. */
+  setSso(org: OrganizationRecord, choice: SsoChoice, enabled: boolean): boolean {
+    const { provider, type } = SSO_CHOICES[choice];
+    const before = org.sso;
+    if (before && before.enabled === enabled && (!enabled || before.choice === choice)) return false;
+    org.sso = enabled
+      ? { id: before?.id ?? newId('conn'), choice, provider, type, enabled: true }
+      : { ...(before ?? { id: newId('conn'), choice, provider, type }), enabled: false };
+    org.settings.set('sso', enabled);
+    org.updatedAt = new Date();
+    this.notify({ kind: 'sso', organizationId: org.id, connection: org.sso });
+    return true;
+  }
+
+  /** Turns directory sync on or off with a provider; returns whether anything changed. */
+  setDirectory(org: OrganizationRecord, provider: DirectoryProvider, enabled: boolean): boolean {
+    const directory = this.ensureDirectory(org);
+    if (directory.enabled === enabled && (!enabled || directory.provider === provider)) return false;
+    if (enabled) directory.provider = provider;
+    directory.enabled = enabled;
+    org.settings.set('dir_sync', enabled);
+    org.updatedAt = new Date();
+    this.notify({ kind: 'directory', organizationId: org.id, directory });
+    return true;
   }
 
   notify(change: StateChange): void {
