@@ -20,6 +20,8 @@ import type { DemoDirectory, DemoSessions } from './demo-session.js';
 import { describeError, errorBody, fromUpstreamError, statusOf } from './errors.js';
 import { isSameSiteRequest, scalekitPortal } from './portal-link.js';
 import { portalLinkClient } from './portal-link-client.js';
+import { demoProvisioning, generateDemoWebhookSecret } from './demo-members.js';
+import type { DemoProvisioning } from './demo-members.js';
 
 // --- Configuration --------------------------------------------------------------------------------------------
 
@@ -69,6 +71,20 @@ export function scalekitConfigFromEnv(env: Record<string, string | undefined>): 
   };
 }
 
+/**
+ * The demo's webhook signing secret: generated per process on the emulator (it signs with the same secret);
+ * `SCALEKIT_WEBHOOK_SECRET` against a real environment, or null (no receiver). Never echoed.
+ */
+export function webhookSecretFromEnv(config: ScalekitConfig, env: Record<string, string | undefined>): string | null {
+  if (config.mode === 'emulator') return generateDemoWebhookSecret();
+  const secret = (env['SCALEKIT_WEBHOOK_SECRET'] ?? '').trim();
+  if (secret === '') return null;
+  if (!/^[^_\s]+_\S+$/.test(secret)) {
+    throw new ConfigError('SCALEKIT_WEBHOOK_SECRET must be the webhook endpoint signing secret (whsec_…).');
+  }
+  return secret;
+}
+
 /** `PORT`-style value → port number, or a {@link ConfigError}. */
 export function parsePort(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined || value.trim() === '') return fallback;
@@ -93,6 +109,8 @@ export interface DemoAppDeps {
   /** Where the built demo lives; missing → a page saying how to build it. */
   demoDir: string;
   log: (line: string) => void;
+  /** Issue 7: webhook receiver + members routes. Default: members routes only, fed by Reconcile. */
+  provisioning?: DemoProvisioning;
 }
 
 /** The built demo page, next to the package: `demo-dist/`. */
@@ -113,7 +131,8 @@ export function createDemoApp(deps: DemoAppDeps): Hono {
     '/api/scalekit',
     scalekitPortal({ scalekit: deps.scalekit, authorize: (c) => deps.sessions.principal(c), log: deps.log }),
   );
-  // Issue 7 (webhooks) adds its sub-apps here, e.g. app.route('/webhooks/scalekit', …).
+  // Issue 7: POST /webhooks/scalekit (signed directory events) and /api/demo/members (list, stream, reconcile).
+  (deps.provisioning ?? demoProvisioning({ scalekit: deps.scalekit, webhookSecret: null, organizationOf: organizationOf(deps.sessions), log: deps.log })).mount(app);
 
   app.all('/api/*', (c) => c.json(errorBody('invalid_request', 'No such API route.'), 404));
   app.route('/', demoPages(deps.demoDir));
@@ -148,6 +167,10 @@ function pageSecurityHeaders(environmentOrigin: string) {
     // The portal may look at who frames it; the origin (never the path) is enough.
     referrerPolicy: 'strict-origin-when-cross-origin',
   });
+}
+
+function organizationOf(sessions: DemoSessions) {
+  return async (c: Context) => (await sessions.principal(c))?.organizationId ?? null;
 }
 
 function demoPages(demoDir: string): Hono {
@@ -231,6 +254,13 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     log(`Scalekit: using the environment at ${new URL(config.environmentUrl).origin}`);
   }
   const environmentOrigin = new URL(emulator?.url ?? (config.mode === 'scalekit' ? config.environmentUrl : '')).origin;
+  let webhookSecret: string | null;
+  try {
+    webhookSecret = webhookSecretFromEnv(config, env);
+  } catch (error) {
+    await emulator?.close();
+    throw error;
+  }
 
   const sessions = demoSessions({
     directory: sdkDirectory(scalekit),
@@ -240,7 +270,13 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     onUpstreamError: upstreamErrorResponse(log),
   });
 
+  const provisioning = demoProvisioning({ scalekit, webhookSecret, organizationOf: organizationOf(sessions), log });
+  if (config.mode === 'scalekit' && !provisioning.receiving) {
+    log('Scalekit: SCALEKIT_WEBHOOK_SECRET is not set, so /webhooks/scalekit is off; Members fill through Reconcile.');
+  }
+
   const app = createDemoApp({
+    provisioning,
     scalekit,
     emulator,
     mode: config.mode,
@@ -261,6 +297,10 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   const { port } = server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
   const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port}`;
+  // The in-process emulator signs its directory events for our own receiver (unless the caller pointed it elsewhere).
+  if (emulator && webhookSecret !== null && !options.emulator?.webhooks) {
+    emulator.webhooks.configure({ url: `${url}/webhooks/scalekit`, secret: webhookSecret });
+  }
 
   // Fetch the access token now, so the first visitor does not wait for it; a refusal is worth a log line.
   portalLinkClient(scalekit)
@@ -277,6 +317,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     scalekit,
     close: () => {
       closing ??= (async () => {
+        provisioning.close(); // open member streams would otherwise hold the server for its grace period
         await closeServer(server);
         await emulator?.close();
       })();

@@ -6,11 +6,13 @@
  * `GET /` → `{ members }`; `GET /stream` → server-sent events, event `members` with `{ members }` on connect and
  * on every change; `POST /reconcile` → `{ members }` rebuilt from `scalekit.directory.listDirectoryUsers`.
  */
+import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ScalekitClient } from '@scalekit-sdk/node';
 import type { DirectoryUserData, ScalekitWebhookEvent } from './webhook-events.js';
+import { scalekitWebhooks } from './webhooks.js';
 
 export interface Member {
   /** The directory user id (`diruser_…`): members are keyed on it within their organization, never on email. */
@@ -335,5 +337,46 @@ export function demoMembersRoutes(options: DemoMembersRoutesOptions): Hono<Membe
 export function memberEventHandler(store: DemoMemberStore) {
   return (event: ScalekitWebhookEvent): void => {
     store.apply(event);
+  };
+}
+
+/** A fresh `whsec_…` signing secret (32-byte key), for a demo whose emulator and receiver share one process. */
+export function generateDemoWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
+export interface DemoProvisioningOptions {
+  scalekit: Pick<ScalekitClient, 'verifyWebhookPayload'> & { directory: DirectoryApi };
+  /** The receiver's signing secret; null mounts no receiver (members then come from Reconcile only). */
+  webhookSecret: string | null;
+  organizationOf: DemoMembersRoutesOptions['organizationOf'];
+  log?: (line: string) => void;
+}
+
+export interface DemoProvisioning {
+  store: DemoMemberStore;
+  /** Whether `/webhooks/scalekit` is mounted. */
+  receiving: boolean;
+  /** Adds `POST /webhooks/scalekit` (when there is a secret) and `/api/demo/members/*` to the demo app. */
+  mount(app: Hono): void;
+  /** Ends the open member streams (before the server closes). */
+  close(): void;
+}
+
+/** Issue 7 in the demo app: Scalekit's signed directory events → the host's member store → the Members panel. */
+export function demoProvisioning(options: DemoProvisioningOptions): DemoProvisioning {
+  const store = new DemoMemberStore();
+  const log = options.log ?? ((line: string) => console.log(line));
+  const secret = options.webhookSecret;
+  return {
+    store,
+    receiving: secret !== null,
+    mount(app) {
+      if (secret !== null) {
+        app.route('/webhooks/scalekit', scalekitWebhooks({ scalekit: options.scalekit, secret, onEvent: memberEventHandler(store), log }));
+      }
+      app.route('/api/demo/members', demoMembersRoutes({ store, scalekit: options.scalekit, organizationOf: options.organizationOf, log }));
+    },
+    close: () => store.close(),
   };
 }
