@@ -1,0 +1,55 @@
+// 5. Memory: the endpoint process's RSS after 10 000 links against its RSS after 1 000 (both after a full GC),
+// to show nothing grows per link (no cache of links, a bounded rate-limit store, no leaked sockets).
+import { closedLoop, type LoopResult } from './support/closed-loop.js';
+import type { BenchContext } from './support/context.js';
+import { startEndpointProcess, type MemorySnapshot } from './support/endpoint.js';
+import type { BenchSection } from './support/report.js';
+import { round } from './support/stats.js';
+
+const FIRST = 1_000;
+const TOTAL = 10_000;
+const CONCURRENCY = 16;
+const MAX_MS = 120_000;
+const TARGET_GROWTH = 0.2;
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+export async function measureMemory(context: BenchContext): Promise<BenchSection> {
+  const emulator = await context.emulator();
+  const endpoint = await startEndpointProcess(emulator.info, { exposeGc: true });
+  let first: LoopResult;
+  let rest: LoopResult;
+  let atFirst: MemorySnapshot;
+  let atTotal: MemorySnapshot;
+  try {
+    first = await closedLoop(endpoint.mintLink, { concurrency: CONCURRENCY, maxCalls: FIRST, maxMs: MAX_MS });
+    atFirst = await endpoint.memory();
+    rest = await closedLoop(endpoint.mintLink, { concurrency: CONCURRENCY, maxCalls: TOTAL - FIRST, maxMs: MAX_MS });
+    atTotal = await endpoint.memory();
+  } finally {
+    await endpoint.stop();
+  }
+
+  const links = { first: first.ok, total: first.ok + rest.ok };
+  const growth = atTotal.rss / atFirst.rss - 1;
+  const heapGrowth = atTotal.heapUsed / atFirst.heapUsed - 1;
+  const complete = links.total === TOTAL && first.calls === first.ok && rest.calls === rest.ok;
+  return {
+    id: 'memory',
+    title: 'Endpoint process memory (after a full GC)',
+    head: ['links minted', 'RSS', 'heap used'],
+    rows: [
+      [links.first, mib(atFirst.rss), mib(atFirst.heapUsed)],
+      [links.total, mib(atTotal.rss), mib(atTotal.heapUsed)],
+      ['growth', `${round(growth * 100)}%`, `${round(heapGrowth * 100)}%`],
+    ],
+    checks: [
+      {
+        target: `RSS growth ≤ ${TARGET_GROWTH * 100}% from ${FIRST} to ${TOTAL} links`,
+        measured: `${round(growth * 100)}%${complete ? '' : ` (only ${links.total} links)`}`,
+        met: complete && atFirst.gcExposed && growth <= TARGET_GROWTH,
+      },
+    ],
+    data: { links, atFirst, atTotal, growth, heapGrowth, concurrency: CONCURRENCY },
+  };
+}

@@ -1,0 +1,88 @@
+// `npm run bench [-- name…]`: runs the measurements (all, or those named), prints a markdown report and
+// writes the same figures to bench-results.json. Names: size, time-to-portal, throughput, upstream-cost,
+// memory, load. Every child process and browser it starts is stopped before it exits, even on error.
+import { writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { BenchContext } from './support/context.js';
+import { stopAllChildren } from './support/processes.js';
+import { markdownTable, verdict, type BenchSection } from './support/report.js';
+import { repoRoot } from './support/bundle.js';
+import { measureSize } from './size.js';
+import { measureTimeToPortal } from './time-to-portal.js';
+import { measureThroughput } from './throughput.js';
+import { measureUpstreamCost } from './upstream-cost.js';
+import { measureMemory } from './memory.js';
+import { measureLoad } from './load.js';
+
+const MEASUREMENTS: Record<string, (context: BenchContext) => Promise<BenchSection>> = {
+  size: measureSize,
+  'time-to-portal': measureTimeToPortal,
+  throughput: measureThroughput,
+  'upstream-cost': measureUpstreamCost,
+  memory: measureMemory,
+  load: measureLoad,
+};
+
+function selected(args: string[]): string[] {
+  if (args.length === 0) return Object.keys(MEASUREMENTS);
+  const unknown = args.filter((name) => !(name in MEASUREMENTS));
+  if (unknown.length > 0) {
+    console.error(`Unknown measurement: ${unknown.join(', ')}. Choose from: ${Object.keys(MEASUREMENTS).join(', ')}.`);
+    process.exit(2);
+  }
+  return args;
+}
+
+function report(sections: BenchSection[], machine: Record<string, unknown>): string {
+  const parts = [`## Bench — ${machine['date']}, ${machine['cpus']} × ${machine['cpuModel']}, Node ${machine['node']}`];
+  for (const section of sections) {
+    parts.push(`### ${section.title}`, markdownTable(section.head, section.rows));
+    for (const note of section.notes ?? []) parts.push(`_${note}_`);
+  }
+  const checks = sections.flatMap((section) => section.checks.map((check) => [section.id, check.target, check.measured, verdict(check.met)]));
+  parts.push('### Targets', markdownTable(['measurement', 'target', 'measured', 'verdict'], checks));
+  return `${parts.join('\n\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const names = selected(process.argv.slice(2));
+  const context = new BenchContext();
+  const interrupted = () => {
+    void Promise.allSettled([context.close(), stopAllChildren()]).then(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+
+  const machine = {
+    date: new Date().toISOString(),
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    node: process.versions.node,
+    platform: `${process.platform}-${process.arch}`,
+  };
+  const sections: BenchSection[] = [];
+  try {
+    for (const name of names) {
+      process.stderr.write(`bench: ${name}…\n`);
+      const started = performance.now();
+      sections.push(await MEASUREMENTS[name]!(context));
+      process.stderr.write(`bench: ${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    }
+  } finally {
+    await context.close();
+    await stopAllChildren();
+  }
+
+  process.stdout.write(report(sections, machine));
+  const json = {
+    machine,
+    sections: Object.fromEntries(sections.map((s) => [s.id, { title: s.title, checks: s.checks, data: s.data }])),
+  };
+  await writeFile(resolve(repoRoot, 'bench-results.json'), `${JSON.stringify(json, null, 2)}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,56 @@
+// 1. Size: the element as a host ships it (minified ESM, gzip), with Lit bundled and with Lit external,
+// beside the floor — a Lit element that only renders an iframe — built the same way.
+import { gzipSync } from 'node:zlib';
+import { bundleForBrowser } from './support/bundle.js';
+import { kib, type BenchSection } from './support/report.js';
+import { ratio } from './support/stats.js';
+
+const ELEMENT_ENTRY = 'component/index.ts';
+const FLOOR_ENTRY = 'test/bench/floor/floor-element.ts';
+const TARGET_WITH_LIT_BYTES = 8 * 1024;
+const TARGET_RATIO = 1.3;
+
+interface Sizes {
+  minified: number;
+  gzip: number;
+}
+
+async function sizesOf(entry: string, litExternal: boolean): Promise<Sizes> {
+  const code = Buffer.from(await bundleForBrowser(entry, { litExternal }));
+  return { minified: code.length, gzip: gzipSync(code, { level: 9 }).length };
+}
+
+export async function measureSize(_context?: unknown): Promise<BenchSection> {
+  const element = { withLit: await sizesOf(ELEMENT_ENTRY, false), litExternal: await sizesOf(ELEMENT_ENTRY, true) };
+  const floor = { withLit: await sizesOf(FLOOR_ENTRY, false), litExternal: await sizesOf(FLOOR_ENTRY, true) };
+  const ratioWithLit = ratio(element.withLit.gzip, floor.withLit.gzip);
+  const ratioLitExternal = ratio(element.litExternal.gzip, floor.litExternal.gzip);
+
+  return {
+    id: 'size',
+    title: 'Size (esbuild --minify, ESM, gzip -9)',
+    head: ['build', 'element min', 'element min+gzip', 'floor min+gzip', 'ratio'],
+    rows: [
+      ['Lit bundled', kib(element.withLit.minified), kib(element.withLit.gzip), kib(floor.withLit.gzip), `${ratioWithLit}×`],
+      ['Lit external', kib(element.litExternal.minified), kib(element.litExternal.gzip), kib(floor.litExternal.gzip), `${ratioLitExternal}×`],
+    ],
+    checks: [
+      {
+        target: '≤ 8 KiB min+gzip with Lit',
+        measured: kib(element.withLit.gzip),
+        met: element.withLit.gzip <= TARGET_WITH_LIT_BYTES,
+      },
+      {
+        target: `≤ ${TARGET_RATIO}× the floor (Lit bundled)`,
+        measured: `${ratioWithLit}×`,
+        met: ratioWithLit === null ? null : ratioWithLit <= TARGET_RATIO,
+      },
+    ],
+    notes: [
+      'The floor is test/bench/floor/floor-element.ts: one `src` property and an iframe, nothing else. ' +
+        'With Lit external, the ratio compares only the code each element adds on top of Lit.',
+    ],
+    data: { element, floor, ratioWithLit, ratioLitExternal, targets: { withLitBytes: TARGET_WITH_LIT_BYTES, ratio: TARGET_RATIO } },
+  };
+}
+

@@ -1,0 +1,44 @@
+// The parent's handle on the emulator child: its credentials, and its /_emulator controls over HTTP.
+import type { EmulatorStats } from '../../../server/emulator/index.js';
+import { startChild, type Child } from './processes.js';
+
+export interface EmulatorInfo {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface EmulatorProcess extends Child<EmulatorInfo> {
+  stats(): Promise<EmulatorStats>;
+  reset(): Promise<void>;
+}
+
+export async function startEmulatorProcess(): Promise<EmulatorProcess> {
+  const child = await startChild<EmulatorInfo>('support/emulator-child.ts');
+  const control = async (path: string, init?: RequestInit) => {
+    const response = await fetch(`${child.info.url}/_emulator/${path}`, init);
+    if (!response.ok) throw new Error(`emulator control ${path} answered ${response.status}`);
+    return response.json();
+  };
+  return {
+    ...child,
+    stats: () => control('stats') as Promise<EmulatorStats>,
+    reset: async () => {
+      await control('reset', { method: 'POST' });
+    },
+  };
+}
+
+/** Environment variables that point an SDK client at the emulator. */
+export function scalekitEnv(info: EmulatorInfo): Record<string, string> {
+  return {
+    SCALEKIT_ENVIRONMENT_URL: info.url,
+    SCALEKIT_CLIENT_ID: info.clientId,
+    SCALEKIT_CLIENT_SECRET: info.clientSecret,
+  };
+}
+
+/** Sum of every RPC attempt in a stats snapshot. */
+export function rpcCount(stats: EmulatorStats, method?: string): number {
+  return method ? (stats.rpcs[method] ?? 0) : Object.values(stats.rpcs).reduce((sum, n) => sum + n, 0);
+}

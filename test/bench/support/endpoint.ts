@@ -1,0 +1,91 @@
+// The parent's handle on an endpoint child: minting links over keep-alive HTTP, and the /__bench/ controls.
+import { Agent, request } from 'node:http';
+import type { EmulatorInfo } from './emulator.js';
+import { scalekitEnv } from './emulator.js';
+import type { CallOutcome, LoopLimits, LoopResult } from './closed-loop.js';
+import { startChild, type Child } from './processes.js';
+
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export interface MemorySnapshot {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  gcExposed: boolean;
+}
+
+export interface EndpointProcess extends Child<{ url: string; pid: number }> {
+  /** POST /api/scalekit/portal-link with `{}`: 'ok' for a 200 carrying a link, else 'http <status>'. */
+  mintLink(): Promise<CallOutcome>;
+  memory(): Promise<MemorySnapshot>;
+  freshClient(): Promise<void>;
+  /**
+   * Call the SDK's generatePortalLink directly against the emulator, inside the endpoint's process:
+   * `endpoint` = the endpoint's own client, `new-bare` = a new cold client (kept), `bare` = the kept one.
+   */
+  direct(limits: LoopLimits & { client: 'endpoint' | 'new-bare' | 'bare' }): Promise<LoopResult>;
+}
+
+export async function startEndpointProcess(emulator: EmulatorInfo, options: { exposeGc?: boolean } = {}): Promise<EndpointProcess> {
+  const child = await startChild<{ url: string; pid: number }>('support/endpoint-child.ts', {
+    env: scalekitEnv(emulator),
+    nodeFlags: options.exposeGc ? ['--expose-gc'] : [],
+  });
+  const { hostname, port } = new URL(child.info.url);
+  // Keep-alive, like a browser's connection pool; no socket cap, so concurrency is set by the caller alone.
+  const agent = new Agent({ keepAlive: true });
+  const body = '{}';
+
+  const mintLink = () =>
+    new Promise<CallOutcome>((resolve, reject) => {
+      const req = request(
+        {
+          agent,
+          host: hostname,
+          port,
+          method: 'POST',
+          path: '/api/scalekit/portal-link',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => {
+            if (res.statusCode !== 200) resolve(`http ${res.statusCode}`);
+            else resolve(text.includes('"location"') ? 'ok' : 'http 200 without a link');
+          });
+          res.on('error', reject);
+        },
+      );
+      // Bounded: a request that stalls counts as an error instead of hanging the bench.
+      req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('request timed out')));
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  const control = async <T>(path: string, payload?: unknown): Promise<T> => {
+    const response = await fetch(`${child.info.url}/__bench/${path}`, {
+      method: payload === undefined ? 'GET' : 'POST',
+      headers: payload === undefined ? {} : { 'content-type': 'application/json' },
+      body: payload === undefined ? undefined : JSON.stringify(payload),
+    });
+    if (!response.ok) throw new Error(`endpoint control ${path} answered ${response.status}`);
+    return (await response.json()) as T;
+  };
+
+  return {
+    ...child,
+    mintLink,
+    memory: () => control<MemorySnapshot>('memory'),
+    freshClient: async () => {
+      await control('fresh-client', {});
+    },
+    direct: (limits) => control<LoopResult>('direct', limits),
+    stop: async () => {
+      agent.destroy();
+      await child.stop();
+    },
+  };
+}

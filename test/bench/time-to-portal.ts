@@ -1,0 +1,3 @@
+export async function measureTimeToPortal(): Promise<never> {
+  throw new Error('not yet');
+}
