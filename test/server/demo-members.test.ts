@@ -12,6 +12,7 @@ import {
 } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/directories/directories_pb.js';
 import { DemoMemberStore, demoMembersRoutes, memberEventHandler, memberFromDirectoryUser, type Member } from '../../server/demo-members.js';
 import { scalekitWebhooks } from '../../server/webhooks.js';
+import { startEmulator } from '../../server/emulator/index.js';
 import type { ScalekitWebhookEvent } from '../../server/webhook-events.js';
 import { generateWebhookSecret, webhookHeaders } from '../../server/emulator/directory/webhook-signer.js';
 
@@ -240,11 +241,10 @@ async function closeServer(server: ReturnType<typeof serve>): Promise<void> {
   await closed;
 }
 
-function routesFixture() {
+function routesFixture(scalekit = new Scalekit('http://127.0.0.1:9', 'skc_test', 'test')) {
   const store = new DemoMemberStore();
   // Test stand-in for the demo session: the organization named by a header. app.ts uses the signed cookie.
   const organizationOf = (c: Context) => c.req.header('x-test-organization') ?? null;
-  const scalekit = new Scalekit('http://127.0.0.1:9', 'skc_test', 'test', { timeoutMs: 2000 });
   const logs: string[] = [];
   const app = new Hono().route('/api/demo/members', demoMembersRoutes({ store, scalekit, organizationOf, log: (line) => logs.push(line) }));
   return { store, app, logs };
@@ -270,14 +270,33 @@ describe('demoMembersRoutes()', () => {
     assert.deepEqual(members.map((member) => member.email), ['ada@acme.test']);
   });
 
-  it('answers 502 reconcile_failed without details when Scalekit cannot be reached', async () => {
-    const { app, logs } = routesFixture();
-    const response = await app.request('/api/demo/members/reconcile', { method: 'POST', headers: { 'x-test-organization': 'org_acme' } });
-    assert.equal(response.status, 502);
-    const body = (await response.json()) as { error: { code: string; message: string } };
-    assert.equal(body.error.code, 'reconcile_failed');
-    assert.ok(!body.error.message.includes('127.0.0.1'));
-    assert.ok(logs.every((line) => !line.includes('test') || line.includes('reconcile failed')));
+  it('answers 502 reconcile_failed and keeps the members it had when Scalekit fails; rebuilds once it answers', async () => {
+    const emulator = await startEmulator({ port: 0 });
+    try {
+      const scalekit = new Scalekit(emulator.url, emulator.clientId, emulator.clientSecret);
+      const { app, store, logs } = routesFixture(scalekit);
+      const organizationId = emulator.organizations()[0]!.id;
+      store.apply(userEvent('user_created', organizationId, ADA));
+      const reconcile = () =>
+        app.request('/api/demo/members/reconcile', { method: 'POST', headers: { 'x-test-organization': organizationId } });
+
+      emulator.faults.failRpcs(1, 'internal', 'ListDirectories');
+      const failed = await reconcile();
+      assert.equal(failed.status, 502);
+      const body = (await failed.json()) as { error: { code: string; message: string } };
+      assert.equal(body.error.code, 'reconcile_failed');
+      assert.ok(!body.error.message.includes(emulator.url));
+      assert.deepEqual(store.list(organizationId).map((member) => member.id), ['diruser_ada'], 'a failure keeps what the host had');
+      assert.ok(logs.length > 0 && logs.every((line) => !line.includes(emulator.clientSecret) && !line.includes('ada@')));
+
+      // No directory in the emulator yet: the directory API is the truth, so the list empties.
+      const rebuilt = await reconcile();
+      assert.equal(rebuilt.status, 200);
+      assert.deepEqual(((await rebuilt.json()) as { members: Member[] }).members, []);
+      assert.deepEqual(store.list(organizationId), []);
+    } finally {
+      await emulator.close();
+    }
   });
 
   it('streams the members on connect and on every change of that organization only, over a real socket', { timeout: 30_000 }, async () => {
