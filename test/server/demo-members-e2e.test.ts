@@ -160,6 +160,8 @@ describe('demo provisioning end to end (emulator → signed webhook → store �
     // (This test runs last: the demo's receiver is not reconnected afterwards.)
     emulator.webhooks.configure(null);
     const linus = emulator.directory.addUser(acme, { email: 'linus@acme.test', givenName: 'Linus' });
+    // More users than one page of listDirectoryUsers (100), so reconcile must follow nextPageToken.
+    for (let i = 0; i < 230; i += 1) emulator.directory.addUser(acme, { email: `user${i}@acme.test` });
     emulator.directory.deactivateUser(acme, grace.id);
     const before = (await (await fetch(`${server.url}/api/demo/members`, { headers: { cookie } })).json()) as { members: Member[] };
     assert.ok(!before.members.some((m) => m.id === linus.id));
@@ -174,6 +176,8 @@ describe('demo provisioning end to end (emulator → signed webhook → store �
     assert.equal(byId.get(grace.id)?.active, false);
     assert.equal(byId.get(grace.id)?.name, 'Grace Hopper');
     const expected = emulator.directory.get(acme).users.map((user: { id: string }) => user.id).sort();
+    assert.ok(expected.length > 230);
+    assert.equal(members.length, expected.length, 'no user lost or repeated across pages');
     assert.deepEqual([...byId.keys()].sort(), expected);
     assert.ok(members.every((m) => !m.email.endsWith('@globex.test')));
 
