@@ -191,6 +191,21 @@ describe('memberFromDirectoryUser()', () => {
     });
   });
 
+  it('survives odd userDetail values from the directory API', () => {
+    const member = memberFromDirectoryUser(
+      create(DirectoryUserSchema, {
+        id: 'diruser_odd',
+        emails: ['first@acme.test', 'second@acme.test'],
+        familyName: 'Hopper',
+        userDetail: { active: 'no', name: 42, raw_attributes: [1, 2], email: { x: 1 } },
+      }),
+    );
+    assert.equal(member.email, 'first@acme.test');
+    assert.equal(member.active, true);
+    assert.equal(member.name, 'Hopper');
+    assert.deepEqual(member.groups, []);
+  });
+
   it('treats a user without status details as active and builds a name from its parts', () => {
     const member = memberFromDirectoryUser(create(DirectoryUserSchema, { id: 'diruser_b', email: 'b@acme.test', givenName: 'Bo' }));
     assert.equal(member.active, true);

@@ -349,6 +349,26 @@ describe('scalekitWebhooks(): malformed and hostile input', () => {
     assert.equal((events[0]!.data as { organization_id: string }).organization_id, 'org_acme');
   });
 
+  it('hands SSO and directory events over typed, with the organization taken from the envelope', async () => {
+    const { app, events } = receiver();
+    const sso = {
+      spec_version: '1',
+      id: 'evt_sso',
+      type: 'organization.sso_enabled',
+      occurred_at: '2026-11-28T17:00:00.000Z',
+      environment_id: 'env_1',
+      organization_id: 'org_acme',
+      object: 'Connection',
+      data: { id: 'conn_1', connection_type: 'SSO', type: 'SAML', provider: 'OKTA', enabled: true },
+    };
+    const group = { ...sso, id: 'evt_group', type: 'organization.directory.group_created', object: 'DirectoryGroup', data: { id: 'dirgroup_1', display_name: 'Eng' } };
+    assert.equal((await deliver(app, { body: JSON.stringify(sso) })).status, 200);
+    assert.equal((await deliver(app, { body: JSON.stringify(group) })).status, 200);
+    const [first, second] = events;
+    assert.ok(first?.type === 'organization.sso_enabled' && first.data.provider === 'OKTA');
+    assert.ok(second?.type === 'organization.directory.group_created' && second.organization_id === 'org_acme');
+  });
+
   it('does not let a prototype-named type through as a known event', async () => {
     const { app, events } = receiver();
     for (const type of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
