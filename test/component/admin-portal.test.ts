@@ -3,7 +3,7 @@ import '../../component/index.js';
 import { ScalekitAdminPortal } from '../../component/admin-portal.js';
 import type { PortalFeature, PortalLink } from '../../component/types.js';
 import {
-  frameOf, intersectionsComputed, origins, payloads, portalSays, recordEvents, scenario, setPageHidden,
+  frameOf, intersectionsComputed, origins, payloads, portalPosts, portalSays, recordEvents, scenario, setPageHidden,
 } from './support/harness.js';
 
 describe('<scalekit-admin-portal>', () => {
@@ -216,9 +216,10 @@ describe('<scalekit-admin-portal>', () => {
     });
 
     it('reports other PORTAL_LOAD_FAILUREs as portal_load_failure with an error panel', async () => {
-      const { el, events } = await readyPortal();
-      await portalSays(el, payloads.loadFailure('ORG_DISABLED'));
-      const error = events.find((e) => e.type === 'scalekit-error')!;
+      const { el } = await readyPortal();
+      const failed = oneEvent(el, 'scalekit-error');
+      portalPosts(el, payloads.loadFailure('ORG_DISABLED'));
+      const error = await failed;
       expect(error.detail.code).to.equal('portal_load_failure');
       expect(error.detail.message).to.contain('ORG_DISABLED');
       expect(el.status).to.equal('error');
@@ -242,7 +243,9 @@ describe('<scalekit-admin-portal>', () => {
     it('does not renew when the host cancels scalekit-session-expired: shows "Start a new session"', async () => {
       const { el, s } = await readyPortal();
       el.addEventListener('scalekit-session-expired', (e) => e.preventDefault());
-      await portalSays(el, payloads.expiry());
+      const expired = oneEvent(el, 'scalekit-session-expired');
+      portalPosts(el, payloads.expiry());
+      await expired;
       await el.updateComplete;
       expect(el.status).to.equal('expired');
       expect(frameOf(el)).to.equal(null);
@@ -258,7 +261,9 @@ describe('<scalekit-admin-portal>', () => {
 
     it('with no-auto-renew shows the expired panel instead of renewing', async () => {
       const { el, s } = await readyPortal({ noAutoRenew: true });
-      await portalSays(el, payloads.expiry());
+      const expired = oneEvent(el, 'scalekit-session-expired');
+      portalPosts(el, payloads.expiry());
+      await expired;
       await el.updateComplete;
       expect(el.status).to.equal('expired');
       expect(el.shadowRoot!.querySelector('[part="status"] button')!.textContent).to.equal('Start a new session');
@@ -274,7 +279,9 @@ describe('<scalekit-admin-portal>', () => {
       await renewed;
       await el.updateComplete;
       await new Promise<void>((resolve) => frameOf(el)!.addEventListener('load', () => resolve(), { once: true }));
-      await portalSays(el, payloads.loadFailure('SESSION_EXPIRED'));
+      const expired = oneEvent(el, 'scalekit-session-expired');
+      portalPosts(el, payloads.loadFailure('SESSION_EXPIRED'));
+      await expired;
       await el.updateComplete;
       expect(el.status).to.equal('expired');
       expect(el.shadowRoot!.querySelector('[part="status"] button')).to.not.equal(null);

@@ -72,9 +72,21 @@ export async function portalSays(el: ScalekitAdminPortal, ...payloads: unknown[]
   const frame = frameOf(el);
   if (!frame?.contentWindow) throw new Error('no portal frame');
   const ack = Math.random().toString(36).slice(2);
-  const done = acknowledged(() => frame.contentWindow, ack);
-  frame.contentWindow.postMessage({ cmd: 'post', payloads, ack }, '*');
+  // Captured now: the element may drop its iframe while handling the payloads, before the ack arrives.
+  const portalWindow = frame.contentWindow;
+  const done = acknowledged(() => portalWindow, ack);
+  portalWindow.postMessage({ cmd: 'post', payloads, ack }, '*');
   await done;
+}
+
+/**
+ * Like portalSays, but returns once the payloads are posted: for payloads after which the element drops its iframe
+ * (Chromium does not deliver messages from a frame removed meanwhile). Await the element's own event instead.
+ */
+export function portalPosts(el: ScalekitAdminPortal, ...payloads: unknown[]): void {
+  const portalWindow = frameOf(el)?.contentWindow;
+  if (!portalWindow) throw new Error('no portal frame');
+  portalWindow.postMessage({ cmd: 'post', payloads, ack: 'unused' }, '*');
 }
 
 const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
