@@ -1,0 +1,84 @@
+// Seed step 3 in the browser: the customer's admin turns on SSO and directory sync inside the embedded portal,
+// and the host page reacts (event log + badges). Also: a portal scoped to SSO shows no directory section.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { DEFAULT_ORGANIZATIONS } from '../../server/emulator/index.js';
+import { portalFrame, signIn, startDemo, waitForLogEntry, waitForStatus, type DemoRun } from './harness.js';
+
+const org = DEFAULT_ORGANIZATIONS[0]!;
+
+describe('demo: configuring the organization inside the portal', () => {
+  let run: DemoRun;
+  beforeEach(async () => {
+    run = await startDemo();
+  });
+  afterEach(async () => {
+    await run?.close();
+  });
+
+  it('shows scalekit-sso-enabled with the provider in the log and an SSO badge', async () => {
+    const { page, emulator } = run;
+    await signIn(page, org.id);
+    await waitForStatus(page, 'ready');
+    const frame = await portalFrame(page, emulator.url);
+    await frame.waitForSelector('body[data-portal-state="ready"]');
+
+    await frame.select('#sso-provider', 'okta');
+    await frame.click('#sso-enable');
+
+    const entry = await waitForLogEntry(page, 'scalekit-sso-enabled', '"provider":"OKTA"');
+    assert.match(entry, /"type":"SAML"/);
+    assert.ok(entry.includes(org.id), 'the event names the organization');
+    const badge = await page.waitForSelector('#badges [data-badge="sso"][data-enabled="true"]');
+    assert.equal(await badge!.evaluate((el) => el.textContent), 'SSO: Okta (SAML) enabled');
+
+    // Turning it off again is reported too; the badge follows.
+    await frame.click('#sso-disable');
+    await waitForLogEntry(page, 'scalekit-sso-disabled', '"provider":"OKTA"');
+    const off = await page.waitForSelector('#badges [data-badge="sso"][data-enabled="false"]');
+    assert.equal(await off!.evaluate((el) => el.textContent), 'SSO: Okta (SAML) disabled');
+    assert.deepEqual(run.pageErrors, []);
+  });
+
+  it('shows scalekit-directory-enabled with the provider in the log and a directory badge', async () => {
+    const { page, emulator } = run;
+    await signIn(page, org.id);
+    await waitForStatus(page, 'ready');
+    const frame = await portalFrame(page, emulator.url);
+    await frame.waitForSelector('body[data-portal-state="ready"]');
+
+    await frame.select('#dir-provider', 'MICROSOFT_AD');
+    await frame.click('#dir-enable');
+
+    const entry = await waitForLogEntry(page, 'scalekit-directory-enabled', '"provider":"MICROSOFT_AD"');
+    assert.match(entry, /"directory_type":"SCIM"/);
+    const badge = await page.waitForSelector('#badges [data-badge="directory"][data-enabled="true"]');
+    assert.equal(await badge!.evaluate((el) => el.textContent), 'Directory sync: Microsoft Entra ID (SCIM) enabled');
+    // The SSO badge is not invented by a directory event.
+    assert.equal(await page.$('#badges [data-badge="sso"]'), null);
+    assert.deepEqual(run.pageErrors, []);
+  });
+
+  it('scoped to SSO, the portal has no directory section', async () => {
+    const { page, emulator } = run;
+    await signIn(page, org.id);
+    await waitForStatus(page, 'ready');
+
+    await page.click('label[for="scope-sso"]');
+    await page.waitForSelector('scalekit-admin-portal[features="sso"]');
+    await page.waitForFunction(
+      () => document.querySelectorAll('#event-log li[data-event="scalekit-ready"]').length >= 2,
+    );
+    await waitForStatus(page, 'ready');
+
+    const links = emulator.stats().links;
+    assert.equal(links.length, 2);
+    assert.deepEqual(links[1]!.features, ['sso'], 'the new link is scoped to SSO on the wire');
+
+    const frame = await portalFrame(page, emulator.url);
+    await frame.waitForSelector('body[data-portal-state="ready"]');
+    assert.ok(await frame.$('#sso-section'), 'the SSO section is there');
+    assert.equal(await frame.$('#directory-section'), null, 'no directory section');
+    assert.deepEqual(run.pageErrors, []);
+  });
+});
