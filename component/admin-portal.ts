@@ -59,7 +59,7 @@ function wait(ms: number, signal: AbortSignal): Promise<boolean> {
  *
  * @cssprop [--scalekit-admin-portal-height=720px] - Height of the element (the portal wants at least 600px).
  * @cssprop [--scalekit-admin-portal-radius=8px] - Corner radius.
- * @cssprop [--scalekit-admin-portal-border=1px solid] - Border around the element.
+ * @cssprop [--scalekit-admin-portal-border=1px solid color-mix(in srgb, CanvasText 18%, transparent)] - Border around the element.
  * @cssprop [--scalekit-admin-portal-accent=#2557d6] - Button and banner colour.
  */
 export class ScalekitAdminPortal extends LitElement {

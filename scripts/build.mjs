@@ -1,0 +1,29 @@
+// npm run build → dist/: ESM JavaScript + .d.ts for component/ and server/ (tsc), and dist/custom-elements.json.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = (name) => `${root}node_modules/.bin/${name}`;
+
+function run(command, args) {
+  const { status } = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (status !== 0) {
+    console.error(`build: ${command.split('/').pop()} ${args[0]} failed (exit ${status})`);
+    process.exit(status ?? 1);
+  }
+}
+
+rmSync(`${root}dist`, { recursive: true, force: true });
+run(bin('tsc'), ['-p', 'tsconfig.build.json']);
+
+// The manifest describes the element from its TypeScript source (decorators, JSDoc); its paths then point at
+// what the package ships.
+run(bin('cem'), ['analyze', '--litelement', '--globs', 'component/**/*.ts', '--outdir', 'dist', '--quiet']);
+const manifestPath = `${root}dist/custom-elements.json`;
+const manifest = readFileSync(manifestPath, 'utf8').replace(/"(?:\/)?component\/([\w./-]+)\.ts"/g, '"dist/component/$1.js"');
+writeFileSync(manifestPath, manifest);
+
+// The entry points must import in Node with no DOM (server-side rendering, tooling).
+run(process.execPath, ['-e', "await import('./dist/component/index.js'); await import('./dist/component/admin-portal.js');", '--input-type=module']);
+console.log('build: dist/ ready');
