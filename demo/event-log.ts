@@ -27,7 +27,17 @@ export function createEventLog(list: HTMLOListElement): EventLog {
       body.className = 'log-detail';
       body.textContent = describe(detail);
 
-      item.append(time, label, body);
+      item.append(time, label);
+      // Raw portal messages repeat what the typed events say; name the event_type and keep the payload short.
+      const eventType = (detail as { event_type?: unknown } | null)?.event_type;
+      if (name === 'scalekit-portal-message' && typeof eventType === 'string') {
+        const sub = document.createElement('span');
+        sub.className = 'log-sub';
+        sub.textContent = eventType;
+        label.after(sub);
+        body.title = body.textContent;
+      }
+      item.append(body);
       list.prepend(item);
       while (list.childElementCount > MAX_ENTRIES) list.lastElementChild?.remove();
     },
