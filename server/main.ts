@@ -8,13 +8,32 @@ import type { DemoServer } from './app.js';
 
 const log = (line: string) => console.log(line);
 
-async function main(): Promise<void> {
-  let server: DemoServer;
+// Handlers first, so a signal during start-up also ends in an orderly shutdown.
+let starting: Promise<DemoServer | null> = Promise.resolve(null);
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return; // a second signal while shutting down changes nothing; the close has a deadline
+    stopping = true;
+    log(`${signal}: shutting down`);
+    starting
+      .then((server) => server?.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(`Shutdown failed: ${error instanceof Error ? error.name : 'error'}`);
+          process.exit(1);
+        },
+      );
+  });
+}
+
+async function start(): Promise<DemoServer | null> {
   try {
     const env = process.env;
     const port = parsePort(env['PORT'], 'PORT', 3000);
     const emulatorPort = parsePort(env['EMULATOR_PORT'], 'EMULATOR_PORT', 0);
-    server = await createDemoServer({
+    const server = await createDemoServer({
       port,
       host: env['HOST']?.trim() || '127.0.0.1',
       env,
@@ -22,30 +41,12 @@ async function main(): Promise<void> {
       demoDir: env['DEMO_DIR']?.trim() || undefined,
       log,
     });
+    log(`Demo: http://localhost:${new URL(server.url).port}`);
+    return server;
   } catch (error) {
     console.error(`Not started: ${startupFailure(error)}`);
-    process.exitCode = 1;
-    return;
+    process.exit(1);
   }
-
-  const { port } = new URL(server.url);
-  log(`Demo: http://localhost:${port}`);
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: shutting down`);
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(`Shutdown failed: ${error instanceof Error ? error.name : 'error'}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
 /** One line for the operator; never an error object (it could hold request echoes). */
@@ -57,4 +58,4 @@ function startupFailure(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
 }
 
-await main();
+starting = start();
