@@ -1,6 +1,6 @@
 // Northwind "Settings › Security": a host app embedding <scalekit-admin-portal> the way a customer would.
 // Query parameters (for trying things out and for the e2e tests):
-//   ?loadTimeout=<ms>  passed to the element's load-timeout (default: the element's own, 15 s)
+//   ?loadTimeout=<ms>  passed to the element's load-timeout, 500–600000 (default: the element's own, 15 s)
 import '../component/index.js';
 import { DemoApiError, getSession, signIn, signOut, type DemoOrganization, type DemoSession } from './api.js';
 import { createBadges } from './badges.js';
@@ -42,7 +42,13 @@ const ui = {
 };
 
 const params = new URLSearchParams(location.search);
-const loadTimeout = Number.parseInt(params.get('loadTimeout') ?? '', 10);
+/** `?loadTimeout=<ms>`; anything unparsable or out of range falls back to the element's default. */
+function loadTimeoutParam(raw: string | null): number | null {
+  if (raw === null || !/^\d{1,6}$/.test(raw)) return null;
+  const ms = Number(raw);
+  return ms >= 500 && ms <= 600_000 ? ms : null;
+}
+const loadTimeout = loadTimeoutParam(params.get('loadTimeout'));
 
 const log = createEventLog(ui.eventLog);
 const badges = createBadges(ui.badges);
@@ -86,7 +92,7 @@ function mountPortal(): void {
   el.setAttribute('features', selectedFeatures());
   el.setAttribute('loading', 'eager');
   el.setAttribute('frame-title', `Admin portal for ${organizationName(session?.organizationId ?? null)}`);
-  if (Number.isFinite(loadTimeout) && loadTimeout > 0) el.setAttribute('load-timeout', String(loadTimeout));
+  if (loadTimeout !== null) el.setAttribute('load-timeout', String(loadTimeout));
   statusObserver.observe(el, { attributes: true, attributeFilter: ['status'] });
   portal = el;
   ui.portalSlot.append(el);
