@@ -318,6 +318,19 @@ describe('scalekitPortal(): rate limit per principal', () => {
     assert.equal((await post(app, '{}')).status, 200);
   });
 
+  it('keeps the in-memory store bounded: expired windows are swept as new principals arrive', () => {
+    let now = 0;
+    const store = new MemoryRateLimitStore({ now: () => now });
+    for (let i = 0; i < 5_000; i++) store.hit(`user:${i}`, 1_000);
+    assert.equal(store.size, 5_000);
+    now += 1_000;
+    for (let i = 0; i < 5_000; i++) store.hit(`other:${i}`, 1_000);
+    assert.equal(store.size, 5_000, 'the first 5 000 (expired) windows are gone');
+    now += 1_000;
+    for (let i = 0; i < 20_000; i++) store.hit(`late:${i}`, 1_000);
+    assert.equal(store.size, 20_000, 'only live windows remain');
+  });
+
   it('turns off with rateLimit: false', async () => {
     const app = portal({ rateLimit: false });
     for (let i = 0; i < 12; i++) assert.equal((await post(app, '{}')).status, 200);
