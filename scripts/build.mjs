@@ -21,8 +21,16 @@ run(bin('tsc'), ['-p', 'tsconfig.build.json']);
 // what the package ships.
 run(bin('cem'), ['analyze', '--litelement', '--globs', 'component/**/*.ts', '--outdir', 'dist', '--quiet']);
 const manifestPath = `${root}dist/custom-elements.json`;
-const manifest = readFileSync(manifestPath, 'utf8').replace(/"(?:\/)?component\/([\w./-]+)\.ts"/g, '"dist/component/$1.js"');
-writeFileSync(manifestPath, manifest);
+const manifest = JSON.parse(
+  readFileSync(manifestPath, 'utf8').replace(/"(?:\/)?component\/([\w./-]+)\.ts"/g, '"dist/component/$1.js"'),
+);
+// Internal reactive state (`_status`, … declared with `state: true`) is not an attribute a host can set.
+for (const module of manifest.modules) {
+  for (const declaration of module.declarations ?? []) {
+    if (declaration.attributes) declaration.attributes = declaration.attributes.filter((a) => !a.name.startsWith('_'));
+  }
+}
+writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 
 // The entry points must import in Node with no DOM (server-side rendering, tooling).
 run(process.execPath, ['-e', "await import('./dist/component/index.js'); await import('./dist/component/admin-portal.js');", '--input-type=module']);
