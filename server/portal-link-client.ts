@@ -149,7 +149,13 @@ function createPortalLinkClient({ core, generatePortalLink }: SdkInternals): Por
       return await generatePortalLink(request, options);
     } catch (error) {
       if (!isObject(error) || error['code'] !== UNAUTHENTICATED || error['name'] !== 'ConnectError') throw error;
-      await refreshToken(tokenUsed);
+      try {
+        await refreshToken(tokenUsed);
+      } catch {
+        // Hand the UNAUTHENTICATED back: the SDK re-authenticates itself and reports a token failure raw
+        // (status, socket code), where a token error thrown from here would reach the caller wrapped and blurred.
+        throw error;
+      }
       return generatePortalLink(request, options);
     }
   };

@@ -182,6 +182,19 @@ describe('scalekitPortal(): upstream cost', () => {
     assert.deepEqual(delta(before), { tokenRequests: 1, rpcs: 40 });
   });
 
+  it('maps a failed re-authentication by its cause: refused → 502, Scalekit down → 503', async () => {
+    const app = await warmPortal();
+    emulator.faults.failRpcs(1, 'unauthenticated', 'GeneratePortalLink');
+    emulator.faults.failTokenRequests(2, 503);
+    await expectError(await post(app), 503, 'upstream_unavailable');
+    emulator.faults.clear();
+    emulator.faults.failRpcs(1, 'unauthenticated', 'GeneratePortalLink');
+    emulator.faults.failTokenRequests(2, 401);
+    await expectError(await post(app), 502, 'upstream_auth_failed');
+    emulator.faults.clear();
+    assert.equal((await post(app)).status, 200, 'the token it held still works');
+  });
+
   it('a failed token request is not cached: the next request fetches again', async () => {
     const app = portal(freshClient());
     emulator.faults.failTokenRequests(1, 500);
