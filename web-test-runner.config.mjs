@@ -6,7 +6,8 @@ import { portalMiddleware, portalPlugin } from './test/component/support/portal-
 const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 
 export default {
-  files: ['test/component/**/*.test.ts'],
+  // *.node.test.ts run under node --test (npm run test:server): they check the element imports without a DOM.
+  files: ['test/component/**/*.test.ts', '!test/component/**/*.node.test.ts'],
   nodeResolve: true,
   concurrency: 1,
   testFramework: { config: { timeout: 20000 } },

@@ -19,7 +19,7 @@ run(bin('tsc'), ['-p', 'tsconfig.build.json']);
 
 // The manifest describes the element from its TypeScript source (decorators, JSDoc); its paths then point at
 // what the package ships.
-run(bin('cem'), ['analyze', '--litelement', '--globs', 'component/**/*.ts', '--outdir', 'dist', '--quiet']);
+run(bin('cem'), ['analyze', '--config', 'scripts/cem.config.mjs']);
 const manifestPath = `${root}dist/custom-elements.json`;
 const manifest = JSON.parse(
   readFileSync(manifestPath, 'utf8').replace(/"(?:\/)?component\/([\w./-]+)\.ts"/g, '"dist/component/$1.js"'),
