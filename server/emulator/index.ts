@@ -9,7 +9,7 @@ import { listenDual } from './listener.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import { EmulatorState } from './state.js';
 import { Timers } from './timers.js';
-import { createDirectoryModule } from './directory/index.js';
+import { createDirectoryModule, idpPanel } from './directory/index.js';
 import { mirrorPortalDirectory, portalDirectorySetter } from './directory/portal-bridge.js';
 import type { Emulator, EmulatorOptions } from './types.js';
 import type { DirectoryModule } from './directory/index.js';
@@ -52,7 +52,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     hasOrganization: (id) => state.organizations.has(id),
     baseUrl: () => url,
     webhooks: resolved.webhooks ? { ...resolved.webhooks, retryScheduleMs: options?.webhooks?.retryScheduleMs } : undefined,
-    setEnabled: portalDirectorySetter(state, () => directory.state),
+    setEnabled: portalDirectorySetter(state),
     sessionOrganization: (token) => {
       const session = state.session(token);
       return session && session.features.includes('dir_sync') ? session.organizationId : null;
@@ -73,6 +73,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     control: { faults, knownMethods: () => knownMethods, stats, reset },
     extendControl: (control) => directory.mountControls(control),
     extendApp: (root) => directory.mountPanelRoutes(root),
+    directoryPanel: (session, nonce) => idpPanel({ sessionToken: session.token, nonce }),
   });
 
   const listener = await listenDual({

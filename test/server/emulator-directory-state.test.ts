@@ -76,7 +76,7 @@ describe('directory state', () => {
     assert.equal(event.environment_id, 'env_test');
     assert.equal(event.organization_id, 'org_acme');
     assert.equal(event.object, 'DirectoryUser');
-    assert.ok(!Number.isNaN(Date.parse(event.occurred_at)));
+    assert.ok(!Number.isNaN(Date.parse(event.occurred_at)), '!Number.isNaN(Date.parse(event.occurred_at))');
     const data = event.data as Record<string, any>;
     assert.equal(data.id, user.id);
     assert.equal(data.organization_id, 'org_acme');
@@ -209,7 +209,7 @@ describe('directory state', () => {
     try {
       context.state.addUser('org_acme', { email: `${huge}@acme.test` });
     } catch (error) {
-      assert.ok((error as Error).message.length < 200);
+      assert.ok((error as Error).message.length < 200, '(error as Error).message.length < 200');
     }
     assert.equal(context.state.snapshot('org_acme')!.groups.length, 1);
   });

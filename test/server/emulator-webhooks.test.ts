@@ -53,7 +53,7 @@ function envelope(id = 'evt_100000000000000001', type = 'organization.directory.
 describe('webhook signer', () => {
   it('produces signatures the real SDK accepts', () => {
     const secret = generateWebhookSecret();
-    assert.ok(isWebhookSecret(secret));
+    assert.ok(isWebhookSecret(secret), 'isWebhookSecret(secret)');
     const body = JSON.stringify(envelope());
     const headers = webhookHeaders(secret, 'evt_100000000000000001', body);
     assert.match(headers['webhook-signature'], /^v1,[A-Za-z0-9+/]+=*$/);
@@ -84,8 +84,8 @@ describe('webhook signer', () => {
     for (const bad of ['', 'whsec_', 'abc', `whsec_${'!'.repeat(40)}`, 'whsec_c2hvcnQ=', `whsec_${'A'.repeat(2000)}`, 42, null]) {
       assert.equal(isWebhookSecret(bad), false);
       assert.throws(() => signWebhook(bad as string, 'evt_1', 1, '{}'), (error: Error) => {
-        assert.ok(error instanceof TypeError);
-        if (typeof bad === 'string' && bad.length > 8) assert.ok(!error.message.includes(bad));
+        assert.ok(error instanceof TypeError, 'error instanceof TypeError');
+        if (typeof bad === 'string' && bad.length > 8) assert.ok(!error.message.includes(bad), '!error.message.includes(bad)');
         return true;
       });
     }
@@ -148,7 +148,7 @@ describe('webhook sender', () => {
     assert.equal(record!.lastStatus, 200);
     assert.equal(record!.delivered, true);
     // Logs name the event and statuses, never the secret, the URL or the payload.
-    assert.ok(lines.some((line) => line.includes('500')));
+    assert.ok(lines.some((line) => line.includes('500')), 'lines.some((line) => line.includes(\'500\'))');
     for (const line of lines) {
       assert.ok(!line.includes(secret) && !line.includes(receiver.url) && !line.includes('ada@example.com'), line);
     }
@@ -219,8 +219,8 @@ describe('webhook sender', () => {
     for (const target of ['x', {}, { url: 'ftp://x/', secret }, { url: 'not a url', secret }, { url: 'http://x/', secret: 'nope' },
       { url: `http://x/${'a'.repeat(3000)}`, secret }, { url: 'http://x/', secret: 42 }, []]) {
       assert.throws(() => sender.setTarget(target as never), (error: Error) => {
-        assert.ok(error instanceof TypeError);
-        assert.ok(!error.message.includes(secret));
+        assert.ok(error instanceof TypeError, 'error instanceof TypeError');
+        assert.ok(!error.message.includes(secret), '!error.message.includes(secret)');
         return true;
       }, JSON.stringify(target)?.slice(0, 40));
     }

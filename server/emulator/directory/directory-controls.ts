@@ -189,7 +189,7 @@ export function mountDirectoryControls(app: Hono, deps: DirectoryControlDeps): v
   for (const [action, enabled] of [['enable', true], ['disable', false]] as const) {
     app.post(`/directory/:orgId/${action}`, (c) => attempt(c, () => {
       const orgId = orgParam(c);
-      state.ensureDirectory(orgId); // validates first: unknown organization → 404
+      state.findDirectory(orgId); // validates first: unknown organization → 404
       deps.setEnabled(orgId, enabled);
       return c.json(directoryView(state, orgId));
     }));

@@ -93,7 +93,7 @@ export function createDirectoryModule(options: DirectoryModuleOptions): Director
   });
   const setEnabled = options.setEnabled ?? ((organizationId: string, enabled: boolean) => void state.setEnabled(organizationId, enabled));
   const toggle = (organizationId: string, enabled: boolean) => {
-    state.ensureDirectory(organizationId); // unknown organization → DirectoryError before anything changes
+    state.findDirectory(organizationId); // unknown organization → DirectoryError before anything changes
     setEnabled(organizationId, enabled);
     return directoryView(state, organizationId);
   };

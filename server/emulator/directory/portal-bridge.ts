@@ -16,24 +16,11 @@ export function mirrorPortalDirectory(core: EmulatorState, directory: DirectoryS
   return () => core.changeListeners.delete(listener);
 }
 
-/** Turns directory sync on/off in the core's record (creating it from the IdP's directory if the page has not). */
-export function portalDirectorySetter(core: EmulatorState, directory: () => DirectoryState) {
+/** Turns directory sync on/off through the core's record (as the portal page's toggle does), keeping its provider. */
+export function portalDirectorySetter(core: EmulatorState) {
   return (organizationId: string, enabled: boolean): void => {
     const org = core.organizations.get(organizationId);
     if (!org) return;
-    if (!org.directory) {
-      const mine = directory().ensureDirectory(organizationId);
-      org.directory = {
-        id: mine.id,
-        provider: 'OKTA',
-        enabled: false,
-        endpoint: mine.endpoint,
-        bearerToken: mine.bearerToken,
-      };
-    }
-    if (org.directory.enabled === enabled) return;
-    org.directory.enabled = enabled;
-    org.updatedAt = new Date();
-    core.notify({ kind: 'directory', organizationId, directory: org.directory });
+    core.setDirectory(org, org.directory?.provider ?? 'OKTA', enabled);
   };
 }
