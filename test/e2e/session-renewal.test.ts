@@ -28,9 +28,25 @@ describe('demo: portal session renewal', () => {
       (window as unknown as { hostMarker: string }).hostMarker = 'set before expiry';
     });
 
+    // Record, one frame after the warning event, whether the element's built-in banner (part="banner") shows —
+    // checked in the page so the answer does not depend on how soon the test looks before the expiry.
+    await page.evaluate(() => {
+      document.addEventListener('scalekit-session-warning', (event) => {
+        const el = event.target as HTMLElement;
+        requestAnimationFrame(() => {
+          const banner = el.shadowRoot?.querySelector<HTMLElement>('[part~="banner"]');
+          (window as unknown as { bannerShown: boolean }).bannerShown = !!banner?.checkVisibility();
+        });
+      });
+    });
+
     await waitForLogEntry(page, 'scalekit-session-warning', 'expiresAt');
-    // The element's built-in banner (part="banner") is visible while the session is about to end.
-    await page.waitForSelector('pierce/[part~="banner"]', { visible: true });
+    await page.waitForFunction(() => (window as unknown as { bannerShown?: boolean }).bannerShown !== undefined);
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { bannerShown: boolean }).bannerShown),
+      true,
+      'the warning banner was shown',
+    );
 
     await waitForLogEntry(page, 'scalekit-session-expired');
     await page.waitForFunction(
