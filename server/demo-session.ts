@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import type { PortalPrincipal } from './portal-link.js';
 
@@ -70,7 +71,10 @@ export function demoSessions(options: DemoSessionOptions): DemoSessions {
     });
   });
 
-  routes.post('/session', async (c) => {
+  routes.post('/session', bodyLimit({
+    maxSize: 1024,
+    onError: (c) => c.json({ error: { code: 'payload_too_large', message: 'The request body is larger than 1 KiB.' } }, 413),
+  }), async (c) => {
     const body: unknown = await c.req.json().catch(() => undefined);
     const organizationId =
       typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['organizationId'] : undefined;

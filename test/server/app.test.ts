@@ -181,6 +181,9 @@ describe('createDemoServer() on the emulator', () => {
       assert.equal(response.status, 400, body);
       assert.equal(response.headers.get('set-cookie'), null);
     }
+    const huge = await api('/api/demo/session', { method: 'POST', body: JSON.stringify({ organizationId: acme.id, pad: 'x'.repeat(5000) }) });
+    assert.equal(huge.status, 413);
+    assert.equal(huge.headers.get('set-cookie'), null);
     const crossSite = await api('/api/demo/session', {
       method: 'POST',
       headers: { origin: 'https://evil.example' },
