@@ -212,7 +212,8 @@ export function panelRoutes(deps: PanelRouteDeps): Hono {
     c.header('Cache-Control', 'no-store');
     await next();
   });
-  app.use('*', bodyLimit({ maxSize: 16 * 1024, onError: (c) => jsonError(c, 413, 'payload_too_large', 'body over 16 KiB') }));
+  // Only on methods with a body: hono's bodyLimit throws on a bodiless DELETE under node-server (as in control.ts).
+  app.on(['POST', 'PATCH', 'PUT'], '*', bodyLimit({ maxSize: 16 * 1024, onError: (c) => jsonError(c, 413, 'payload_too_large', 'body over 16 KiB') }));
   mountDirectoryRoutes(app, '', deps.state, (c) => {
     const token = c.req.header('x-portal-session') ?? '';
     const orgId = token.length > 0 && token.length <= 200 ? deps.sessionOrganization(token) : null;
