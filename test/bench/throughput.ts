@@ -1,24 +1,43 @@
 // 3. Endpoint throughput and latency at concurrency 1, 16 and 64: scalekitPortal() on @hono/node-server in its
 // own process, the emulator in another, load from this one. The limit: the same SDK client, in the endpoint's
 // process, calling the emulator directly at the same concurrency (no HTTP hop, no Hono).
-import { closedLoop, type LoopResult } from './support/closed-loop.js';
+import { closedLoop, combine, type LoopResult } from './support/closed-loop.js';
 import type { BenchContext } from './support/context.js';
+import { cpuDuring } from './support/cpu.js';
 import { startEndpointProcess } from './support/endpoint.js';
 import type { BenchSection, TargetCheck } from './support/report.js';
 import { ratio } from './support/stats.js';
 
 const CONCURRENCIES = [1, 16, 64];
-const RUN_MS = 4_000;
+// Short rounds, alternating which side goes first, so a burst of other work on the machine hits both sides.
+const ROUNDS = 3;
+const ROUND_MS = 1_500;
 const MAX_CALLS = 50_000;
 const WARM_UP = { concurrency: 16, maxCalls: 500, maxMs: 3_000 };
 const TARGET_RATIO = 0.8;
+
+type CpuMs = Record<'emulator' | 'endpointProcess' | 'loadGenerator', number>;
 
 interface Row {
   concurrency: number;
   endpoint: LoopResult;
   limit: LoopResult;
   ratio: number | null;
+  /** CPU ms per link by process, for each side. */
+  cpuPerLink: { endpoint: CpuMs; limit: CpuMs };
 }
+
+function addInto(total: CpuMs, part: Record<string, number>): void {
+  for (const key of Object.keys(total) as (keyof CpuMs)[]) total[key] += part[key] ?? 0;
+}
+
+function perLink(total: CpuMs, links: number): CpuMs {
+  const each = (ms: number) => Math.round((ms / Math.max(1, links)) * 100) / 100;
+  return { emulator: each(total.emulator), endpointProcess: each(total.endpointProcess), loadGenerator: each(total.loadGenerator) };
+}
+
+const formatCpu = (cpu: CpuMs) =>
+  `${(cpu.emulator + cpu.endpointProcess + cpu.loadGenerator).toFixed(2)} (${cpu.emulator} + ${cpu.endpointProcess} + ${cpu.loadGenerator})`;
 
 export async function measureThroughput(context: BenchContext): Promise<BenchSection> {
   const emulator = await context.emulator();
@@ -29,10 +48,35 @@ export async function measureThroughput(context: BenchContext): Promise<BenchSec
     await closedLoop(endpoint.mintLink, WARM_UP);
     await endpoint.direct({ ...WARM_UP, client: 'endpoint' });
     for (const concurrency of CONCURRENCIES) {
-      const limits = { concurrency, maxCalls: MAX_CALLS, maxMs: RUN_MS };
-      const viaEndpoint = await closedLoop(endpoint.mintLink, limits);
-      const limit = await endpoint.direct({ ...limits, client: 'endpoint' });
-      rows.push({ concurrency, endpoint: viaEndpoint, limit, ratio: ratio(viaEndpoint.perSecond, limit.perSecond) });
+      const limits = { concurrency, maxCalls: MAX_CALLS, maxMs: ROUND_MS, keepLatencies: true };
+      const endpointRounds: LoopResult[] = [];
+      const limitRounds: LoopResult[] = [];
+      const endpointCpu: CpuMs = { emulator: 0, endpointProcess: 0, loadGenerator: 0 };
+      const limitCpu: CpuMs = { emulator: 0, endpointProcess: 0, loadGenerator: 0 };
+      const pids = { emulator: emulator.pid, endpointProcess: endpoint.pid, loadGenerator: process.pid };
+      for (let round = 0; round < ROUNDS; round++) {
+        const runEndpoint = async () => {
+          const { result, cpuMs } = await cpuDuring(pids, () => closedLoop(endpoint.mintLink, limits));
+          endpointRounds.push(result);
+          addInto(endpointCpu, cpuMs);
+        };
+        const runLimit = async () => {
+          const { result, cpuMs } = await cpuDuring(pids, () => endpoint.direct({ ...limits, client: 'endpoint' }));
+          limitRounds.push(result);
+          addInto(limitCpu, cpuMs);
+        };
+        if (round % 2 === 0) await runEndpoint().then(runLimit);
+        else await runLimit().then(runEndpoint);
+      }
+      const viaEndpoint = combine(endpointRounds);
+      const limit = combine(limitRounds);
+      rows.push({
+        concurrency,
+        endpoint: viaEndpoint,
+        limit,
+        ratio: ratio(viaEndpoint.perSecond, limit.perSecond),
+        cpuPerLink: { endpoint: perLink(endpointCpu, viaEndpoint.calls), limit: perLink(limitCpu, limit.calls) },
+      });
     }
   } finally {
     await endpoint.stop();
@@ -49,8 +93,20 @@ export async function measureThroughput(context: BenchContext): Promise<BenchSec
 
   return {
     id: 'throughput',
-    title: `Endpoint throughput and latency (closed loop, ${RUN_MS / 1000} s per cell)`,
-    head: ['concurrency', 'endpoint links/s', 'p50 ms', 'p99 ms', 'limit (bare SDK) links/s', 'p50 ms', 'p99 ms', 'ratio', 'failures'],
+    title: `Endpoint throughput and latency (closed loop, ${ROUNDS} alternating rounds of ${ROUND_MS / 1000} s per cell)`,
+    head: [
+      'concurrency',
+      'endpoint links/s',
+      'p50 ms',
+      'p99 ms',
+      'limit (bare SDK) links/s',
+      'p50 ms',
+      'p99 ms',
+      'ratio',
+      'failures',
+      'CPU ms/link, endpoint path',
+      'CPU ms/link, limit',
+    ],
     rows: rows.map((row) => [
       row.concurrency,
       row.endpoint.perSecond,
@@ -61,12 +117,16 @@ export async function measureThroughput(context: BenchContext): Promise<BenchSec
       row.limit.p99Ms,
       `${row.ratio}×`,
       failures(row.endpoint) + failures(row.limit),
+      formatCpu(row.cpuPerLink.endpoint),
+      formatCpu(row.cpuPerLink.limit),
     ]),
     checks,
     notes: [
+      'CPU ms per link = emulator + endpoint process + load generator (from /proc), summed over the rounds. When the ' +
+        'cores are saturated, the throughput ratio follows the ratio of these totals.',
       'Three processes share the 2 cores during the endpoint runs (load generator, endpoint, emulator) but two ' +
         'during the limit runs (endpoint process, emulator), so the ratio also carries the cost of the client side of the HTTP hop.',
     ],
-    data: { runMs: RUN_MS, rows },
+    data: { rounds: ROUNDS, roundMs: ROUND_MS, rows },
   };
 }

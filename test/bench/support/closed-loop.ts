@@ -9,6 +9,8 @@ export interface LoopLimits {
   maxCalls: number;
   /** Stop starting calls after this long (calls in flight are awaited). */
   maxMs: number;
+  /** Return every latency too, so several rounds can be pooled with {@link combine}. */
+  keepLatencies?: boolean;
 }
 
 /** One call's outcome: 'ok' (2xx / resolved), a status such as 'http 429', or 'error: …' when it threw. */
@@ -23,6 +25,7 @@ export interface LoopResult {
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
+  latencies?: number[];
 }
 
 export async function closedLoop(call: () => Promise<CallOutcome>, limits: LoopLimits): Promise<LoopResult> {
@@ -57,6 +60,25 @@ export async function closedLoop(call: () => Promise<CallOutcome>, limits: LoopL
     failures,
     elapsedMs: round(elapsedMs, 0),
     perSecond: round((latencies.length / elapsedMs) * 1000, 0),
+    p50Ms: round(percentile(latencies, 50), 2),
+    p99Ms: round(percentile(latencies, 99), 2),
+    ...(limits.keepLatencies ? { latencies } : {}),
+  };
+}
+
+/** Pool rounds taken with `keepLatencies`: rates over the summed time, percentiles over all latencies. */
+export function combine(rounds: readonly LoopResult[]): LoopResult {
+  const latencies = rounds.flatMap((r) => r.latencies ?? []);
+  const failures: Record<string, number> = {};
+  for (const r of rounds) for (const [k, n] of Object.entries(r.failures)) failures[k] = (failures[k] ?? 0) + n;
+  const calls = rounds.reduce((sum, r) => sum + r.calls, 0);
+  const elapsedMs = rounds.reduce((sum, r) => sum + r.elapsedMs, 0);
+  return {
+    calls,
+    ok: rounds.reduce((sum, r) => sum + r.ok, 0),
+    failures,
+    elapsedMs,
+    perSecond: round((calls / elapsedMs) * 1000, 0),
     p50Ms: round(percentile(latencies, 50), 2),
     p99Ms: round(percentile(latencies, 99), 2),
   };

@@ -59,7 +59,7 @@ control.post('/__bench/direct', async (c) => {
       const link = await client.organization.generatePortalLink(ORGANIZATION_ID);
       return typeof link.location === 'string' ? 'ok' : 'no link';
     },
-    { concurrency: body.concurrency, maxCalls: body.maxCalls, maxMs: body.maxMs },
+    { concurrency: body.concurrency, maxCalls: body.maxCalls, maxMs: body.maxMs, keepLatencies: body.keepLatencies === true },
   );
   return c.json(result);
 });
