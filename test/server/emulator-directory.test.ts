@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { Scalekit } from '@scalekit-sdk/node';
 import { startEmulator, DEFAULT_ORGANIZATIONS, type Emulator } from '../../server/emulator/index.js';
 import { generateWebhookSecret } from '../../server/emulator/directory/webhook-signer.js';
+import { Feature } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/organizations/organizations_pb.js';
+import { sdkOrganizationClient } from './emulator/sdk.js';
 
 interface Delivery {
   headers: Record<string, string>;
@@ -295,5 +297,52 @@ describe('emulator: simulated IdP, webhooks and DirectoryService', () => {
       assert.equal(((await response.json()) as any).error.code, 'session_expired');
     }
     assert.deepEqual(emulator.directory.get(ACME).users, []);
+  });
+  /** Opens a portal link the way a browser would and returns the page's panel session token. */
+  async function openPortal(orgId: string, features?: Feature[]): Promise<string> {
+    const { client, exec } = sdkOrganizationClient(scalekit);
+    const { link } = await exec(client.generatePortalLink, { id: orgId, features: features ?? [] });
+    const html = await (await fetch(link!.location)).text();
+    // The page's own session token (in its JSON config), present whether or not the panel is shown.
+    return /"sessionToken":"([^"]+)"/.exec(html)?.[1] ?? '';
+  }
+
+  it('scopes the portal panel API to its session: own organization only, hostile bodies refused', async () => {
+    emulator.reset();
+    emulator.directory.enable(ACME);
+    emulator.directory.enable(GLOBEX);
+    const globexUser = emulator.directory.addUser(GLOBEX, { email: 'bob@globex.test' });
+    const token = await openPortal(ACME);
+    assert.ok(token.length > 10, 'the portal page carries a panel session token');
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${emulator.url}/portal/directory${path}`, {
+        method,
+        headers: { 'x-portal-session': token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      return { status: response.status, json: (await response.json()) as any };
+    };
+    const created = await call('POST', '/users', { email: 'ada@acme.test', givenName: 'Ada' });
+    assert.equal(created.status, 201);
+    assert.deepEqual(emulator.directory.get(ACME).users.map((u) => u.email), ['ada@acme.test']);
+
+    // Another organization's user ids are simply unknown here; a body cannot name another organization.
+    assert.equal((await call('PATCH', `/users/${globexUser.id}`, { givenName: 'Eve' })).status, 404);
+    assert.equal((await call('DELETE', `/users/${globexUser.id}`)).status, 404);
+    assert.equal((await call('POST', '/users', { email: 'eve@acme.test', organizationId: GLOBEX })).json.error.code, 'invalid_request');
+    for (const body of ['{', '[]', 'null', { email: '<svg onload=alert(1)>' }, { email: 'a@b.co', groups: ['x'.repeat(500)] }]) {
+      const answer = await call('POST', '/users', body);
+      assert.ok(answer.status === 400 || answer.status === 404, `refused: ${JSON.stringify(body).slice(0, 40)}`);
+    }
+    assert.equal((await call('POST', '/users', 'x'.repeat(20_000))).status, 413);
+    assert.deepEqual(emulator.directory.get(GLOBEX).users.map((u) => u.email), ['bob@globex.test']);
+    assert.deepEqual(emulator.directory.get(ACME).users.map((u) => u.email), ['ada@acme.test']);
+
+    // A link minted for SSO only carries no directory rights.
+    const ssoOnly = await openPortal(ACME, [Feature.sso]);
+    assert.ok(ssoOnly.length > 10, 'the SSO-only page has a live session too');
+    assert.equal((await fetch(`${emulator.url}/portal/api/sso`, { method: 'POST', headers: { 'x-portal-session': ssoOnly, 'content-type': 'application/json' }, body: '{}' })).status, 400, 'that session is live for its own API');
+    const refused = await fetch(`${emulator.url}/portal/directory`, { headers: { 'x-portal-session': ssoOnly } });
+    assert.equal(refused.status, 401);
   });
 });
