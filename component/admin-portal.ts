@@ -1,4 +1,5 @@
 import { LitElement, html, nothing, type PropertyDeclarations } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
 import { styles } from './admin-portal.styles.js';
 import { portalEvent, type ErrorDetail, type ScalekitAdminPortalEventName } from './events.js';
 import { LinkRequestError, fetchWith, requestLink } from './link-request.js';
@@ -329,7 +330,12 @@ export class ScalekitAdminPortal extends LitElement {
         : nothing}
       <div class="stage">
         ${link
-          ? html`<iframe part="frame" src=${link.location} title=${this.frameTitle || 'Admin portal'} allow="clipboard-write"></iframe>`
+          ? // One iframe per link: changing src on a used iframe would add a browser-history entry, and Back
+            // would then reload a used link.
+            keyed(
+              link.id,
+              html`<iframe part="frame" src=${link.location} title=${this.frameTitle || 'Admin portal'} allow="clipboard-write"></iframe>`,
+            )
           : nothing}
         ${status === 'idle' || status === 'loading' || renewingInPlace
           ? html`<div part="status" class="cover skeleton">

@@ -187,10 +187,10 @@ describe('<scalekit-admin-portal>', () => {
       expect(el.shadowRoot!.querySelector('[part="banner"]')).to.equal(null);
     });
 
-    it('renews in place on PORTAL_SESSION_EXPIRY: a new link in the same iframe, the page not reloaded', async () => {
+    it('renews in place on PORTAL_SESSION_EXPIRY: a new link framed, the page not reloaded, no history entry', async () => {
       const { el, s, events } = await readyPortal();
-      const frame = frameOf(el)!;
-      const firstSrc = frame.src;
+      const firstSrc = frameOf(el)!.src;
+      const historyLength = history.length;
       (window as { survivesReload?: boolean }).survivesReload = true;
       const renewed = oneEvent(el, 'scalekit-ready');
       await portalSays(el, payloads.expiry());
@@ -198,10 +198,11 @@ describe('<scalekit-admin-portal>', () => {
       expect(expired.cancelable).to.equal(true);
       expect(expired.detail.expiresAt).to.be.a('string');
       await renewed;
-      expect(frameOf(el)).to.equal(frame);
-      expect(frame.src).to.not.equal(firstSrc);
+      expect(frameOf(el)!.src).to.not.equal(firstSrc);
       expect(await s.requests()).to.have.length(2);
       expect((window as { survivesReload?: boolean }).survivesReload).to.equal(true);
+      // Back must not lead the frame to the used link.
+      expect(history.length).to.equal(historyLength);
       const loads = await s.loads();
       expect(Object.values(loads)).to.deep.equal([1, 1]);
     });
@@ -272,16 +273,15 @@ describe('<scalekit-admin-portal>', () => {
 
     it('stops after one automatic renewal that never loaded, instead of looping', async () => {
       const { el, s } = await readyPortal();
-      // Every further link's page says at once that it is expired.
-      await fetch(`/api/control/${s.key}`, { method: 'POST', body: JSON.stringify({ portal: { auto: 'none' } }) });
-      const renewed = oneEvent(el, 'scalekit-loading');
-      await portalSays(el, payloads.expiry());
-      await renewed;
-      await el.updateComplete;
-      await new Promise<void>((resolve) => frameOf(el)!.addEventListener('load', () => resolve(), { once: true }));
-      const expired = oneEvent(el, 'scalekit-session-expired');
-      portalPosts(el, payloads.loadFailure('SESSION_EXPIRED'));
-      await expired;
+      // Every further link's page says at once that it is expired (as for a used link).
+      await fetch(`/api/control/${s.key}`, { method: 'POST', body: JSON.stringify({ portal: { auto: 'expired' } }) });
+      const expiries: CustomEvent[] = [];
+      el.addEventListener('scalekit-session-expired', (e) => expiries.push(e));
+      const second = new Promise<void>((resolve) =>
+        el.addEventListener('scalekit-session-expired', () => expiries.length === 2 && resolve()),
+      );
+      portalPosts(el, payloads.expiry());
+      await second;
       await el.updateComplete;
       expect(el.status).to.equal('expired');
       expect(el.shadowRoot!.querySelector('[part="status"] button')).to.not.equal(null);
@@ -290,12 +290,11 @@ describe('<scalekit-admin-portal>', () => {
 
     it('refresh() mints a fresh link and loads it in place', async () => {
       const { el, s } = await readyPortal();
-      const frame = frameOf(el)!;
-      const first = frame.src;
+      const first = frameOf(el)!.src;
       const ready = oneEvent(el, 'scalekit-ready');
       await el.refresh();
-      expect(frameOf(el)).to.equal(frame);
-      expect(frame.src).to.not.equal(first);
+      await el.updateComplete;
+      expect(frameOf(el)!.src).to.not.equal(first);
       await ready;
       expect(await s.requests()).to.have.length(2);
     });

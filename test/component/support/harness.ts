@@ -24,7 +24,7 @@ export interface PlannedResponse {
 
 export interface ScenarioConfig {
   responses?: PlannedResponse[];
-  /** Query for the portal page: `auto: 'none'` (no load event), `org`, `session` (seconds). */
+  /** Query for the portal page: `auto: 'none'` (no load event) or `'expired'` (a used link), `org`, `session` (seconds). */
   portal?: Record<string, string>;
 }
 

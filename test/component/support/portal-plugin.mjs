@@ -118,6 +118,9 @@ const portalPage = `<!doctype html>
     for (const event_type of ['PORTAL_LOAD_SUCCESS', 'PORTAL_SESSION_WARNING', 'PORTAL_SESSION_EXPIRY', 'ORGANIZATION_SSO_ENABLED', 'CUSTOM'])
       send({ event_type, object: 'session', organization_id: 'org_spoof', data: { expiry } });
     send({ ack: query.get('spoof') });
+  } else if (query.get('auto') === 'expired') {
+    // What the portal does for a link that was already used or is past its TTL.
+    send({ event_type: 'PORTAL_LOAD_FAILURE', object: 'session', message: 'The session has expired', data: { error_code: 'SESSION_EXPIRED' } });
   } else if (query.get('auto') !== 'none') {
     send({ event_type: 'PORTAL_LOAD_SUCCESS', object: 'session', organization_id: query.get('org') || 'org_test',
       message: 'The admin portal session has started', data: { expiry } });
