@@ -66,8 +66,8 @@ async function readBody(c: Context): Promise<unknown | Response> {
 }
 
 /** The JSON view of a user, with group names resolved. */
-export function userView(state: DirectoryState, user: DirectoryUser) {
-  const groups = new Map((state.snapshot(user.organizationId)?.groups ?? []).map((g) => [g.id, g.displayName]));
+export function userView(state: DirectoryState, user: DirectoryUser, groupNames?: ReadonlyMap<string, string>) {
+  const groups = groupNames ?? new Map((state.snapshot(user.organizationId)?.groups ?? []).map((g) => [g.id, g.displayName]));
   return {
     id: user.id,
     dpId: user.dpId,
@@ -98,9 +98,10 @@ export function directoryView(state: DirectoryState, organizationId: string) {
   const snapshot = state.snapshot(organizationId);
   if (!snapshot) return { directory: null, users: [], groups: [] };
   const { bearerToken: _token, ...directory } = snapshot.directory;
+  const groupNames = new Map(snapshot.groups.map((g) => [g.id, g.displayName])); // once, not per user
   return {
     directory,
-    users: snapshot.users.map((user) => userView(state, user)),
+    users: snapshot.users.map((user) => userView(state, user, groupNames)),
     groups: snapshot.groups.map((group) => groupView(state, group)),
   };
 }
