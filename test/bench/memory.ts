@@ -9,7 +9,8 @@ import { round } from './support/stats.js';
 const FIRST = 1_000;
 const TOTAL = 10_000;
 const CONCURRENCY = 16;
-const MAX_MS = 120_000;
+// Per phase; generous because a busy shared machine can mint as few as ~60 links/s.
+const MAX_MS = 240_000;
 const TARGET_GROWTH = 0.2;
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -46,9 +47,14 @@ export async function measureMemory(context: BenchContext): Promise<BenchSection
     checks: [
       {
         target: `RSS growth ≤ ${TARGET_GROWTH * 100}% from ${FIRST} to ${TOTAL} links`,
-        measured: `${round(growth * 100)}%${complete ? '' : ` (only ${links.total} links)`}`,
-        met: complete && atFirst.gcExposed && growth <= TARGET_GROWTH,
+        measured: `${round(growth * 100)}%${complete ? '' : ` (time bound hit after ${links.total} links)`}`,
+        // Not reaching 10 000 links within the time bound proves nothing either way.
+        met: complete && atFirst.gcExposed ? growth <= TARGET_GROWTH : null,
       },
+    ],
+    notes: [
+      'RSS includes the tsx loader the bench runs the TypeScript sources with (a built package would start smaller); ' +
+        'heap used is the JavaScript heap alone.',
     ],
     data: { links, atFirst, atTotal, growth, heapGrowth, concurrency: CONCURRENCY },
   };
