@@ -114,7 +114,7 @@ export function scalekitPortal<E extends Env = Env>(options: ScalekitPortalOptio
       },
     }),
     async (c) => {
-      const principal = await authorizeCaller(config.authorize, c as unknown as Context<E>, log);
+      const principal = await authorizeCaller(config.authorize, c as unknown as Context<E>);
 
       if (limiter) {
         const decision = await limiter.check(principalKey(principal));
@@ -133,7 +133,10 @@ export function scalekitPortal<E extends Env = Env>(options: ScalekitPortalOptio
         link = await links.generate(principal.organizationId, wireFeatures);
       } catch (error) {
         const mapped = fromUpstreamError(error);
-        log(`scalekitPortal: minting a portal link failed -> ${mapped.status} ${mapped.code}: ${describeError(error)}`);
+        // `internal` is logged once, by onError; the upstream codes an operator should also see are logged here.
+        if (mapped.code !== 'internal') {
+          log(`scalekitPortal: minting a portal link failed -> ${mapped.status} ${mapped.code}: ${describeError(error)}`);
+        }
         throw mapped;
       }
 
@@ -308,7 +311,6 @@ const jsonOnly: MiddlewareHandler = async (c, next) => {
 async function authorizeCaller<E extends Env>(
   authorize: ScalekitPortalOptions<E>['authorize'],
   c: Context<E>,
-  log: (line: string) => void,
 ): Promise<PortalPrincipal> {
   const principal = await authorize(c);
   if (principal === null || principal === undefined) throw new PortalLinkError('unauthenticated');
@@ -318,8 +320,9 @@ async function authorizeCaller<E extends Env>(
     principal.organizationId.length > 0 &&
     (principal.userId === undefined || typeof principal.userId === 'string');
   if (!valid) {
-    log('scalekitPortal: authorize() must return { organizationId: string; userId?: string } or null');
-    throw new PortalLinkError('internal');
+    throw new PortalLinkError('internal', {
+      cause: new TypeError('authorize() must return { organizationId: string; userId?: string } or null'),
+    });
   }
   return { organizationId: principal.organizationId, userId: principal.userId };
 }

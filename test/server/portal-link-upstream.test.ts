@@ -153,7 +153,8 @@ describe('scalekitPortal(): upstream failures → the error table', () => {
     emulator.faults.failRpcs(1, 'internal', 'GeneratePortalLink');
     const error = await expectError(await post(warm), 500, 'internal');
     assert.ok(!/injected|grpc|INTERNAL/i.test(error.message));
-    assert.ok(logLines.some((line) => /grpc=13/.test(line)), logLines.join('\n'));
+    assert.equal(logLines.length, 1, logLines.join('\n'));
+    assert.match(logLines[0]!, /grpc=13/);
   });
 });
 

@@ -171,7 +171,10 @@ describe('scalekitPortal(): the error table, before Scalekit is asked', () => {
     assert.ok(logLines.every((line) => !line.includes('hunter2')));
     for (const principal of [{}, { organizationId: '' }, { organizationId: 7 }, { organizationId: acme, userId: 3 }, 'org']) {
       const app = portal({ authorize: () => principal as never });
+      logLines = [];
       await expectError(await post(app, '{}'), 500, 'internal');
+      assert.equal(logLines.length, 1);
+      assert.match(logLines[0]!, /authorize\(\) must return/);
     }
   });
 
