@@ -9,6 +9,7 @@ type Http1Handler = (req: http.IncomingMessage, res: http.ServerResponse) => voi
 type Http2Handler = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void;
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+const SNIFF_TIMEOUT_MS = 30_000;
 
 export interface DualListener {
   port: number;
@@ -30,12 +31,17 @@ export async function listenDual(opts: {
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy()); // a peer resetting mid-sniff is not our problem
     let seen = Buffer.alloc(0);
+    // A peer that opens a connection and never says which protocol it speaks is dropped.
+    const onIdle = () => socket.destroy();
+    socket.setTimeout(SNIFF_TIMEOUT_MS, onIdle);
     const onData = (chunk: Buffer) => {
       seen = Buffer.concat([seen, chunk]);
       const n = Math.min(seen.length, PREFACE.length);
       const maybeH2 = seen.subarray(0, n).equals(PREFACE.subarray(0, n));
       if (maybeH2 && seen.length < PREFACE.length) return; // need more bytes to decide
       socket.off('data', onData);
+      socket.setTimeout(0);
+      socket.off('timeout', onIdle);
       socket.pause();
       socket.unshift(seen);
       // Both servers pick up bytes already buffered on the socket (http2 reads them on the next tick).

@@ -3,11 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_ALLOWED_ORIGINS, parseOriginPattern } from './origins.js';
 import type { EmulatorOptions, EmulatorOrganization } from './types.js';
 
-export const DEFAULT_ORGANIZATIONS: readonly EmulatorOrganization[] = Object.freeze([
-  { id: 'org_acme', displayName: 'Acme Corporation' },
-  { id: 'org_globex', displayName: 'Globex' },
-  { id: 'org_initech', displayName: 'Initech' },
-]);
+export const DEFAULT_ORGANIZATIONS: readonly Readonly<EmulatorOrganization>[] = Object.freeze(
+  [
+    { id: 'org_acme', displayName: 'Acme Corporation' },
+    { id: 'org_globex', displayName: 'Globex' },
+    { id: 'org_initech', displayName: 'Initech' },
+  ].map((org) => Object.freeze(org)),
+);
 
 export const DEFAULT_CLIENT_ID = 'skc_emulator';
 

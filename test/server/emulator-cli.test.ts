@@ -34,12 +34,13 @@ it('starts, prints working credentials, and stops on SIGTERM', { timeout: 60_000
 });
 
 it('refuses a malformed configuration with one line and exit code 1', { timeout: 60_000 }, async () => {
-  for (const env of [
+  const envs: Array<Record<string, string>> = [
     { EMULATOR_PORT: 'abc' },
     { EMULATOR_PORT: '99999' },
     { EMULATOR_PORT: '0', EMULATOR_ALLOWED_ORIGINS: "http://localhost:3000; script-src 'unsafe-inline'" },
     { EMULATOR_PORT: '0', EMULATOR_CLIENT_SECRET: 'has spaces in it' },
-  ]) {
+  ];
+  for (const env of envs) {
     const { child, out, err } = run(env);
     const [code] = await once(child, 'exit');
     assert.equal(code, 1, JSON.stringify(env));

@@ -7,7 +7,7 @@ import { OrganizationService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1
 
 type Exec = <I, O>(fn: (input: I) => Promise<O>, data: I) => Promise<O>;
 
-export function sdkOrganizationClient(scalekit: Scalekit) {
+export function sdkOrganizationClient(scalekit: Scalekit): { client: Client<typeof OrganizationService>; exec: Exec } {
   const inner = scalekit.organization as unknown as { client: Client<typeof OrganizationService>; coreClient: { connectExec: Exec } };
   if (!inner.client || typeof inner.coreClient?.connectExec !== 'function') throw new Error('SDK internals changed');
   return { client: inner.client, exec: inner.coreClient.connectExec.bind(inner.coreClient) as Exec };
