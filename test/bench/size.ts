@@ -1,7 +1,7 @@
 // 1. Size: the element as a host ships it (minified ESM, gzip), with Lit bundled and with Lit external,
 // beside the floor — a Lit element that only renders an iframe — built the same way.
 import { gzipSync } from 'node:zlib';
-import { bundleForBrowser } from './support/bundle.js';
+import { bundleWithInputs } from './support/bundle.js';
 import { kib, type BenchSection } from './support/report.js';
 import { ratio } from './support/stats.js';
 
@@ -13,11 +13,14 @@ const TARGET_RATIO = 1.3;
 interface Sizes {
   minified: number;
   gzip: number;
+  /** Minified bytes per source file (before gzip). */
+  inputs: { path: string; bytes: number }[];
 }
 
 async function sizesOf(entry: string, litExternal: boolean): Promise<Sizes> {
-  const code = Buffer.from(await bundleForBrowser(entry, { litExternal }));
-  return { minified: code.length, gzip: gzipSync(code, { level: 9 }).length };
+  const bundle = await bundleWithInputs(entry, { litExternal });
+  const code = Buffer.from(bundle.code);
+  return { minified: code.length, gzip: gzipSync(code, { level: 9 }).length, inputs: bundle.inputs };
 }
 
 export async function measureSize(_context?: unknown): Promise<BenchSection> {
@@ -47,6 +50,9 @@ export async function measureSize(_context?: unknown): Promise<BenchSection> {
       },
     ],
     notes: [
+      `The element's own code, minified bytes before gzip: ${element.litExternal.inputs
+        .map((input) => `${input.path.replace(/^component\//, '')} ${input.bytes}`)
+        .join(', ')}.`,
       'The floor is test/bench/floor/floor-element.ts: one `src` property and an iframe, nothing else. ' +
         'With Lit external, the ratio compares only the code each element adds on top of Lit.',
     ],
