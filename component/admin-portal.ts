@@ -293,6 +293,7 @@ export class ScalekitAdminPortal extends LitElement {
       case 'PORTAL_LOAD_SUCCESS':
         clearTimeout(this.#loadTimer);
         this.#renewing = false;
+        this._error = null;
         this.#setStatus('ready');
         this.dispatchEvent(portalEvent('scalekit-ready', { organizationId, expiresAt: expiry ?? '' }));
         return;
@@ -304,6 +305,7 @@ export class ScalekitAdminPortal extends LitElement {
         return;
       case 'PORTAL_LOAD_FAILURE':
         if (data.error_code !== 'SESSION_EXPIRED') {
+          if (this.#pending) return; // the old page failing while its replacement is on the way
           const reason = typeof data.error_code === 'string' && /^[A-Z0-9_]{1,64}$/.test(data.error_code) ? data.error_code : '';
           return this.#fail(new LinkRequestError('portal_load_failure'), reason);
         }

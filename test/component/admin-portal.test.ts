@@ -228,6 +228,19 @@ describe('<scalekit-admin-portal>', () => {
       expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('could not be loaded');
     });
 
+    it('ignores a load failure from the old page while a fresh link is on its way', async () => {
+      const s = await scenario({ responses: [{}, { hang: true }] });
+      const el = await fixture<ScalekitAdminPortal>(html`<scalekit-admin-portal loading="eager" endpoint=${s.endpoint}></scalekit-admin-portal>`);
+      await oneEvent(el, 'scalekit-ready');
+      const events = recordEvents(el);
+      const loading = oneEvent(el, 'scalekit-loading');
+      void el.refresh();
+      await loading;
+      await portalSays(el, payloads.loadFailure('ORG_DISABLED'));
+      expect(events.map((e) => e.type)).to.deep.equal(['scalekit-loading', 'scalekit-portal-message']);
+      expect(el.status).to.equal('loading');
+    });
+
     it('waits for a visible page before renewing', async () => {
       const { el, s } = await readyPortal();
       setPageHidden(true);
