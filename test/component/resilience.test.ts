@@ -147,9 +147,9 @@ describe('<scalekit-admin-portal> resilience', () => {
     const loading = oneEvent(el, 'scalekit-loading');
     await attach();
     await loading;
-    await waitUntil(async () => (await s.requests()).length === 1, 'request reached the server');
+    await waitUntil(async () => (await s.requests()).length === 1, 'request reached the server', { timeout: 10_000 });
     el.remove();
-    await waitUntil(async () => (await s.requests())[0].aborted, 'server saw the request aborted');
+    await waitUntil(async () => (await s.requests())[0].aborted, 'server saw the request aborted', { timeout: 10_000 });
     expect(el.status).to.equal('idle');
     expect(el.hasAttribute('aria-busy')).to.equal(false);
   });
