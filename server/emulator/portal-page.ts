@@ -89,6 +89,18 @@ dl.sp dd { margin: 0; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas
 [role="alert"] { color: var(--danger); font-size: 13px; margin: 8px 0 0; min-height: 1em; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 footer { text-align: center; color: var(--muted); font-size: 12px; padding: 0 0 24px; }
+/* The simulated IdP panel (issue 7) brings light-only colours; re-tint it with this page's palette. */
+#directory-idp .idp { border-color: var(--line); }
+#directory-idp .idp label, #directory-idp .idp th, #directory-idp .idp h4, #directory-idp .idp p.idp-hint { color: var(--muted); }
+#directory-idp .idp [role="status"] { color: var(--text); }
+#directory-idp .idp input[type=text], #directory-idp .idp input[type=email] { background: var(--field); color: var(--text);
+  border-color: var(--field-line); }
+#directory-idp .idp button:not(.idp-primary) { background: var(--card); color: var(--text); border-color: var(--field-line); }
+#directory-idp .idp button.idp-danger { color: var(--danger); }
+#directory-idp .idp button.idp-primary { background: var(--accent); border-color: var(--accent); color: var(--accent-text); }
+#directory-idp .idp th, #directory-idp .idp td { border-color: var(--line); }
+#directory-idp .idp .idp-badge { background: var(--ok-bg); color: var(--ok); }
+#directory-idp .idp .idp-badge[data-active="false"] { background: var(--off-bg); color: var(--muted); }
 .expired { max-width: 520px; margin: 12vh auto; text-align: center; }
 .expired h1 { font-size: 20px; margin: 0 0 8px; }
 .expired p { color: var(--muted); margin: 0; }
