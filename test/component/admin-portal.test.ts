@@ -1,6 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../component/index.js';
 import { ScalekitAdminPortal } from '../../component/admin-portal.js';
+import { toEndpoint, toFeatures, toLoadTimeout } from '../../component/options.js';
 import type { PortalFeature, PortalLink } from '../../component/types.js';
 import {
   frameOf, intersectionsComputed, origins, payloads, portalPosts, portalSays, recordEvents, scenario, setPageHidden,
@@ -383,6 +384,26 @@ describe('<scalekit-admin-portal>', () => {
       expect(el.loadTimeout).to.equal(250);
       el.setAttribute('load-timeout', 'soon');
       expect(el.loadTimeout).to.be.NaN;
+    });
+
+    it('normalises hostile option values the documented way', () => {
+      for (const bad of ['soon', '-5', '0', '', 'Infinity', NaN, -1, null, undefined, {}, '1e400']) {
+        expect(toLoadTimeout(bad), String(bad)).to.equal(15000);
+      }
+      expect(toLoadTimeout('2500')).to.equal(2500);
+      expect(toEndpoint('   ')).to.equal('/api/scalekit/portal-link');
+      expect(toEndpoint(42)).to.equal('/api/scalekit/portal-link');
+      expect(toEndpoint('/custom')).to.equal('/custom');
+      const warn = console.warn;
+      console.warn = () => {};
+      try {
+        expect(toFeatures('dir_sync sso')).to.deep.equal(['sso', 'dir_sync']);
+        expect(toFeatures(['sso', 'sso', 'SSO', 1, null])).to.deep.equal(['sso']);
+        expect(toFeatures(42)).to.deep.equal([]);
+        expect(toFeatures('__proto__ constructor')).to.deep.equal([]);
+      } finally {
+        console.warn = warn;
+      }
     });
 
     it('takes its height from --scalekit-admin-portal-height (720px by default)', async () => {
