@@ -1,5 +1,7 @@
 // The portal page in real headless Chromium, framed by a host page on another origin, plus its HTTP
 // surface (single use, TTL, CSP frame-ancestors) and the page's own API with hostile input.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Frame, Page } from 'puppeteer-core';
@@ -276,6 +278,34 @@ describe('emulator portal page in Chromium', () => {
           return !labelled;
         }).map((el) => el.id));
       assert.deepEqual(controls, [], 'every control has an accessible name');
+    });
+  });
+
+  it('has no axe-core accessibility violations, live or expired, in light and dark', async () => {
+    const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    await withEmulator({}, async (emulator, page) => {
+      await page.setBypassCSP(true); // to inject axe-core; the page's own policy is tested above
+      const audit = async (label: string) => {
+        await page.addScriptTag({ content: axeSource });
+        const violations = await page.evaluate(async () => {
+          const result = await (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }).axe.run();
+          return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+        });
+        assert.deepEqual(violations, [], label);
+      };
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
+        const link = await mint(emulator, scheme === 'light' ? 'org_acme' : 'org_globex');
+        await page.goto(link.location);
+        await audit(`${scheme}, fresh`);
+        await page.click('#sso-enable');
+        await page.click('#dir-enable');
+        await page.waitForSelector('#directory-section[data-enabled="true"]');
+        await page.waitForSelector('#sso-section[data-enabled="true"]');
+        await audit(`${scheme}, both enabled`);
+        await page.goto(link.location);
+        await audit(`${scheme}, expired`);
+      }
     });
   });
 
