@@ -27,6 +27,12 @@ interface Row {
   cpuPerLink: { endpoint: CpuMs; limit: CpuMs };
 }
 
+interface HopRow {
+  concurrency: number;
+  hop: LoopResult;
+  cpuPerRequest: CpuMs;
+}
+
 function addInto(total: CpuMs, part: Record<string, number>): void {
   for (const key of Object.keys(total) as (keyof CpuMs)[]) total[key] += part[key] ?? 0;
 }
@@ -43,6 +49,7 @@ export async function measureThroughput(context: BenchContext): Promise<BenchSec
   const emulator = await context.emulator();
   const endpoint = await startEndpointProcess(emulator.info);
   const rows: Row[] = [];
+  const hopRows: HopRow[] = [];
   try {
     // Warm both paths (token, JIT, connections) before anything is counted.
     await closedLoop(endpoint.mintLink, WARM_UP);
@@ -77,6 +84,15 @@ export async function measureThroughput(context: BenchContext): Promise<BenchSec
         ratio: ratio(viaEndpoint.perSecond, limit.perSecond),
         cpuPerLink: { endpoint: perLink(endpointCpu, viaEndpoint.calls), limit: perLink(limitCpu, limit.calls) },
       });
+    }
+    // For scale: the HTTP hop alone (same server, client and body sizes; no Hono middleware chain, no SDK).
+    const pids = { emulator: emulator.pid, endpointProcess: endpoint.pid, loadGenerator: process.pid };
+    for (const concurrency of CONCURRENCIES.filter((c) => c >= 16)) {
+      const limits = { concurrency, maxCalls: MAX_CALLS, maxMs: ROUND_MS * ROUNDS };
+      const { result, cpuMs } = await cpuDuring(pids, () => closedLoop(endpoint.hopOnly, limits));
+      const cpu: CpuMs = { emulator: 0, endpointProcess: 0, loadGenerator: 0 };
+      addInto(cpu, cpuMs);
+      hopRows.push({ concurrency, hop: result, cpuPerRequest: perLink(cpu, result.calls) });
     }
   } finally {
     await endpoint.stop();
@@ -122,11 +138,14 @@ export async function measureThroughput(context: BenchContext): Promise<BenchSec
     ]),
     checks,
     notes: [
+      `For scale, the HTTP hop alone (same server and client, canned JSON answer, no SDK): ${hopRows
+        .map((h) => `c${h.concurrency}: ${h.hop.perSecond} req/s, p50 ${h.hop.p50Ms} ms, CPU ms/request ${formatCpu(h.cpuPerRequest)}`)
+        .join('; ')}.`,
       'CPU ms per link = emulator + endpoint process + load generator (from /proc), summed over the rounds. When the ' +
         'cores are saturated, the throughput ratio follows the ratio of these totals.',
       'Three processes share the 2 cores during the endpoint runs (load generator, endpoint, emulator) but two ' +
         'during the limit runs (endpoint process, emulator), so the ratio also carries the cost of the client side of the HTTP hop.',
     ],
-    data: { rounds: ROUNDS, roundMs: ROUND_MS, rows },
+    data: { rounds: ROUNDS, roundMs: ROUND_MS, rows, hopOnly: hopRows },
   };
 }

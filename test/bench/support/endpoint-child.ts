@@ -47,6 +47,14 @@ control.post('/__bench/fresh-client', (c) => {
   endpoint = endpointApp(scalekit);
   return c.json({ ok: true });
 });
+// The HTTP hop alone: the same server and client, a JSON body in and a link-shaped JSON body out, no SDK call.
+const cannedLink = { id: 'lnk_hop', location: 'http://127.0.0.1/magicLink/hop', expiresAt: new Date(0).toISOString() };
+control.post('/__bench/hop', async (c) => {
+  JSON.parse(await c.req.text());
+  c.header('Cache-Control', 'no-store');
+  return c.json(cannedLink);
+});
+
 // The limit: the SDK's public generatePortalLink, no HTTP hop. `client`: 'endpoint' = the very client the
 // endpoint uses; 'new-bare' = a new, cold client kept for later 'bare' runs; 'bare' = that kept client.
 let bare = newClient();

@@ -18,6 +18,8 @@ export interface MemorySnapshot {
 export interface EndpointProcess extends Child<{ url: string; pid: number }> {
   /** POST /api/scalekit/portal-link with `{}`: 'ok' for a 200 carrying a link, else 'http <status>'. */
   mintLink(): Promise<CallOutcome>;
+  /** The same request to /__bench/hop: the HTTP hop without the endpoint's work or the SDK call. */
+  hopOnly(): Promise<CallOutcome>;
   memory(): Promise<MemorySnapshot>;
   freshClient(): Promise<void>;
   /**
@@ -37,7 +39,7 @@ export async function startEndpointProcess(emulator: EmulatorInfo, options: { ex
   const agent = new Agent({ keepAlive: true });
   const body = '{}';
 
-  const mintLink = () =>
+  const post = (path: string) =>
     new Promise<CallOutcome>((resolve, reject) => {
       const req = request(
         {
@@ -45,7 +47,7 @@ export async function startEndpointProcess(emulator: EmulatorInfo, options: { ex
           host: hostname,
           port,
           method: 'POST',
-          path: '/api/scalekit/portal-link',
+          path,
           headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
         },
         (res) => {
@@ -77,7 +79,8 @@ export async function startEndpointProcess(emulator: EmulatorInfo, options: { ex
 
   return {
     ...child,
-    mintLink,
+    mintLink: () => post('/api/scalekit/portal-link'),
+    hopOnly: () => post('/__bench/hop'),
     memory: () => control<MemorySnapshot>('memory'),
     freshClient: async () => {
       await control('fresh-client', {});
