@@ -15,7 +15,6 @@ try {
   await signIn(page, org.id);
   await waitForStatus(page, 'ready');
   const frame = await portalFrame(page, emulator.url);
-  await frame.waitForSelector('body[data-portal-state="ready"]');
 
   // What the customer's IT admin does in the portal (seed step 3).
   await frame.select('#sso-provider', 'okta');

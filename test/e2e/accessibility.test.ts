@@ -52,7 +52,6 @@ describe('demo: accessibility', () => {
       await signIn(page, org.id);
       await waitForStatus(page, 'ready');
       const frame = await portalFrame(page, emulator.url);
-      await frame.waitForSelector('body[data-portal-state="ready"]');
       // The emulator keeps SSO on between the two runs: toggle whichever way produces a badge.
       const turnOn = (await frame.$('#sso-enable:not([hidden])')) !== null;
       await frame.click(turnOn ? '#sso-enable' : '#sso-disable');

@@ -68,7 +68,9 @@ export async function startDemo(options: StartOptions = {}): Promise<DemoRun> {
     throw error;
   }
   const page = await browser.newPage();
-  await page.setViewport({ width: 1440, height: 1000 });
+  // Tall enough that the whole portal iframe is on screen: a click inside a cross-origin frame that first has to
+  // scroll the host page can land on stale coordinates.
+  await page.setViewport({ width: 1440, height: 1600 });
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error instanceof Error ? error.message : String(error)));
   await page.goto(`${server.url}/${options.query ? `?${options.query}` : ''}`);
@@ -111,11 +113,15 @@ export async function waitForLogEntry(page: Page, event: string, ...needles: str
   return (await handle.jsonValue()) as string;
 }
 
-/** The portal iframe's frame, once it points at the emulator's portal page. */
+/**
+ * The portal iframe's frame, once its page script has run: `data-portal-state` is in the server's HTML, but
+ * `data-framed` is set by the script, in the same task that wires the page's buttons.
+ */
 export async function portalFrame(page: Page, emulatorUrl: string): Promise<Frame> {
   const iframe = await page.waitForSelector(`pierce/iframe[src^="${emulatorUrl}/magicLink/"]`);
   const frame = await iframe!.contentFrame();
   if (!frame) throw new Error('the portal iframe has no frame');
+  await frame.waitForSelector('body[data-portal-state="ready"][data-framed="true"]');
   return frame;
 }
 

@@ -89,7 +89,6 @@ describe('demo: provisioned members, end to end', () => {
     await waitForStatus(page, 'ready');
     await page.waitForSelector('#members-feed[data-state="live"]');
     const frame = await portalFrame(page, emulator.url);
-    await frame.waitForSelector('body[data-portal-state="ready"]');
 
     // Seed step 3: the customer's admin turns directory sync on; the simulated IdP appears.
     await frame.click('#dir-enable');

@@ -21,7 +21,6 @@ describe('demo: configuring the organization inside the portal', () => {
     await signIn(page, org.id);
     await waitForStatus(page, 'ready');
     const frame = await portalFrame(page, emulator.url);
-    await frame.waitForSelector('body[data-portal-state="ready"]');
 
     await frame.select('#sso-provider', 'okta');
     await frame.click('#sso-enable');
@@ -45,7 +44,6 @@ describe('demo: configuring the organization inside the portal', () => {
     await signIn(page, org.id);
     await waitForStatus(page, 'ready');
     const frame = await portalFrame(page, emulator.url);
-    await frame.waitForSelector('body[data-portal-state="ready"]');
 
     await frame.select('#dir-provider', 'MICROSOFT_AD');
     await frame.click('#dir-enable');
@@ -76,7 +74,6 @@ describe('demo: configuring the organization inside the portal', () => {
     assert.deepEqual(links[1]!.features, ['sso'], 'the new link is scoped to SSO on the wire');
 
     const frame = await portalFrame(page, emulator.url);
-    await frame.waitForSelector('body[data-portal-state="ready"]');
     assert.ok(await frame.$('#sso-section'), 'the SSO section is there');
     assert.equal(await frame.$('#directory-section'), null, 'no directory section');
     assert.deepEqual(run.pageErrors, []);
