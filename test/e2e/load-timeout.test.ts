@@ -34,6 +34,14 @@ describe('demo: host origin not allowed by the environment', () => {
 
     // The portal never said it loaded, so the host shows no configuration badge.
     assert.equal(await page.$('#badges .badge'), null);
+
+    // "Try again" asks for a fresh link (the old one is never reused); still refused, so the panel comes back.
+    await page.click('#load-timeout-retry');
+    await page.waitForFunction(
+      () => document.querySelectorAll('#event-log li[data-event="scalekit-error"]').length >= 2,
+    );
+    await page.waitForSelector('#load-timeout-help', { visible: true });
+    assert.equal(run.emulator.stats().linksIssued, 2);
     assert.deepEqual(run.pageErrors, []);
   });
 });
