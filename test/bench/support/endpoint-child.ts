@@ -55,6 +55,15 @@ control.post('/__bench/hop', async (c) => {
   return c.json(cannedLink);
 });
 
+// The least an HTTP endpoint in front of the SDK can be: the same hop plus the same SDK client's public call,
+// without scalekitPortal()'s checks. Tells the endpoint's own cost apart from the cost of having a hop at all.
+control.post('/__bench/hop-sdk', async (c) => {
+  JSON.parse(await c.req.text());
+  const link = await scalekit.organization.generatePortalLink(ORGANIZATION_ID);
+  c.header('Cache-Control', 'no-store');
+  return c.json({ id: link.id, location: link.location, expiresAt: new Date(Number(link.expireTime?.seconds ?? 0) * 1000).toISOString() });
+});
+
 // The limit: the SDK's public generatePortalLink, no HTTP hop. `client`: 'endpoint' = the very client the
 // endpoint uses; 'new-bare' = a new, cold client kept for later 'bare' runs; 'bare' = that kept client.
 let bare = newClient();

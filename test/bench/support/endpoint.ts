@@ -20,6 +20,8 @@ export interface EndpointProcess extends Child<{ url: string; pid: number }> {
   mintLink(): Promise<CallOutcome>;
   /** The same request to /__bench/hop: the HTTP hop without the endpoint's work or the SDK call. */
   hopOnly(): Promise<CallOutcome>;
+  /** The hop plus the same SDK call, without scalekitPortal()'s checks (/__bench/hop-sdk). */
+  hopAndSdk(): Promise<CallOutcome>;
   memory(): Promise<MemorySnapshot>;
   freshClient(): Promise<void>;
   /**
@@ -81,6 +83,7 @@ export async function startEndpointProcess(emulator: EmulatorInfo, options: { ex
     ...child,
     mintLink: () => post('/api/scalekit/portal-link'),
     hopOnly: () => post('/__bench/hop'),
+    hopAndSdk: () => post('/__bench/hop-sdk'),
     memory: () => control<MemorySnapshot>('memory'),
     freshClient: async () => {
       await control('fresh-client', {});
