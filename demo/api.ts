@@ -12,16 +12,9 @@ export interface DemoSession {
   environmentOrigin: string;
 }
 
-export interface Member {
-  id: string;
-  email: string;
-  name: string;
-  givenName?: string;
-  familyName?: string;
-  groups: string[];
-  active: boolean;
-  updatedAt: string;
-}
+/** The Members routes' shape, shared with the server (a type-only import: nothing of the server reaches the bundle). */
+import type { Member } from '../server/demo-members.js';
+export type { Member };
 
 export class DemoApiError extends Error {
   constructor(

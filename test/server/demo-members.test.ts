@@ -12,6 +12,7 @@ import {
 } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/directories/directories_pb.js';
 import { DemoMemberStore, demoMembersRoutes, memberEventHandler, memberFromDirectoryUser, type Member } from '../../server/demo-members.js';
 import { scalekitWebhooks } from '../../server/webhooks.js';
+import { readEvents } from './support/sse.js';
 import { startEmulator } from '../../server/emulator/index.js';
 import type { ScalekitWebhookEvent } from '../../server/webhook-events.js';
 import { generateWebhookSecret, webhookHeaders } from '../../server/emulator/directory/webhook-signer.js';
@@ -212,29 +213,6 @@ describe('memberFromDirectoryUser()', () => {
     assert.equal(member.name, 'Bo');
   });
 });
-
-/** Minimal server-sent events reader over fetch: yields `{ event, data }` as they arrive. */
-async function* readEvents(response: Response): AsyncGenerator<{ event: string; data: string }> {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += value;
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) !== -1) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      let event = 'message';
-      const data: string[] = [];
-      for (const line of block.split('\n')) {
-        if (line.startsWith('event: ')) event = line.slice(7);
-        else if (line.startsWith('data: ')) data.push(line.slice(6));
-      }
-      if (data.length > 0) yield { event, data: data.join('\n') };
-    }
-  }
-}
 
 async function nextMembers(events: AsyncGenerator<{ event: string; data: string }>): Promise<Member[]> {
   for (;;) {
