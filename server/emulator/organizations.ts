@@ -54,6 +54,11 @@ export function requestedFeatures(req: { features: Feature[]; sso?: boolean; dir
   return wanted.size === 0 ? all : all.filter((f) => wanted.has(f));
 }
 
+/** The `features` field exactly as it came on the wire (names, in order), so tests can tell "none sent" from "all". */
+function wireFeatures(features: Feature[]): string[] {
+  return features.map((feature) => Feature[feature] ?? String(feature));
+}
+
 export function organizationService(ctx: GrpcContext): Partial<ServiceImpl<typeof OrganizationService>> {
   const { state, options } = ctx;
 
@@ -75,7 +80,7 @@ export function organizationService(ctx: GrpcContext): Partial<ServiceImpl<typeo
     generatePortalLink(req) {
       const org = state.organizations.get(requireId(req.id));
       if (!org) throw notFound();
-      const link = state.mintLink(org.id, requestedFeatures(req), options.linkTtlSeconds);
+      const link = state.mintLink(org.id, requestedFeatures(req), options.linkTtlSeconds, wireFeatures(req.features));
       return {
         link: { id: link.id, location: state.linkLocation(link), expireTime: timestampFromDate(link.expiresAt) },
       };

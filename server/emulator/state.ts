@@ -62,6 +62,8 @@ export interface LinkRecord {
   id: string;
   organizationId: string;
   features: EmulatorFeature[];
+  /** What the GeneratePortalLink request carried in `features` (empty: none sent, so Scalekit's default of all). */
+  requestedFeatures: string[];
   issuedAt: Date;
   expiresAt: Date;
   loadedAt: Date | null;
@@ -145,12 +147,13 @@ export class EmulatorState {
     return token;
   }
 
-  mintLink(organizationId: string, features: EmulatorFeature[], ttlSeconds: number): LinkRecord {
+  mintLink(organizationId: string, features: EmulatorFeature[], ttlSeconds: number, requestedFeatures: string[] = []): LinkRecord {
     const issuedAt = new Date();
     const link: LinkRecord = {
       id: randomUUID(),
       organizationId,
       features,
+      requestedFeatures,
       issuedAt,
       expiresAt: new Date(issuedAt.getTime() + ttlSeconds * 1000),
       loadedAt: null,
@@ -257,6 +260,7 @@ export class EmulatorState {
       id: l.id,
       organizationId: l.organizationId,
       features: [...l.features],
+      requestedFeatures: [...l.requestedFeatures],
       issuedAt: l.issuedAt.toISOString(),
       loadedAt: l.loadedAt ? l.loadedAt.toISOString() : null,
     }));

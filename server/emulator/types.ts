@@ -42,7 +42,10 @@ export interface EmulatorOptions {
 export interface EmulatorLinkRecord {
   id: string;
   organizationId: string;
+  /** The sections the portal page shows. */
   features: EmulatorFeature[];
+  /** The `features` the request carried, as sent (empty when none was sent). */
+  requestedFeatures: string[];
   issuedAt: string;
   loadedAt: string | null;
 }

@@ -88,7 +88,11 @@ describe('scalekitPortal(): a link for the session\'s organization', () => {
 
   it('scopes the link to the requested features, through the SDK\'s generated client', async () => {
     const app = portal();
+    assert.equal((await post(app, '{}')).status, 200);
+    assert.deepEqual(lastLink().requestedFeatures, [], 'no feature asked: none sent, Scalekit shows all');
+    assert.deepEqual(lastLink().features, ['sso', 'dir_sync']);
     assert.equal((await post(app, '{"features":["sso"]}')).status, 200);
+    assert.deepEqual(lastLink().requestedFeatures, ['sso']);
     assert.deepEqual(lastLink().features, ['sso']);
     assert.equal((await post(app, '{"features":["dir_sync","dir_sync"]}')).status, 200);
     assert.deepEqual(lastLink().features, ['dir_sync']);
