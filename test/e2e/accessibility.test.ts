@@ -1,4 +1,4 @@
-// The demo is what people copy: check it with axe-core (already in the tree through @open-wc/testing) in real
+// The demo is what people copy: check it with axe-core (a direct dev dependency; @open-wc/testing uses it too) in real
 // Chromium, signed out and signed in with the portal, badges and members showing. The portal's own document is
 // the emulator's and is checked in its own tests; here the host page and the element's shadow DOM are.
 import assert from 'node:assert/strict';
