@@ -59,7 +59,7 @@ header .logo { width: 28px; height: 28px; border-radius: 7px; background: var(--
 header h1 { font-size: 16px; margin: 0; }
 header .org { color: var(--muted); font-size: 13px; }
 header .session { color: var(--muted); font-size: 13px; }
-main { max-width: 880px; margin: 0 auto; padding: 20px 24px 32px; display: grid; gap: 16px; }
+main { max-width: 880px; margin: 0 auto; padding: 20px 24px 32px; display: grid; grid-template-columns: minmax(0, 1fr); gap: 16px; }
 .banner { border-radius: 8px; padding: 10px 14px; background: var(--warn-bg); color: var(--warn); }
 .banner[data-state="expired"] { background: var(--off-bg); color: var(--text); border: 1px solid var(--line); }
 section.card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 20px; }
@@ -69,12 +69,12 @@ section.card { background: var(--card); border: 1px solid var(--line); border-ra
 .badge { display: inline-block; padding: 2px 10px; border-radius: 999px; font-size: 12px; font-weight: 600;
   background: var(--off-bg); color: var(--muted); white-space: nowrap; }
 .badge[data-state="on"] { background: var(--ok-bg); color: var(--ok); }
-.field { display: grid; gap: 4px; margin: 12px 0; }
+.field { display: grid; grid-template-columns: minmax(0, 1fr); gap: 4px; margin: 12px 0; }
 .field label, .field .label { font-size: 12px; font-weight: 600; color: var(--muted); }
 .row { display: flex; gap: 8px; align-items: center; }
 select, input { font: inherit; color: var(--text); background: var(--field); border: 1px solid var(--field-line);
   border-radius: 6px; padding: 7px 9px; min-width: 0; }
-select { min-width: 260px; }
+select { min-width: min(260px, 100%); }
 input[readonly] { flex: 1; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 button { font: inherit; border-radius: 6px; padding: 7px 12px; border: 1px solid var(--field-line); background: var(--card);
   color: var(--text); cursor: pointer; }

@@ -281,6 +281,21 @@ describe('emulator portal page in Chromium', () => {
     });
   });
 
+  it('fits a phone-width frame without horizontal scrolling, directory section open', async () => {
+    await withEmulator({}, async (emulator, page) => {
+      await page.setViewport({ width: 320, height: 900 });
+      await page.goto((await mint(emulator)).location);
+      await page.click('#dir-enable');
+      await page.waitForSelector('#directory-section[data-enabled="true"]');
+      const overflowing = await page.evaluate(() =>
+        [...document.querySelectorAll('body *')]
+          .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+          .map((el) => el.id || el.tagName.toLowerCase()));
+      assert.deepEqual(overflowing, [], 'no element reaches past the frame\'s right edge');
+      assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 320);
+    });
+  });
+
   it('has no axe-core accessibility violations, live or expired, in light and dark', async () => {
     const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     await withEmulator({}, async (emulator, page) => {
