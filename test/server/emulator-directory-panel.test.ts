@@ -3,49 +3,12 @@
 // host's receiver as a signed webhook that the real SDK verifies, and the SDK's directory API agrees.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'puppeteer-core';
 import { Scalekit } from '@scalekit-sdk/node';
 import { startEmulator, type Emulator } from '../../server/emulator/index.js';
 import { generateWebhookSecret } from '../../server/emulator/directory/webhook-signer.js';
 import { launchBrowser } from '../support/browser.js';
-
-interface Received {
-  type: string;
-  organization_id: string;
-  data: Record<string, any>;
-}
-
-async function startReceiver(scalekit: Scalekit, secret: string) {
-  const events: Received[] = [];
-  const rejected: string[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      try {
-        scalekit.verifyWebhookPayload(secret, req.headers as Record<string, string>, body);
-        events.push(JSON.parse(body));
-        res.statusCode = 200;
-      } catch (error) {
-        rejected.push((error as Error).message);
-        res.statusCode = 401;
-      }
-      res.end();
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`,
-    events,
-    rejected,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+import { startReceiver } from './emulator/receiver.js';
 
 const panel = '[data-testid="idp-panel"]';
 const revisionOf = (page: Page) => page.$eval(panel, (el) => Number(el.getAttribute('data-revision')));
@@ -157,7 +120,8 @@ describe('simulated identity provider in the portal page (Chromium)', () => {
 
       await emulator.webhooks.settled();
       assert.deepEqual(receiver.rejected, []);
-      assert.deepEqual(receiver.events.map((e) => e.type), [
+      const events = receiver.deliveries.map((d) => d.event);
+      assert.deepEqual(events.map((e) => e.type), [
         'organization.directory_enabled',
         'organization.directory.group_created',
         'organization.directory.user_created',
@@ -166,8 +130,8 @@ describe('simulated identity provider in the portal page (Chromium)', () => {
         'organization.directory.user_deleted',
         'organization.directory.group_deleted',
       ]);
-      assert.ok(receiver.events.every((e) => e.organization_id === 'org_acme'), 'every event is for the link organization');
-      assert.equal(receiver.events[4]!.data.active, false);
+      assert.ok(events.every((e) => e.organization_id === 'org_acme'), 'every event is for the link organization');
+      assert.equal(events[4]!.data.active, false);
     } finally {
       await context.close();
     }
