@@ -25,6 +25,12 @@ export interface ScalekitWebhooksOptions {
   /** Largest accepted body in bytes; larger deliveries get 413. Default 256 KiB. */
   maxBodyBytes?: number;
   /**
+   * How long a delivery waits for `onEvent` before answering 500 `handler_timeout`, so a stuck handler cannot hold
+   * Scalekit's connection open. The handler keeps running: a redelivery joins it, or is answered 200 once it has
+   * finished. Default 30 000 ms.
+   */
+  handlerTimeoutMs?: number;
+  /**
    * How handled event ids are remembered so a redelivery is not handled twice: the newest `maxEntries` ids,
    * each for `ttlMs`. The default TTL (48 h) outlasts Scalekit's retry schedule (about 27.5 h).
    */
@@ -35,11 +41,12 @@ export interface ScalekitWebhooksOptions {
 
 const DEFAULTS = {
   maxBodyBytes: 256 * 1024,
+  handlerTimeoutMs: 30_000,
   replay: { maxEntries: 10_000, ttlMs: 48 * 60 * 60 * 1000 },
   log: (line: string) => console.log(line),
 } satisfies Partial<ScalekitWebhooksOptions>;
 
-type ErrorCode = 'invalid_signature' | 'invalid_request' | 'payload_too_large' | 'method_not_allowed' | 'handler_failed' | 'internal';
+type ErrorCode = 'invalid_signature' | 'invalid_request' | 'payload_too_large' | 'method_not_allowed' | 'handler_failed' | 'handler_timeout' | 'internal';
 
 function errorResponse(c: Context, status: ContentfulStatusCode, code: ErrorCode, message: string) {
   return c.json({ error: { code, message } }, status);
@@ -78,6 +85,21 @@ class HandledEventIds {
   }
 }
 
+/** Resolves true when `run` resolves within `ms`, false when the time runs out first; rejects if `run` rejects in time. */
+async function settledWithin(run: Promise<void>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const done = run.then(() => true as const);
+  done.catch(() => {}); // a failure after the timeout must not become an unhandled rejection; the retry runs afresh
+  try {
+    return await Promise.race([done, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function readOptions(options: ScalekitWebhooksOptions) {
   if (!options || typeof options !== 'object') throw new TypeError('scalekitWebhooks(): options are required.');
   const { scalekit, secret, onEvent } = options;
@@ -90,6 +112,10 @@ function readOptions(options: ScalekitWebhooksOptions) {
   }
   if (typeof onEvent !== 'function') throw new TypeError('scalekitWebhooks(): `onEvent` must be a function.');
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
+  const handlerTimeoutMs = options.handlerTimeoutMs ?? DEFAULTS.handlerTimeoutMs;
+  if (!Number.isSafeInteger(handlerTimeoutMs) || handlerTimeoutMs <= 0) {
+    throw new TypeError('scalekitWebhooks(): `handlerTimeoutMs` must be a positive integer.');
+  }
   const maxEntries = options.replay?.maxEntries ?? DEFAULTS.replay.maxEntries;
   const ttlMs = options.replay?.ttlMs ?? DEFAULTS.replay.ttlMs;
   for (const [name, value] of Object.entries({ maxBodyBytes, 'replay.maxEntries': maxEntries, 'replay.ttlMs': ttlMs })) {
@@ -103,6 +129,7 @@ function readOptions(options: ScalekitWebhooksOptions) {
     onEvent,
     onUnknownEvent: options.onUnknownEvent,
     maxBodyBytes,
+    handlerTimeoutMs,
     maxEntries,
     ttlMs,
     log: options.log ?? DEFAULTS.log,
@@ -196,8 +223,9 @@ export function scalekitWebhooks(options: ScalekitWebhooksOptions): Hono {
       settings.log(`scalekit webhook: ${label} arrived again while being handled; answering with that outcome`);
     }
 
+    let finished: boolean;
     try {
-      await run;
+      finished = await settledWithin(run, settings.handlerTimeoutMs);
     } catch (error) {
       if (!joined) {
         // The error's message is the host's and may quote user data: log only its kind.
@@ -205,6 +233,10 @@ export function scalekitWebhooks(options: ScalekitWebhooksOptions): Hono {
         settings.log(`scalekit webhook: ${label} handler failed (${printable(kind)}); Scalekit will retry`);
       }
       return errorResponse(c, 500, 'handler_failed', 'The event handler failed; the delivery should be retried.');
+    }
+    if (!finished) {
+      settings.log(`scalekit webhook: ${label} handler still running after ${settings.handlerTimeoutMs} ms; Scalekit will retry`);
+      return errorResponse(c, 500, 'handler_timeout', 'The event handler did not finish in time; the delivery should be retried.');
     }
     if (!joined) {
       const outcome = parsed.kind === 'unknown' && !settings.onUnknownEvent ? 'skipped (unknown type)' : 'handled';

@@ -283,6 +283,57 @@ describe('scalekitWebhooks(): idempotency', () => {
     assert.equal(calls, 2);
   });
 
+  it('answers 500 handler_timeout when onEvent hangs; a retry once it has finished is not handled again', { timeout: 10_000 }, async () => {
+    let calls = 0;
+    let finish!: () => void;
+    const hanging = new Promise<void>((resolve) => (finish = resolve));
+    const { app, logs } = receiver({
+      handlerTimeoutMs: 50,
+      onEvent: async () => {
+        calls += 1;
+        await hanging;
+      },
+    });
+    const body = JSON.stringify(userEvent());
+    const first = await deliver(app, { body });
+    assert.equal(first.status, 500);
+    assert.equal(await errorCode(first), 'handler_timeout');
+    assert.ok(logs.some((line) => line.includes('still running')), 'the timeout is logged');
+    finish();
+    await hanging;
+    const retried = await deliver(app, { body });
+    assert.equal(retried.status, 200);
+    assert.equal(calls, 1, 'the handler that finished late counts: the event is not handled twice');
+  });
+
+  it('a handler that fails after its timeout leaves the event for the retry, without an unhandled rejection', { timeout: 10_000 }, async () => {
+    let calls = 0;
+    let fail!: () => void;
+    const failing = new Promise<void>((_, reject) => (fail = () => reject(new Error('late failure'))));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { app } = receiver({
+        handlerTimeoutMs: 50,
+        onEvent: async () => {
+          calls += 1;
+          if (calls === 1) await failing;
+        },
+      });
+      const body = JSON.stringify(userEvent());
+      assert.equal((await deliver(app, { body })).status, 500);
+      fail();
+      await failing.catch(() => {});
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal((await deliver(app, { body })).status, 200);
+      assert.equal(calls, 2);
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('also answers 500 when onEvent throws synchronously or throws a non-Error', async () => {
     const { app } = receiver({
       onEvent: () => {
@@ -517,6 +568,10 @@ describe('scalekitWebhooks(): options', () => {
       { maxBodyBytes: -1 },
       { replay: { maxEntries: 1.5 } },
       { replay: { ttlMs: Number.NaN } },
+      { handlerTimeoutMs: 0 },
+      { handlerTimeoutMs: -5 },
+      { handlerTimeoutMs: 1.5 },
+      { handlerTimeoutMs: '30000' },
     ];
     for (const override of bad) {
       assert.throws(
