@@ -14,7 +14,8 @@ export interface DemoSession {
 
 /** The Members routes' shape, shared with the server (a type-only import: nothing of the server reaches the bundle). */
 import type { Member } from '../server/demo-members.js';
-export type { Member };
+import type { DemoConfiguration } from '../server/demo-configuration.js';
+export type { Member, DemoConfiguration };
 
 export class DemoApiError extends Error {
   constructor(
@@ -44,5 +45,6 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 export const getSession = () => request<DemoSession>('GET', '/api/demo/session');
 export const signIn = (organizationId: string) => request<unknown>('POST', '/api/demo/session', { organizationId });
 export const signOut = () => request<unknown>('DELETE', '/api/demo/session');
+export const getConfiguration = () => request<DemoConfiguration>('GET', '/api/demo/configuration');
 export const reconcileMembers = () => request<{ members: Member[] }>('POST', '/api/demo/members/reconcile');
 export const MEMBERS_STREAM_PATH = '/api/demo/members/stream';

@@ -2,8 +2,8 @@
 // Query parameters (for trying things out and for the e2e tests):
 //   ?loadTimeout=<ms>  passed to the element's load-timeout, 500–600000 (default: the element's own, 15 s)
 import '../component/index.js';
-import { DemoApiError, getSession, signIn, signOut, type DemoOrganization, type DemoSession } from './api.js';
-import { createBadges } from './badges.js';
+import { DemoApiError, getConfiguration, getSession, signIn, signOut, type DemoOrganization, type DemoSession } from './api.js';
+import { createBadges, type Capability } from './badges.js';
 import { createEventLog } from './event-log.js';
 import { shortTime, statusText } from './labels.js';
 import { createMembersPanel } from './members.js';
@@ -128,10 +128,12 @@ function onPortalEvent(name: (typeof PORTAL_EVENTS)[number], detail: unknown): v
       break;
     case 'scalekit-sso-enabled':
     case 'scalekit-sso-disabled':
+      liveChanges.sso += 1;
       badges.show('sso', name === 'scalekit-sso-enabled', detail as PortalChangeDetail);
       break;
     case 'scalekit-directory-enabled':
     case 'scalekit-directory-disabled':
+      liveChanges.directory += 1;
       badges.show('directory', name === 'scalekit-directory-enabled', detail as PortalChangeDetail);
       break;
     default:
@@ -191,6 +193,8 @@ function renderModeBanner(current: DemoSession): void {
 }
 
 function showSignedOut(): void {
+  configurationReads += 1;
+  delete ui.badges.dataset.configuration;
   unmountPortal();
   members.disconnect();
   badges.clear();
@@ -207,8 +211,43 @@ function showSignedIn(): void {
   ui.account.hidden = false;
   ui.workspace.hidden = false;
   badges.clear();
+  void showConfiguredBadges();
   mountPortal();
   members.connect();
+}
+
+/** Portal events seen per capability: a state read that started before one of them is older news and yields. */
+const liveChanges: Record<Capability, number> = { sso: 0, directory: 0 };
+/** Bumped by every sign-in, switch and sign-out, so a read for an earlier one is dropped. */
+let configurationReads = 0;
+
+/** The badges from the organization's saved state (so they survive a reload); portal events then keep them live. */
+async function showConfiguredBadges(): Promise<void> {
+  const orgId = session?.organizationId ?? null;
+  const read = ++configurationReads;
+  const seen = { ...liveChanges };
+  ui.badges.dataset.configuration = 'loading'; // tests (and curious readers) can tell a read finished
+  let configuration;
+  try {
+    configuration = await getConfiguration();
+  } catch (error) {
+    if (read !== configurationReads) return;
+    ui.badges.dataset.configuration = 'failed';
+    log.add('host', `Could not read the organization's configuration: ${error instanceof DemoApiError ? error.message : String(error)}`);
+    return;
+  }
+  if (read !== configurationReads || !session?.organizationId) return; // switched or signed out meanwhile
+  ui.badges.dataset.configuration = 'loaded';
+  // Only what is on: a "disabled" badge is news of a change, and a directory the portal merely created (it exists,
+  // disabled, once the admin opens the portal) would otherwise pop up on its own and shift the page under the portal.
+  const sso = configuration.sso?.enabled ? configuration.sso : null;
+  const directory = configuration.directory?.enabled ? configuration.directory : null;
+  if (sso && liveChanges.sso === seen.sso) {
+    badges.show('sso', sso.enabled, { organizationId: orgId, data: { provider: sso.provider, type: sso.type } });
+  }
+  if (directory && liveChanges.directory === seen.directory) {
+    badges.show('directory', directory.enabled, { organizationId: orgId, data: { directory_provider: directory.provider } });
+  }
 }
 
 async function boot(): Promise<void> {

@@ -22,6 +22,7 @@ import { isSameSiteRequest, scalekitPortal } from './portal-link.js';
 import { portalLinkClient } from './portal-link-client.js';
 import { demoProvisioning, generateDemoWebhookSecret } from './demo-members.js';
 import type { DemoProvisioning } from './demo-members.js';
+import { demoConfigurationRoutes } from './demo-configuration.js';
 
 // --- Configuration --------------------------------------------------------------------------------------------
 
@@ -127,6 +128,10 @@ export function createDemoApp(deps: DemoAppDeps): Hono {
   });
 
   app.route('/api/demo', deps.sessions.routes);
+  app.route(
+    '/api/demo/configuration',
+    demoConfigurationRoutes({ scalekit: deps.scalekit, organizationOf: organizationOf(deps.sessions), log: deps.log }),
+  );
   app.route(
     '/api/scalekit',
     scalekitPortal({ scalekit: deps.scalekit, authorize: (c) => deps.sessions.principal(c), log: deps.log }),

@@ -7,6 +7,8 @@ import type { DescService } from '@bufbuild/protobuf';
 import { ErrorInfoSchema } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/errdetails/errdetails_pb.js';
 import { OrganizationService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/organizations/organizations_pb.js';
 import { DirectoryService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/directories/directories_pb.js';
+import { ConnectionService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/connections/connections_pb.js';
+import { connectionService } from './connections.js';
 import type { DirectoryModule } from './directory/index.js';
 import type { Faults } from './faults.js';
 import { organizationService } from './organizations.js';
@@ -24,10 +26,11 @@ export interface GrpcContext {
 }
 
 /** The services the emulator serves; their method names are what faults may target. */
-export const SERVICES: readonly DescService[] = [OrganizationService, DirectoryService];
+export const SERVICES: readonly DescService[] = [OrganizationService, DirectoryService, ConnectionService];
 
 export function registerServices(router: ConnectRouter, ctx: GrpcContext): void {
   router.service(OrganizationService, organizationService(ctx));
+  router.service(ConnectionService, connectionService(ctx));
   if (ctx.directory) router.service(DirectoryService, ctx.directory.service);
 }
 

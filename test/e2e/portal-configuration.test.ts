@@ -1,11 +1,13 @@
 // Seed step 3 in the browser: the customer's admin turns on SSO and directory sync inside the embedded portal,
-// and the host page reacts (event log + badges). Also: a portal scoped to SSO shows no directory section.
+// and the host page reacts (event log + badges); after a reload or a switch the badges come from the organization's
+// saved state (GET /api/demo/configuration). Also: a portal scoped to SSO shows no directory section.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { DEFAULT_ORGANIZATIONS } from '../../server/emulator/index.js';
-import { portalFrame, signIn, startDemo, waitForLogEntry, waitForStatus, type DemoRun } from './harness.js';
+import { logNames, portalFrame, signIn, startDemo, waitForLogEntry, waitForStatus, type DemoRun } from './harness.js';
 
 const org = DEFAULT_ORGANIZATIONS[0]!;
+const other = DEFAULT_ORGANIZATIONS[1]!;
 
 describe('demo: configuring the organization inside the portal', () => {
   let run: DemoRun;
@@ -20,6 +22,7 @@ describe('demo: configuring the organization inside the portal', () => {
     const { page, emulator } = run;
     await signIn(page, org.id);
     await waitForStatus(page, 'ready');
+    await page.waitForSelector('#badges[data-configuration="loaded"]'); // the layout is settled before clicking in the frame
     const frame = await portalFrame(page, emulator.url);
 
     await frame.select('#sso-provider', 'okta');
@@ -43,6 +46,7 @@ describe('demo: configuring the organization inside the portal', () => {
     const { page, emulator } = run;
     await signIn(page, org.id);
     await waitForStatus(page, 'ready');
+    await page.waitForSelector('#badges[data-configuration="loaded"]'); // the layout is settled before clicking in the frame
     const frame = await portalFrame(page, emulator.url);
 
     await frame.select('#dir-provider', 'MICROSOFT_AD');
@@ -54,6 +58,39 @@ describe('demo: configuring the organization inside the portal', () => {
     assert.equal(await badge!.evaluate((el) => el.textContent), 'Directory sync: Microsoft Entra ID (SCIM) enabled');
     // The SSO badge is not invented by a directory event.
     assert.equal(await page.$('#badges [data-badge="sso"]'), null);
+    assert.deepEqual(run.pageErrors, []);
+  });
+
+  it('keeps the badges across a reload and an organization switch: they come from the saved state', async () => {
+    const { page, emulator } = run;
+    await signIn(page, org.id);
+    await waitForStatus(page, 'ready');
+    await page.waitForSelector('#badges[data-configuration="loaded"]'); // the layout is settled before clicking in the frame
+    const frame = await portalFrame(page, emulator.url);
+    await frame.select('#sso-provider', 'okta');
+    await frame.click('#sso-enable');
+    await page.waitForSelector('#badges [data-badge="sso"][data-enabled="true"]');
+    await frame.select('#dir-provider', 'MICROSOFT_AD');
+    await frame.click('#dir-enable');
+    await page.waitForSelector('#badges [data-badge="directory"][data-enabled="true"]');
+
+    await page.reload();
+    await page.waitForSelector('#badges[data-configuration="loaded"]');
+    const sso = await page.waitForSelector('#badges [data-badge="sso"][data-enabled="true"]');
+    assert.equal(await sso!.evaluate((el) => el.textContent), 'SSO: Okta (SAML) enabled');
+    const dir = await page.waitForSelector('#badges [data-badge="directory"][data-enabled="true"]');
+    assert.equal(await dir!.evaluate((el) => el.textContent), 'Directory sync: Microsoft Entra ID enabled');
+    await waitForStatus(page, 'ready');
+    const names = await logNames(page);
+    assert.ok(!names.includes('scalekit-sso-enabled') && !names.includes('scalekit-directory-enabled'), 'no portal event made them');
+
+    // Another organization has none of it; back again, they return.
+    await page.select('#org-switcher', other.id);
+    await waitForLogEntry(page, 'host', `Signed in as the admin of ${other.displayName}`);
+    await page.waitForSelector('#badges[data-configuration="loaded"]'); // set in the same task as the log entry: this read is the new one
+    assert.equal(await page.$('#badges [data-badge]'), null);
+    await page.select('#org-switcher', org.id);
+    await page.waitForSelector('#badges [data-badge="sso"][data-enabled="true"]');
     assert.deepEqual(run.pageErrors, []);
   });
 

@@ -9,6 +9,7 @@ import { ConfigError, createDemoServer, parsePort, scalekitConfigFromEnv } from 
 import type { DemoServer } from '../../server/app.js';
 import { startEmulator } from '../../server/emulator/index.js';
 import type { Emulator } from '../../server/emulator/index.js';
+import { portalApi, portalSession } from './emulator/portal-api.js';
 
 const SCALEKIT_ENV = {
   SCALEKIT_ENVIRONMENT_URL: 'https://acme.scalekit.dev',
@@ -225,6 +226,63 @@ describe('createDemoServer() on the emulator', () => {
       const res = await api(path);
       assert.ok(res.status === 404 || res.status === 400, `${path} → ${res.status}`);
       assert.ok(!(await res.text()).includes('"name": "scalekit-admin-portal"'));
+    }
+  });
+
+  it("reports only the signed-in organization's SSO and directory state, read through the SDK", async () => {
+    const [acme, globex] = emulator.organizations();
+    const signedOut = await api('/api/demo/configuration');
+    assert.equal(signedOut.status, 401);
+    assert.equal(((await signedOut.json()) as { error: { code: string } }).error.code, 'unauthenticated');
+    const forged = await api('/api/demo/configuration', { cookie: 'scalekit_demo_session=forged.value' });
+    assert.equal(forged.status, 401);
+
+    const acmeCookie = await signIn(acme!.id);
+    const globexCookie = await signIn(globex!.id);
+    const configuration = async (cookie: string) => {
+      const response = await api('/api/demo/configuration', { cookie });
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('cache-control'), 'no-store');
+      return response.json();
+    };
+    const before = emulator.stats().rpcs;
+    assert.deepEqual(await configuration(acmeCookie), { sso: null, directory: null });
+    const after = emulator.stats().rpcs;
+    assert.equal((after.ListConnections ?? 0) - (before.ListConnections ?? 0), 1, 'asked Scalekit, not a cache');
+    assert.equal((after.ListDirectories ?? 0) - (before.ListDirectories ?? 0), 1);
+
+    const token = await portalSession(emulator, acme!.id);
+    await portalApi(emulator, token, 'sso', { provider: 'okta', enabled: true });
+    await portalApi(emulator, token, 'directory', { provider: 'MICROSOFT_AD', enabled: true });
+    assert.deepEqual(await configuration(acmeCookie), {
+      sso: { provider: 'OKTA', type: 'SAML', enabled: true },
+      directory: { provider: 'MICROSOFT_AD', enabled: true },
+    });
+    assert.deepEqual(await configuration(globexCookie), { sso: null, directory: null }, 'another organization sees its own');
+    // A query naming another organization changes nothing: the session decides.
+    const foreign = await api(`/api/demo/configuration?organizationId=${acme!.id}`, { cookie: globexCookie });
+    assert.deepEqual(await foreign.json(), { sso: null, directory: null });
+
+    await portalApi(emulator, token, 'sso', { provider: 'okta', enabled: false });
+    assert.deepEqual((await configuration(acmeCookie) as { sso: unknown }).sso, { provider: 'OKTA', type: 'SAML', enabled: false });
+  });
+
+  it('answers 502 JSON without upstream details when Scalekit fails the read', async () => {
+    const cookie = await signIn(emulator.organizations()[0]!.id);
+    emulator.faults.failRpcs(5, 'internal', 'ListConnections');
+    const linesBefore = logLines.length;
+    try {
+      const response = await api('/api/demo/configuration', { cookie });
+      assert.equal(response.status, 502);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      assert.deepEqual(Object.keys(body.error).sort(), ['code', 'message']);
+      assert.equal(body.error.code, 'upstream_failed');
+      assert.ok(!/injected|emulator|127\.0\.0\.1|secret/i.test(body.error.message), body.error.message);
+      const logged = logLines.slice(linesBefore).join('\n');
+      assert.match(logged, /demo configuration/);
+      assert.ok(!logged.includes(emulator.clientSecret));
+    } finally {
+      emulator.faults.clear();
     }
   });
 
