@@ -246,7 +246,7 @@ async function showConfiguredBadges(): Promise<void> {
     badges.show('sso', sso.enabled, { organizationId: orgId, data: { provider: sso.provider, type: sso.type } });
   }
   if (directory && liveChanges.directory === seen.directory) {
-    badges.show('directory', directory.enabled, { organizationId: orgId, data: { directory_provider: directory.provider } });
+    badges.show('directory', directory.enabled, { organizationId: orgId, data: { directory_provider: directory.provider, directory_type: directory.type } });
   }
 }
 

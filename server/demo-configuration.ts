@@ -6,12 +6,12 @@ import {
   ConnectionProvider,
   ConnectionType,
 } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/connections/connections_pb.js';
-import { DirectoryProvider } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/directories/directories_pb.js';
+import { DirectoryProvider, DirectoryType } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/directories/directories_pb.js';
 
 /** The route's body. Providers and types are the SDK's enum names (`OKTA`, `SAML`), as portal events carry them. */
 export interface DemoConfiguration {
   sso: { provider: string; type: string; enabled: boolean } | null;
-  directory: { provider: string; enabled: boolean } | null;
+  directory: { provider: string; type: string; enabled: boolean } | null;
 }
 
 type ConfigurationApi = {
@@ -44,7 +44,11 @@ export async function readConfiguration(scalekit: ConfigurationApi, organization
       ? { provider: ConnectionProvider[sso.provider] ?? 'UNKNOWN', type: ConnectionType[sso.type] ?? 'UNKNOWN', enabled: sso.enabled }
       : null,
     directory: directory
-      ? { provider: DirectoryProvider[directory.directoryProvider] ?? 'UNKNOWN', enabled: directory.enabled }
+      ? {
+          provider: DirectoryProvider[directory.directoryProvider] ?? 'UNKNOWN',
+          type: DirectoryType[directory.directoryType] ?? 'UNKNOWN',
+          enabled: directory.enabled,
+        }
       : null,
   };
 }

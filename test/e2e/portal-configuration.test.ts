@@ -79,7 +79,7 @@ describe('demo: configuring the organization inside the portal', () => {
     const sso = await page.waitForSelector('#badges [data-badge="sso"][data-enabled="true"]');
     assert.equal(await sso!.evaluate((el) => el.textContent), 'SSO: Okta (SAML) enabled');
     const dir = await page.waitForSelector('#badges [data-badge="directory"][data-enabled="true"]');
-    assert.equal(await dir!.evaluate((el) => el.textContent), 'Directory sync: Microsoft Entra ID enabled');
+    assert.equal(await dir!.evaluate((el) => el.textContent), 'Directory sync: Microsoft Entra ID (SCIM) enabled');
     await waitForStatus(page, 'ready');
     const names = await logNames(page);
     assert.ok(!names.includes('scalekit-sso-enabled') && !names.includes('scalekit-directory-enabled'), 'no portal event made them');

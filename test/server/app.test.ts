@@ -256,7 +256,7 @@ describe('createDemoServer() on the emulator', () => {
     await portalApi(emulator, token, 'directory', { provider: 'MICROSOFT_AD', enabled: true });
     assert.deepEqual(await configuration(acmeCookie), {
       sso: { provider: 'OKTA', type: 'SAML', enabled: true },
-      directory: { provider: 'MICROSOFT_AD', enabled: true },
+      directory: { provider: 'MICROSOFT_AD', type: 'SCIM', enabled: true },
     });
     assert.deepEqual(await configuration(globexCookie), { sso: null, directory: null }, 'another organization sees its own');
     // A query naming another organization changes nothing: the session decides.
