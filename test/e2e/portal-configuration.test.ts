@@ -9,6 +9,14 @@ import { logNames, portalFrame, signIn, startDemo, waitForLogEntry, waitForStatu
 const org = DEFAULT_ORGANIZATIONS[0]!;
 const other = DEFAULT_ORGANIZATIONS[1]!;
 
+/** Signs in, waits for the portal and for the page's layout to settle (badges read), and returns the portal frame. */
+async function signInToPortal({ page, emulator }: DemoRun) {
+  await signIn(page, org.id);
+  await waitForStatus(page, 'ready');
+  await page.waitForSelector('#badges[data-configuration="loaded"]'); // no layout shift while clicking in the frame
+  return portalFrame(page, emulator.url);
+}
+
 describe('demo: configuring the organization inside the portal', () => {
   let run: DemoRun;
   beforeEach(async () => {
@@ -19,11 +27,8 @@ describe('demo: configuring the organization inside the portal', () => {
   });
 
   it('shows scalekit-sso-enabled with the provider in the log and an SSO badge', async () => {
-    const { page, emulator } = run;
-    await signIn(page, org.id);
-    await waitForStatus(page, 'ready');
-    await page.waitForSelector('#badges[data-configuration="loaded"]'); // the layout is settled before clicking in the frame
-    const frame = await portalFrame(page, emulator.url);
+    const { page } = run;
+    const frame = await signInToPortal(run);
 
     await frame.select('#sso-provider', 'okta');
     await frame.click('#sso-enable');
@@ -43,11 +48,8 @@ describe('demo: configuring the organization inside the portal', () => {
   });
 
   it('shows scalekit-directory-enabled with the provider in the log and a directory badge', async () => {
-    const { page, emulator } = run;
-    await signIn(page, org.id);
-    await waitForStatus(page, 'ready');
-    await page.waitForSelector('#badges[data-configuration="loaded"]'); // the layout is settled before clicking in the frame
-    const frame = await portalFrame(page, emulator.url);
+    const { page } = run;
+    const frame = await signInToPortal(run);
 
     await frame.select('#dir-provider', 'MICROSOFT_AD');
     await frame.click('#dir-enable');
@@ -62,11 +64,8 @@ describe('demo: configuring the organization inside the portal', () => {
   });
 
   it('keeps the badges across a reload and an organization switch: they come from the saved state', async () => {
-    const { page, emulator } = run;
-    await signIn(page, org.id);
-    await waitForStatus(page, 'ready');
-    await page.waitForSelector('#badges[data-configuration="loaded"]'); // the layout is settled before clicking in the frame
-    const frame = await portalFrame(page, emulator.url);
+    const { page } = run;
+    const frame = await signInToPortal(run);
     await frame.select('#sso-provider', 'okta');
     await frame.click('#sso-enable');
     await page.waitForSelector('#badges [data-badge="sso"][data-enabled="true"]');
