@@ -19,7 +19,7 @@ import { demoSessions } from './demo-session.js';
 import type { DemoDirectory, DemoSessions } from './demo-session.js';
 import { describeError, errorBody, fromUpstreamError, statusOf } from './errors.js';
 import { isSameSiteRequest, scalekitPortal } from './portal-link.js';
-import { portalLinkClient } from './portal-link-client.js';
+import { scalekitApi } from './sdk-client.js';
 import { demoProvisioning, generateDemoWebhookSecret } from './demo-members.js';
 import type { DemoProvisioning } from './demo-members.js';
 import { demoConfigurationRoutes } from './demo-configuration.js';
@@ -197,7 +197,7 @@ function demoPages(demoDir: string): Hono {
 
 /** The organizations a visitor can sign in as, read through the SDK (the emulator and Scalekit alike). */
 function sdkDirectory(scalekit: Scalekit): DemoDirectory {
-  const warm = portalLinkClient(scalekit);
+  const warm = scalekitApi(scalekit);
   return {
     async organizations() {
       await warm.warmUp();
@@ -308,7 +308,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   }
 
   // Fetch the access token now, so the first visitor does not wait for it; a refusal is worth a log line.
-  portalLinkClient(scalekit)
+  scalekitApi(scalekit)
     .warmUp()
     .catch((error: unknown) => {
       const failure = fromUpstreamError(error);

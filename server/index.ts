@@ -10,7 +10,7 @@ export type {
 } from './portal-link.js';
 export { PortalLinkError, UPSTREAM_RETRY_AFTER_SECONDS } from './errors.js';
 export type { PortalLinkErrorCode, PortalLinkErrorBody } from './errors.js';
-export { ScalekitSdkShapeError } from './portal-link-client.js';
+export { ScalekitSdkShapeError } from './sdk-client.js';
 export { MemoryRateLimitStore } from './rate-limit.js';
 export type { RateLimitOptions, RateLimitStore, RateLimitHit } from './rate-limit.js';
 export * from './webhooks.js'; // scalekitWebhooks(), its options and the typed webhook events

@@ -8,7 +8,7 @@ import type { Context, Env, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import type { Scalekit } from '@scalekit-sdk/node';
+import type { ScalekitClientLike } from './scalekit-client.js';
 import {
   PortalLinkError,
   describeError,
@@ -17,12 +17,13 @@ import {
   fromUpstreamError,
   statusOf,
 } from './errors.js';
-import { ALL_PORTAL_FEATURES, portalLinkClient } from './portal-link-client.js';
-import type { PortalFeature } from './portal-link-client.js';
+import { scalekitApi } from './sdk-client.js';
+import { ALL_PORTAL_FEATURES } from './scalekit-client.js';
+import type { PortalFeature } from './scalekit-client.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { RateLimitOptions } from './rate-limit.js';
 
-export type { PortalFeature } from './portal-link-client.js';
+export type { PortalFeature } from './scalekit-client.js';
 
 /** Who is asking, as the host's own session knows it. */
 export interface PortalPrincipal {
@@ -43,8 +44,8 @@ export interface PortalLinkIssuedEvent {
 }
 
 export interface ScalekitPortalOptions<E extends Env = Env> {
-  /** The Scalekit SDK client (`new Scalekit(envUrl, clientId, clientSecret)`). */
-  scalekit: Scalekit;
+  /** The Scalekit client: the Node SDK's `new Scalekit(envUrl, clientId, clientSecret)`, or `scalekitRest()`. */
+  scalekit: ScalekitClientLike;
   /**
    * Resolve the caller from the host's session: `{ organizationId, userId? }`, or `null` when nobody is signed
    * in (401). Throw `new HTTPException(403)` to refuse someone who is signed in but may not administer.
@@ -94,7 +95,7 @@ const DEFAULTS = {
  */
 export function scalekitPortal<E extends Env = Env>(options: ScalekitPortalOptions<E>): Hono<E> {
   const config = normalizeOptions(options);
-  const links = portalLinkClient(config.scalekit);
+  const links = scalekitApi(config.scalekit);
   const limiter = config.rateLimit === false ? null : createRateLimiter(config.rateLimit);
   const log = config.log;
 
@@ -130,7 +131,7 @@ export function scalekitPortal<E extends Env = Env>(options: ScalekitPortalOptio
 
       let link: PortalLinkResponse;
       try {
-        link = await links.generate(principal.organizationId, wireFeatures);
+        link = await links.generatePortalLink(principal.organizationId, wireFeatures);
       } catch (error) {
         const mapped = fromUpstreamError(error);
         // `internal` is logged once, by onError; the upstream codes an operator should also see are logged here.
@@ -173,7 +174,7 @@ export function scalekitPortal<E extends Env = Env>(options: ScalekitPortalOptio
 // --- Options ------------------------------------------------------------------------------------------------
 
 interface NormalizedOptions<E extends Env> {
-  scalekit: Scalekit;
+  scalekit: ScalekitClientLike;
   authorize: ScalekitPortalOptions<E>['authorize'];
   features: readonly PortalFeature[];
   allowedOrigins: ReadonlySet<string>;

@@ -12,35 +12,19 @@
 // Both reach into SDK internals, so the shape is checked once, up front, with an error that says what changed.
 
 import type { Scalekit } from '@scalekit-sdk/node';
-import { Feature } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/organizations/organizations_pb.js';
+import { providesScalekitApi, SCALEKIT_API } from './scalekit-client.js';
+import type { IssuedPortalLink, PortalFeature, ScalekitApi, ScalekitClientLike } from './scalekit-client.js';
 
-/** A section of the admin portal a link can be scoped to. */
-export type PortalFeature = 'sso' | 'dir_sync';
-
-/** Every feature, in the order the portal shows them. */
-export const ALL_PORTAL_FEATURES: readonly PortalFeature[] = ['sso', 'dir_sync'];
-
-/** A freshly minted portal link, ready for JSON. */
-export interface IssuedPortalLink {
-  id: string;
-  location: string;
-  /** ISO 8601: when the link stops working if it has not been loaded. */
-  expiresAt: string;
-}
-
-export interface PortalLinkClient {
-  /** Mint a link for `organizationId`. `features` undefined or empty sends none (Scalekit's default: all). */
-  generate(organizationId: string, features?: readonly PortalFeature[]): Promise<IssuedPortalLink>;
-  /** Fetch an access token now unless one is held (one request, however many callers wait on it). */
-  warmUp(): Promise<void>;
-}
+// The SDK's `Feature` enum values on the wire (organizations.proto). Spelled out rather than imported: this
+// module must not load the SDK at run time (edge bundles that use scalekitRest() never include it).
+const Feature = { dir_sync: 1, sso: 2 } as const;
 
 /** The SDK no longer looks like the version this adapter was written against (2.11). */
 export class ScalekitSdkShapeError extends Error {
   constructor(what: string) {
     super(
       `scalekit-admin-portal: @scalekit-sdk/node changed shape (${what}). The portal-link adapter was written ` +
-        'against @scalekit-sdk/node 2.11; pin that version or update server/portal-link-client.ts.',
+        'against @scalekit-sdk/node 2.11; pin that version or update server/sdk-client.ts.',
     );
     this.name = 'ScalekitSdkShapeError';
   }
@@ -95,9 +79,6 @@ export function sdkInternals(scalekit: Scalekit): SdkInternals {
   if (!isObject(generated) || typeof generated['generatePortalLink'] !== 'function') {
     throw new ScalekitSdkShapeError('scalekit.organization.client.generatePortalLink is not a function');
   }
-  if (Feature?.sso !== 2 || Feature?.dir_sync !== 1) {
-    throw new ScalekitSdkShapeError('the Feature enum no longer maps sso = 2, dir_sync = 1');
-  }
   return {
     core: core as unknown as SdkCoreClient,
     generatePortalLink: generated['generatePortalLink'] as GeneratePortalLinkRpc,
@@ -111,20 +92,24 @@ const WIRE_FEATURE: Record<PortalFeature, number> = { sso: Feature.sso, dir_sync
 // gRPC UNAUTHENTICATED, as connect-es's `ConnectError.code` carries it.
 const UNAUTHENTICATED = 16;
 
-/** Links of one Scalekit client share one token keeper, however many endpoints use that client. */
-const clients = new WeakMap<object, PortalLinkClient>();
+/** Calls through one Scalekit client share one token keeper, however many apps use that client. */
+const clients = new WeakMap<object, ScalekitApi>();
 
-/** The portal-link client for `scalekit` (created once per SDK instance). */
-export function portalLinkClient(scalekit: Scalekit): PortalLinkClient {
+/**
+ * The `ScalekitApi` for whatever the host passed as `scalekit`: `scalekitRest()` brings its own; a Node SDK
+ * client is adapted once per instance.
+ */
+export function scalekitApi(scalekit: ScalekitClientLike): ScalekitApi {
+  if (providesScalekitApi(scalekit)) return scalekit[SCALEKIT_API]();
   let client = clients.get(scalekit);
   if (!client) {
-    client = createPortalLinkClient(sdkInternals(scalekit));
+    client = createSdkApi(sdkInternals(scalekit));
     clients.set(scalekit, client);
   }
   return client;
 }
 
-function createPortalLinkClient({ core, generatePortalLink }: SdkInternals): PortalLinkClient {
+function createSdkApi({ core, generatePortalLink }: SdkInternals): ScalekitApi {
   let tokenRequest: Promise<void> | null = null;
 
   /**
@@ -160,9 +145,14 @@ function createPortalLinkClient({ core, generatePortalLink }: SdkInternals): Por
     }
   };
 
+  const notYet = (what: string) => () => Promise.reject(new Error(`${what}: not implemented for the SDK yet`));
+
   return {
     warmUp,
-    async generate(organizationId, features) {
+    deletePortalLink: notYet('deletePortalLink'),
+    getOrganizationByExternalId: notYet('getOrganizationByExternalId'),
+    createOrganization: notYet('createOrganization'),
+    async generatePortalLink(organizationId, features) {
       await warmUp();
       const request: GeneratePortalLinkRequest = {
         id: organizationId,

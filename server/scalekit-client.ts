@@ -1,0 +1,72 @@
+// The one seam between this package and Scalekit. Everything that talks to Scalekit (the token endpoint, setup
+// links, ensureOrganization) goes through a `ScalekitApi`, whichever client the host handed over:
+//
+// - the Node SDK (`new Scalekit(…)`), adapted in sdk-client.ts over the SDK's own gRPC client;
+// - `scalekitRest()`, fetch only, for edge runtimes (it carries its own `ScalekitApi` under SCALEKIT_API).
+//
+// This module imports nothing from the SDK at run time, so a Worker bundle that only uses scalekitRest() never
+// pulls in node:http2.
+
+import type { Scalekit } from '@scalekit-sdk/node';
+
+/** A section of the admin portal a link can be scoped to. */
+export type PortalFeature = 'sso' | 'dir_sync';
+
+/** Every feature, in the order the portal shows them. */
+export const ALL_PORTAL_FEATURES: readonly PortalFeature[] = ['sso', 'dir_sync'];
+
+/** A freshly minted portal link, ready for JSON. */
+export interface IssuedPortalLink {
+  id: string;
+  location: string;
+  /** ISO 8601: when the link stops working if it has not been loaded. */
+  expiresAt: string;
+}
+
+/** An organization as this package needs it. */
+export interface ScalekitOrganization {
+  id: string;
+  name: string;
+  externalId: string | null;
+}
+
+export interface CreateOrganizationInput {
+  name: string;
+  externalId: string;
+  metadata?: Record<string, string>;
+}
+
+/**
+ * What this package asks of Scalekit. Failures are thrown as the client's own errors, shaped so that
+ * errors.ts `fromUpstreamError` maps them: a `grpcStatus` number (NotFound 5, AlreadyExists 6, …) for an API
+ * answer, or a socket/timeout error when Scalekit could not be reached.
+ */
+export interface ScalekitApi {
+  /** Mint a link for `organizationId`. `features` undefined or empty sends none (Scalekit's default: all). */
+  generatePortalLink(organizationId: string, features?: readonly PortalFeature[]): Promise<IssuedPortalLink>;
+  /** Delete one portal link; resolves also when Scalekit no longer knows it. */
+  deletePortalLink(organizationId: string, linkId: string): Promise<void>;
+  /** The organization with this external id, or `null` when Scalekit has none. */
+  getOrganizationByExternalId(externalId: string): Promise<ScalekitOrganization | null>;
+  /** Create an organization; a duplicate external id throws with `grpcStatus` 6 (ALREADY_EXISTS). */
+  createOrganization(input: CreateOrganizationInput): Promise<ScalekitOrganization>;
+  /** Fetch an access token now unless one is held (one request, however many callers wait on it). */
+  warmUp(): Promise<void>;
+}
+
+/**
+ * A client that brings its own `ScalekitApi` (scalekitRest() does). A registered symbol, so that two copies of
+ * this package in one app still recognise each other's clients.
+ */
+export const SCALEKIT_API: unique symbol = Symbol.for('scalekit-admin-portal.api') as never;
+
+export interface ScalekitApiProvider {
+  readonly [SCALEKIT_API]: () => ScalekitApi;
+}
+
+/** What the `scalekit` option takes: the Node SDK client, or `scalekitRest()`. */
+export type ScalekitClientLike = Scalekit | ScalekitApiProvider;
+
+export function providesScalekitApi(value: unknown): value is ScalekitApiProvider {
+  return typeof value === 'object' && value !== null && typeof (value as Record<symbol, unknown>)[SCALEKIT_API] === 'function';
+}
