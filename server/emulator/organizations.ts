@@ -130,7 +130,7 @@ export function organizationService(ctx: GrpcContext): Partial<ServiceImpl<typeo
       const input = req.organization;
       const name = input?.displayName.trim() ?? '';
       if (!name || name.length > 200) throw invalid('display_name is required (at most 200 characters)');
-      if (input?.externalId !== undefined && input.externalId.length > 255) throw invalid('external_id is at most 255 characters');
+      if (input?.externalId !== undefined && [...input.externalId].length > 255) throw invalid('external_id is at most 255 characters');
       const metadataProblem = checkMetadata(input?.metadata ?? {});
       if (metadataProblem) throw invalid(metadataProblem);
       if (input?.externalId && [...state.organizations.values()].some((o) => o.externalId === input.externalId)) {
@@ -184,13 +184,13 @@ export function organizationService(ctx: GrpcContext): Partial<ServiceImpl<typeo
   };
 }
 
-/** Scalekit's documented metadata limits: at most 10 pairs, keys 3–25 characters, values 1–256. */
+/** Scalekit's documented metadata limits: at most 10 pairs, keys 3–25 characters, values 1–256 (code points). */
 function checkMetadata(metadata: Record<string, string>): string | null {
   const entries = Object.entries(metadata);
   if (entries.length > 10) return 'metadata holds at most 10 pairs';
   for (const [key, value] of entries) {
-    if (key.length < 3 || key.length > 25) return 'metadata keys are 3 to 25 characters';
-    if (value.length < 1 || value.length > 256) return 'metadata values are 1 to 256 characters';
+    if ([...key].length < 3 || [...key].length > 25) return 'metadata keys are 3 to 25 characters';
+    if ([...value].length < 1 || [...value].length > 256) return 'metadata values are 1 to 256 characters';
   }
   return null;
 }
