@@ -117,10 +117,13 @@ function checkInput(input: EnsureOrganizationInput): Required<EnsureOrganization
   return { externalId, name: trimmedName, metadata: checkMetadata(metadata) };
 }
 
+// Protobuf and JSON would turn a lone surrogate into U+FFFD: the id stored would not be the id given.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** Why `value` is not a usable string of `min`–`max` characters, or null when it is. */
 function checkText(value: unknown, min: number, max: number): string | null {
   if (typeof value !== 'string') return `must be a string of ${min} to ${max} characters`;
-  if (!value.isWellFormed()) return 'must be well-formed Unicode (no lone surrogates)';
+  if (LONE_SURROGATE.test(value)) return 'must be well-formed Unicode (no lone surrogates)';
   // Control characters would travel into Scalekit's URLs and logs unseen.
   if (/[\u0000-\u001f\u007f]/.test(value)) return 'must not contain control characters';
   const length = [...value].length;
