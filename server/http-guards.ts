@@ -119,7 +119,7 @@ export function principalKey(principal: PortalPrincipal): string {
 export async function readBody(c: Context, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const text = await c.req.text();
   // bodyLimit trusts Content-Length when present; a body that outgrew it is refused all the same.
-  if (Buffer.byteLength(text, 'utf8') > maxBytes) throw new PortalLinkError('payload_too_large');
+  if (new TextEncoder().encode(text).length > maxBytes) throw new PortalLinkError('payload_too_large');
   try {
     return JSON.parse(text);
   } catch {
