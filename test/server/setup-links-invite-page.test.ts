@@ -77,7 +77,7 @@ describe('the invite page: a setup link opened in Chromium', () => {
 
   after(async () => {
     await browser?.close();
-    server?.closeAllConnections?.();
+    (server as unknown as { closeAllConnections(): void }).closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await emulator.close();
   });
