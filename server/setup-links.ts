@@ -171,7 +171,7 @@ export function scalekitSetupLinks<E extends Env = Env>(options: ScalekitSetupLi
   const app = new Hono<E>();
   const guards = (methods: readonly string[]): MiddlewareHandler[] => [
     noStore,
-    corsForAllowedOrigins(config.allowedOrigins),
+    corsForAllowedOrigins(config.allowedOrigins, methods),
     allowMethods(methods),
     sameSiteOnly(config.allowedOrigins),
   ];

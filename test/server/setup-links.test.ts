@@ -243,6 +243,15 @@ describe('scalekitSetupLinks(): authorization, scoping and errors', () => {
     assert.equal(fromInvitePage.status, 200);
     assert.equal(fromInvitePage.headers.get('access-control-allow-origin'), 'https://app.example.com');
     assert.equal((await portalLink(app, token, {}, { origin: 'https://admin.example.com', 'sec-fetch-site': 'cross-site' })).status, 200);
+    // an allowed origin's preflight names each route's own methods; anyone else's gets no CORS at all
+    for (const [path, method, allow] of [['/setup-links', 'GET', 'GET, POST'], ['/setup-links/sl_AAAAAAAAAAAAAAAAAAAAAA', 'DELETE', 'DELETE'], ['/setup-links/portal-link', 'POST', 'POST']] as const) {
+      const preflight = await request(app, 'OPTIONS', path, { headers: { origin: 'https://admin.example.com', 'access-control-request-method': method } });
+      assert.equal(preflight.status, 204, path);
+      assert.equal(preflight.headers.get('access-control-allow-methods'), allow);
+      const stranger = await request(app, 'OPTIONS', path, { headers: { origin: 'https://evil.example', 'access-control-request-method': method } });
+      assert.equal(stranger.status, 405);
+      assert.equal(stranger.headers.get('access-control-allow-origin'), null);
+    }
   });
 
   it('notes: optional, trimmed, at most 200 characters, no control characters', async () => {
