@@ -118,13 +118,27 @@ describe('emulator: portal links and external ids through the SDK', () => {
     assert.equal(sso.status, 401);
   });
 
-  it('a page that stops waiting (aborted request) leaves nothing behind', async () => {
+  it('a link that aged out of the bounded link table can still be deleted while its session lives', async () => {
+    emulator.reset();
+    const old = await mint();
+    const token = await pageSessionToken(old.location);
+    for (let i = 0; i < 100; i++) await mint('org_globex');
+    assert.ok(!(await list()).includes(old.id), 'no longer in the table');
+    await org.exec(org.client.deletePortalLinkByID, { id: 'org_acme', linkId: old.id });
+    assert.equal((await sessionApi(emulator, token, '/session/wait')).status, 401, 'its session ended');
+    await assert.rejects(org.exec(org.client.deletePortalLinkByID, { id: 'org_acme', linkId: old.id }), { grpcStatus: 5 });
+  });
+
+  it('a page may stop waiting (aborted request) at any time, and wait again', async () => {
     emulator.reset();
     const token = await pageSessionToken((await mint()).location);
     const controller = new AbortController();
     const waiting = sessionApi(emulator, token, '/session/wait', controller.signal);
     controller.abort();
     await assert.rejects(waiting, { name: 'AbortError' });
+    const again = sessionApi(emulator, token, '/session/wait');
+    await org.exec(org.client.deletePortalLink, { id: 'org_acme' });
+    assert.deepEqual(await (await again).json(), { ended: true });
   });
 
   it('GetOrganizationByExternalId and GetOrganization by external id find a created organization', async () => {
