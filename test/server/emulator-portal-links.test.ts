@@ -104,10 +104,9 @@ describe('emulator: portal links and external ids through the SDK', () => {
     const link = await mint();
     const token = await pageSessionToken(link.location);
     assert.deepEqual(await list(), [link.id], 'a loaded link with a live session is still listed');
-    const waiting = sessionApi(emulator, token, '/session/wait');
-    await org.exec(org.client.deletePortalLinkByID, { id: 'org_acme', linkId: link.id });
-    const answer = await waiting;
+    const answer = await sessionApi(emulator, token, '/session/wait'); // headers: the wait is registered
     assert.equal(answer.status, 200);
+    await org.exec(org.client.deletePortalLinkByID, { id: 'org_acme', linkId: link.id });
     assert.deepEqual(await answer.json(), { ended: true });
     assert.equal((await sessionApi(emulator, token, '/session/wait')).status, 401);
     const sso = await fetch(`${emulator.url}/portal/api/sso`, {
@@ -136,9 +135,9 @@ describe('emulator: portal links and external ids through the SDK', () => {
     const waiting = sessionApi(emulator, token, '/session/wait', controller.signal);
     controller.abort();
     await assert.rejects(waiting, { name: 'AbortError' });
-    const again = sessionApi(emulator, token, '/session/wait');
+    const again = await sessionApi(emulator, token, '/session/wait');
     await org.exec(org.client.deletePortalLink, { id: 'org_acme' });
-    assert.deepEqual(await (await again).json(), { ended: true });
+    assert.deepEqual(await again.json(), { ended: true });
   });
 
   it('GetOrganizationByExternalId and GetOrganization by external id find a created organization', async () => {

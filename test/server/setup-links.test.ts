@@ -92,12 +92,12 @@ for (const [storeName, makeStore] of stores) {
       assert.deepEqual(await globexList.json(), { setupLinks: [] });
 
       // revoke: the open session ends, the unopened link no longer opens, the token is refused
-      const waiting = fetch(`${h.emulator.url}/portal/api/session/wait`, {
+      const waiting = await fetch(`${h.emulator.url}/portal/api/session/wait`, {
         method: 'POST', headers: { 'content-type': 'application/json', 'x-portal-session': session }, body: '{}',
       });
       const revoked = await request(app, 'DELETE', `/setup-links/${created['id']}`, { headers: { 'x-org': h.acme } });
       assert.equal(revoked.status, 204);
-      assert.deepEqual(await (await waiting).json(), { ended: true });
+      assert.deepEqual(await waiting.json(), { ended: true });
       assert.equal((await fetch(second.location)).status, 410);
       assert.deepEqual((await acmeLinks()).filter((id) => id === link.id || id === second.id), []);
       await expectError(await portalLink(app, token), 410, 'setup_link_revoked');
