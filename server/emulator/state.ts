@@ -118,7 +118,8 @@ export class EmulatorState {
   reset(): void {
     this.organizations.clear();
     this.links.clear();
-    for (const token of [...this.sessions.keys()]) this.endSession(token);
+    // Sessions end without waking their pages: a reset stands for "the world changed", not a host's deletion.
+    // A page learns on its next call (401), as it always has.
     this.sessions.clear();
     this.tokenRequests = 0;
     this.rpcs = {};
@@ -256,7 +257,7 @@ export class EmulatorState {
   }
 
   /**
-   * Resolves `true` when the session ends early (its link was deleted, or the emulator was reset), `false`
+   * Resolves `true` when the session ends early (its link was deleted), `false`
    * after `maxWaitMs` or when `signal` aborts (the page will ask again). A session already gone is `true` at once.
    */
   waitForSessionEnd(token: string, signal?: AbortSignal, maxWaitMs = SESSION_WAIT_MS): Promise<boolean> {
