@@ -166,6 +166,10 @@ describe('emulator: portal links and external ids through the SDK', () => {
     });
     const all = await scalekit.organization.listOrganization({ pageSize: 100 });
     assert.equal(all.organizations.filter((o) => o.externalId === 'tenant-7').length, 1);
+    // nor can an update take an external id another organization holds
+    const other = await scalekit.organization.createOrganization('Other', { externalId: 'tenant-8' });
+    await assert.rejects(scalekit.organization.updateOrganization(other.organization!.id, { externalId: 'tenant-7' }), { grpcStatus: 6 });
+    await scalekit.organization.updateOrganization(other.organization!.id, { externalId: 'tenant-8', displayName: 'Other Co' });
     // without an external id there is nothing to collide on
     await scalekit.organization.createOrganization('Initech');
     await scalekit.organization.createOrganization('Initech');
