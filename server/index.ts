@@ -14,3 +14,4 @@ export { ScalekitSdkShapeError } from './sdk-client.js';
 export { MemoryRateLimitStore } from './rate-limit.js';
 export type { RateLimitOptions, RateLimitStore, RateLimitHit } from './rate-limit.js';
 export * from './webhooks.js'; // scalekitWebhooks(), its options and the typed webhook events
+export { scalekitRest, ScalekitRestError, type ScalekitRestOptions, type ScalekitRestClient } from './scalekit-rest.js';
