@@ -336,8 +336,9 @@ function principalKey(principal: PortalPrincipal): string {
 
 async function readBody(c: Context): Promise<unknown> {
   const text = await c.req.text();
-  // bodyLimit trusts Content-Length when present; a body that outgrew it is refused all the same.
-  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) throw new PortalLinkError('payload_too_large');
+  // bodyLimit trusts Content-Length when present; a body that outgrew it is refused all the same. TextEncoder,
+  // not Buffer: Workers and Deno have no Buffer.
+  if (new TextEncoder().encode(text).byteLength > MAX_BODY_BYTES) throw new PortalLinkError('payload_too_large');
   try {
     return JSON.parse(text);
   } catch {
