@@ -14,3 +14,11 @@ export { ScalekitSdkShapeError } from './sdk-client.js';
 export { MemoryRateLimitStore } from './rate-limit.js';
 export type { RateLimitOptions, RateLimitStore, RateLimitHit } from './rate-limit.js';
 export * from './webhooks.js'; // scalekitWebhooks(), its options and the typed webhook events
+export { webhookVerifier, webhookSecretKey, WEBHOOK_TOLERANCE_SECONDS } from './webhook-signature.js';
+export type {
+  WebhookVerifier,
+  WebhookVerifierOptions,
+  WebhookVerification,
+  WebhookSignatureFailure,
+  WebhookHeaderSource,
+} from './webhook-signature.js';
