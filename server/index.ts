@@ -14,4 +14,12 @@ export { ScalekitSdkShapeError } from './sdk-client.js';
 export { MemoryRateLimitStore } from './rate-limit.js';
 export type { RateLimitOptions, RateLimitStore, RateLimitHit } from './rate-limit.js';
 export * from './webhooks.js'; // scalekitWebhooks(), its options and the typed webhook events
+export { webhookVerifier, webhookSecretKey, WEBHOOK_TOLERANCE_SECONDS } from './webhook-signature.js';
+export type {
+  WebhookVerifier,
+  WebhookVerifierOptions,
+  WebhookVerification,
+  WebhookSignatureFailure,
+  WebhookHeaderSource,
+} from './webhook-signature.js';
 export { scalekitRest, ScalekitRestError, type ScalekitRestOptions, type ScalekitRestClient } from './scalekit-rest.js';

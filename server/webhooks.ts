@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ScalekitClient } from '@scalekit-sdk/node';
+import { webhookVerifier } from './webhook-signature.js';
 import {
   parseEvent,
   type ScalekitWebhookEvent,
@@ -11,9 +11,12 @@ import {
 export type * from './webhook-events.js';
 
 export interface ScalekitWebhooksOptions {
-  /** The Scalekit SDK client; only its `verifyWebhookPayload` is used. */
-  scalekit: Pick<ScalekitClient, 'verifyWebhookPayload'>;
-  /** The endpoint's signing secret from the Scalekit dashboard (`whsec_…`). */
+  /**
+   * @deprecated Accepted for compatibility and ignored: signatures are verified with WebCrypto, so no SDK client is needed
+   * (and the receiver runs on Node, Cloudflare Workers, Deno and Bun alike).
+   */
+  scalekit?: unknown;
+  /** The endpoint's signing secret from the Scalekit dashboard (`whsec_…`; bare base64 works too). */
   secret: string;
   /**
    * Called once per verified event id. Resolve when the event is stored: the delivery is answered 200 then.
@@ -102,13 +105,13 @@ async function settledWithin(run: Promise<void>, ms: number): Promise<boolean> {
 
 function readOptions(options: ScalekitWebhooksOptions) {
   if (!options || typeof options !== 'object') throw new TypeError('scalekitWebhooks(): options are required.');
-  const { scalekit, secret, onEvent } = options;
-  if (!scalekit || typeof scalekit.verifyWebhookPayload !== 'function') {
-    throw new TypeError('scalekitWebhooks(): `scalekit` must be a Scalekit SDK client.');
-  }
-  // The SDK takes the key from the part after "_"; say so here rather than 401 every delivery later.
-  if (typeof secret !== 'string' || !/^[^_\s]+_\S+$/.test(secret)) {
-    throw new TypeError('scalekitWebhooks(): `secret` must be the endpoint signing secret, "whsec_" followed by base64.');
+  const { secret, onEvent } = options;
+  // A wrong secret is refused here rather than answered 401 on every delivery later.
+  let verifier: ReturnType<typeof webhookVerifier>;
+  try {
+    verifier = webhookVerifier(secret);
+  } catch (error) {
+    throw new TypeError(`scalekitWebhooks(): \`secret\` is unusable: ${(error as Error).message}.`);
   }
   if (typeof onEvent !== 'function') throw new TypeError('scalekitWebhooks(): `onEvent` must be a function.');
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
@@ -124,8 +127,7 @@ function readOptions(options: ScalekitWebhooksOptions) {
     }
   }
   return {
-    scalekit,
-    secret,
+    verifier,
     onEvent,
     onUnknownEvent: options.onUnknownEvent,
     maxBodyBytes,
@@ -140,8 +142,8 @@ function readOptions(options: ScalekitWebhooksOptions) {
  * Receives Scalekit's signed webhook deliveries (directory sync and SSO events) and hands each verified event to
  * `onEvent` once.
  *
- * `POST {mount}/` verifies the raw body and the `webhook-id`, `webhook-timestamp` and `webhook-signature` headers
- * with the SDK's `verifyWebhookPayload`, then answers:
+ * `POST {mount}/` verifies the raw body bytes and the `webhook-id`, `webhook-timestamp` and `webhook-signature`
+ * headers (Standard Webhooks, HMAC-SHA256 through WebCrypto; no SDK needed), then answers:
  * 401 `invalid_signature` (bad, missing or stale signature; `onEvent` is not called), 400 `invalid_request`
  * (not a JSON object with string `id` and `type`), 413 `payload_too_large`, 200 once `onEvent` resolved,
  * 500 `handler_failed` if it threw, so Scalekit delivers again. An event id already handled, or being handled
@@ -150,7 +152,6 @@ function readOptions(options: ScalekitWebhooksOptions) {
  * @example
  * ```ts
  * app.route('/webhooks/scalekit', scalekitWebhooks({
- *   scalekit,
  *   secret: process.env.SCALEKIT_WEBHOOK_SECRET!,
  *   onEvent: async (event) => {
  *     switch (event.type) {
@@ -177,25 +178,19 @@ export function scalekitWebhooks(options: ScalekitWebhooksOptions): Hono {
   });
 
   app.post('/', limit, async (c) => {
-    const rawBody = await c.req.text();
-    // Fetch headers are case-insensitive, so `Webhook-Id` is found too; the SDK wants lowercase keys.
-    const headers = {
-      'webhook-id': c.req.header('webhook-id') ?? '',
-      'webhook-timestamp': c.req.header('webhook-timestamp') ?? '',
-      'webhook-signature': c.req.header('webhook-signature') ?? '',
-    };
-    try {
-      settings.scalekit.verifyWebhookPayload(settings.secret, headers, rawBody);
-    } catch {
-      settings.log('scalekit webhook: rejected a delivery with a missing, invalid or stale signature');
+    // The bytes as sent: `text()` would drop a leading BOM, and the signature covers it.
+    const raw = new Uint8Array(await c.req.arrayBuffer());
+    const verified = await settings.verifier.verify(c.req.raw.headers, raw);
+    if (!verified.ok) {
+      settings.log(`scalekit webhook: rejected a delivery (${verified.reason})`);
       return errorResponse(c, 401, 'invalid_signature', 'The webhook signature is missing, invalid or too old.');
     }
 
     let body: unknown;
     try {
-      body = JSON.parse(rawBody);
+      body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
     } catch {
-      return errorResponse(c, 400, 'invalid_request', 'The delivery is not JSON.');
+      return errorResponse(c, 400, 'invalid_request', 'The delivery is not UTF-8 JSON.');
     }
     const parsed = parseEvent(body);
     if (parsed.kind === 'invalid') return errorResponse(c, 400, 'invalid_request', parsed.reason);
