@@ -1,4 +1,4 @@
-// Starting the fixture host app (fixtures/app.ts) in a real runtime — workerd, Deno or Bun — on a free loopback
+// Starting the fixture host app (fixtures/app.ts) in a real runtime — workerd, Deno, Bun or Node — on a free loopback
 // port. Each start waits for the runtime to report its port (workerd through --control-fd, Deno and Bun on
 // stdout), never for a fixed time, and `stop()` kills the process and waits for it to exit.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -115,6 +115,15 @@ export async function startBun(config: RuntimeAppConfig): Promise<RunningRuntime
   const child = spawn(bin('bun'), [fixture('bun.ts'), JSON.stringify(config)], {
     cwd: root,
     env: { ...process.env, NO_COLOR: '1', BUN_RUNTIME_TRANSPILER_CACHE_PATH: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return started(child, child.stdout!, listeningLine, async () => {});
+}
+
+/** The fixture app in Node, from source through tsx, served by @hono/node-server. */
+export async function startNode(config: RuntimeAppConfig): Promise<RunningRuntime> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture('node.ts'), JSON.stringify(config)], {
+    cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return started(child, child.stdout!, listeningLine, async () => {});
