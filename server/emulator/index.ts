@@ -2,9 +2,11 @@
 // browser accept (CONTRACT.md §3, SCALEKIT.md). Like stripe-mock: nothing in the component or the token
 // endpoint imports it; the demo's dev default and the tests do.
 import { getRequestListener } from '@hono/node-server';
+import { BrandingStore } from './branding.js';
 import { Faults } from './faults.js';
 import { grpcHandler, knownMethodNames } from './grpc.js';
 import { httpApp } from './http.js';
+import { basePath } from './portal.js';
 import { listenDual } from './listener.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import { EmulatorState } from './state.js';
@@ -24,6 +26,7 @@ export interface EmulatorInternals {
   timers: Timers;
   options: ResolvedOptions;
   directory: DirectoryModule;
+  branding: BrandingStore;
 }
 
 function urlFor(host: string, port: number): string {
@@ -43,14 +46,17 @@ function urlFor(host: string, port: number): string {
 export async function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
   const resolved = resolveOptions(options);
   let url = '';
-  const state = new EmulatorState(resolved.organizations, () => url);
+  // Links, the portal page and the SCIM endpoint name the address a browser reaches, which a proxy may change.
+  const publicUrl = () => resolved.publicUrl ?? url;
+  const state = new EmulatorState(resolved.organizations, publicUrl);
+  const branding = new BrandingStore(resolved.branding);
   const knownMethods = knownMethodNames();
   const faults = new Faults(() => knownMethods);
   const timers = new Timers();
   // Issue 7: the simulated IdP (directory state, webhook sender, DirectoryService, controls, portal panel).
   const directory = createDirectoryModule({
     hasOrganization: (id) => state.organizations.has(id),
-    baseUrl: () => url,
+    baseUrl: publicUrl,
     webhooks: resolved.webhooks ? { ...resolved.webhooks, retryScheduleMs: options?.webhooks?.retryScheduleMs } : undefined,
     setEnabled: portalDirectorySetter(state),
     sessionOrganization: (token) => {
@@ -59,21 +65,23 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     },
   });
   mirrorPortalDirectory(state, directory.state);
-  const internals: EmulatorInternals = { state, faults, timers, options: resolved, directory };
+  const internals: EmulatorInternals = { state, faults, timers, options: resolved, directory, branding };
 
   const reset = () => {
     state.reset();
     faults.clear();
     directory.reset();
+    branding.reset();
   };
   const stats = () => state.stats();
 
   const app = httpApp({
     ...internals,
-    control: { faults, knownMethods: () => knownMethods, stats, reset },
+    control: { faults, branding, knownMethods: () => knownMethods, stats, reset },
     extendControl: (control) => directory.mountControls(control),
     extendApp: (root) => directory.mountPanelRoutes(root),
-    directoryPanel: (session, nonce) => idpPanel({ sessionToken: session.token, nonce }),
+    directoryPanel: (session, nonce) =>
+      idpPanel({ sessionToken: session.token, nonce, apiBase: `${basePath(resolved)}/portal/directory` }),
   });
 
   const listener = await listenDual({
@@ -94,6 +102,10 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     reset,
     webhooks: directory.webhooks,
     directory: directory.directory,
+    publicUrl: publicUrl(),
+    tls: null,
+    branding: () => branding.get(),
+    setBranding: (value) => branding.set(value),
     organizations: () => [...state.organizations.values()].map(({ id, displayName }) => ({ id, displayName })),
     close: () => {
       closing ??= (async () => {
