@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Hono } from 'hono';
 import { startEmulator } from '../../server/emulator/index.js';
 import type { Emulator } from '../../server/emulator/index.js';
-import { ScalekitRestError, scalekitPortal, scalekitRest } from '../../server/index.js';
+import { ScalekitRestError, ensureOrganization, scalekitPortal, scalekitRest } from '../../server/index.js';
 import type { ScalekitRestOptions } from '../../server/index.js';
 import { SCALEKIT_API } from '../../server/scalekit-client.js';
 
@@ -171,6 +171,18 @@ describe('scalekitRest(): against the emulator', () => {
       scalekit.createOrganization({ name: 'Initech again', externalId }),
       (error: unknown) => error instanceof ScalekitRestError && error.grpcStatus === 6 && error.httpStatus === 409,
     );
+  });
+
+  it('ensureOrganization() over REST: two hosts racing for one external id end with one organization', async () => {
+    const externalId = `race-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    // Two clients, as two host processes would have: nothing coalesces them but Scalekit's ALREADY_EXISTS.
+    const [a, b] = await Promise.all([
+      ensureOrganization(client(), { externalId, name: 'Umbrella' }),
+      ensureOrganization(client(), { externalId, name: 'Umbrella' }),
+    ]);
+    assert.equal(a.organizationId, b.organizationId);
+    assert.deepEqual([a.created, b.created].sort(), [false, true]);
+    assert.equal(emulator.organizations().filter((org) => org.id === a.organizationId).length, 1);
   });
 
   it('deletes a portal link, and resolves when it is already gone', async () => {
