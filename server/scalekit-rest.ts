@@ -110,12 +110,12 @@ export function scalekitRest(options: ScalekitRestOptions): ScalekitRestClient {
   const config = readOptions(options);
   const { environmentUrl, clientId } = config;
 
+  /** `expiresAt`: when to stop using it (a margin before Scalekit would refuse it). */
   let token: { value: string; expiresAt: number } | null = null;
   let tokenRequest: Promise<string> | null = null;
 
   /** The token in use, if it is still good for a while. */
-  const currentToken = (): string | null =>
-    token !== null && Date.now() < token.expiresAt - TOKEN_EXPIRY_MARGIN_MS ? token.value : null;
+  const currentToken = (): string | null => (token !== null && Date.now() < token.expiresAt ? token.value : null);
 
   /**
    * A token other than `stale`: the current one if someone already replaced `stale`, else a fresh one. Every
@@ -296,7 +296,9 @@ async function requestToken(config: Config): Promise<{ value: string; expiresAt:
   // `expires_in` lets the client refresh before Scalekit refuses the token; without it, the first 401 does.
   const expiresIn = isObject(json) ? json['expires_in'] : undefined;
   const lifetimeMs = typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn * 1000 : Number.POSITIVE_INFINITY;
-  return { value: accessToken, expiresAt: Date.now() + lifetimeMs };
+  // The margin never eats more than half a short-lived token, or every call would fetch a new one.
+  const marginMs = Math.min(TOKEN_EXPIRY_MARGIN_MS, lifetimeMs / 2);
+  return { value: accessToken, expiresAt: Date.now() + lifetimeMs - marginMs };
 }
 
 function send(config: Config, route: Route, accessToken: string, init: { body?: unknown; query?: URLSearchParams }) {
