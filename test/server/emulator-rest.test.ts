@@ -69,6 +69,27 @@ describe('emulator REST API', () => {
     assert.doesNotMatch(html, /id="sso-section"/);
   });
 
+  it('GET and DELETE …/portal_links, DELETE …/portal_links/{link_id}: the links the SDK sees, deleted links stop opening', async () => {
+    emulator.reset();
+    const a = (await (await api('PUT', '/organizations/org_acme/portal_links')).json()).link;
+    const b = (await (await api('PUT', '/organizations/org_acme/portal_links?features=sso')).json()).link;
+    const listed = await api('GET', '/organizations/org_acme/portal_links');
+    assert.equal(listed.status, 200);
+    const { links } = await listed.json();
+    assert.deepEqual(links.map((l: { id: string }) => l.id).sort(), [a.id, b.id].sort());
+    assert.deepEqual(Object.keys(links[0]).sort(), ['expire_time', 'id', 'location']);
+
+    const deleted = await api('DELETE', `/organizations/org_acme/portal_links/${a.id}`);
+    assert.equal(deleted.status, 200);
+    assert.deepEqual(await deleted.json(), {});
+    assert.equal((await fetch(a.location)).status, 410, 'a deleted link no longer opens');
+    await expectError(await api('DELETE', `/organizations/org_globex/portal_links/${b.id}`), 404, 5);
+
+    assert.equal((await api('DELETE', '/organizations/org_acme/portal_links')).status, 200);
+    assert.equal((await fetch(b.location)).status, 410);
+    await expectError(await api('GET', '/organizations/org_missing/portal_links'), 404, 5, 'ORGANIZATION_NOT_FOUND');
+  });
+
   it('organizations: create (bare or wrapped), read by id and by external id, the same state the SDK sees', async () => {
     emulator.reset();
     const created = await api('POST', '/organizations', { body: { display_name: 'Umbrella', external_id: 'tenant-42', metadata: { plan: 'pro' } } });
