@@ -55,9 +55,32 @@ export async function withTempDir<T>(run: (dir: string) => Promise<T>): Promise<
 
 /** The fixture app as a Worker in workerd: `workerd serve config.capnp --control-fd=3`. */
 export async function startWorkerd(config: RuntimeAppConfig): Promise<RunningRuntime> {
+  return startWorker({
+    bundle: (outfile) => bundle('worker.ts', outfile, 'worker'),
+    bindings: {
+      SCALEKIT_ENVIRONMENT_URL: config.environmentUrl,
+      SCALEKIT_CLIENT_ID: config.clientId,
+      SCALEKIT_CLIENT_SECRET: config.clientSecret,
+      SCALEKIT_WEBHOOK_SECRET: config.webhookSecret,
+    },
+  });
+}
+
+/**
+ * A Worker script in workerd, with text `bindings` and compatibility flags, reaching loopback through a network
+ * service (a Worker's fetch() reaches only public addresses unless allowed).
+ */
+export async function startWorker(options: {
+  bundle: (outfile: string) => Promise<unknown>;
+  bindings: Record<string, string>;
+  compatibilityDate?: string;
+  compatibilityFlags?: string[];
+}): Promise<RunningRuntime> {
   const dir = await mkdtemp(path.join(tmpdir(), 'scalekit-workerd-'));
-  await bundle('worker.ts', path.join(dir, 'worker.js'), 'worker');
+  await options.bundle(path.join(dir, 'worker.js'));
   const text = (value: string) => JSON.stringify(value); // a capnp text literal is a JSON string
+  const bindings = Object.entries(options.bindings).map(([name, value]) => `(name = ${text(name)}, text = ${text(value)})`);
+  const flags = (options.compatibilityFlags ?? []).map(text);
   await writeFile(
     path.join(dir, 'config.capnp'),
     `using Workerd = import "/workerd/workerd.capnp";
@@ -65,7 +88,6 @@ export async function startWorkerd(config: RuntimeAppConfig): Promise<RunningRun
 const config :Workerd.Config = (
   services = [
     (name = "main", worker = .worker),
-    # The emulator is on loopback: a Worker's fetch() reaches only public addresses unless allowed.
     (name = "internet", network = (allow = ["public", "private", "local"])),
   ],
   sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "main") ],
@@ -73,14 +95,10 @@ const config :Workerd.Config = (
 
 const worker :Workerd.Worker = (
   modules = [ (name = "worker.js", esModule = embed "worker.js") ],
-  compatibilityDate = "2025-09-01",
+  compatibilityDate = ${text(options.compatibilityDate ?? '2025-09-01')},
+  compatibilityFlags = [${flags.join(', ')}],
   globalOutbound = "internet",
-  bindings = [
-    (name = "SCALEKIT_ENVIRONMENT_URL", text = ${text(config.environmentUrl)}),
-    (name = "SCALEKIT_CLIENT_ID", text = ${text(config.clientId)}),
-    (name = "SCALEKIT_CLIENT_SECRET", text = ${text(config.clientSecret)}),
-    (name = "SCALEKIT_WEBHOOK_SECRET", text = ${text(config.webhookSecret)}),
-  ],
+  bindings = [ ${bindings.join(', ')} ],
 );
 `,
   );
@@ -184,5 +202,54 @@ function started(
       announcements.resume();
       resolve({ url: `http://127.0.0.1:${port}`, stderr: () => stderr, stop });
     });
+  });
+}
+
+/** Run `fixture` once in a runtime to completion; resolves with its stdout (rejects on a non-zero exit). */
+export function runOnce(runtime: 'node' | 'bun' | 'deno', script: string, args: string[]): Promise<string> {
+  const dir = path.join(tmpdir(), `scalekit-deno-cache-${process.pid}`);
+  const command =
+    runtime === 'node'
+      ? [process.execPath, '--import', 'tsx', fixture(script), ...args]
+      : runtime === 'bun'
+        ? [bin('bun'), fixture(script), ...args]
+        : [bin('deno'), 'run', '-A', '--no-prompt', fixture(script), ...args];
+  const child = spawn(command[0]!, command.slice(1), {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1', DENO_DIR: dir, DENO_NO_UPDATE_CHECK: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      void rm(dir, { recursive: true, force: true });
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`${runtime} ${script} exited (${signal ?? code}):\n${stderr.slice(-2000)}`));
+    });
+  });
+}
+
+/**
+ * `entry` bundled for workerd with `nodejs_compat`, as wrangler would for a package written for Node: Node
+ * built-ins left to the runtime, CommonJS `require` of them through `node:module`.
+ */
+export async function bundleForNodeCompat(entry: string, outfile: string): Promise<void> {
+  const { builtinModules } = await import('node:module');
+  await esbuild.build({
+    entryPoints: [fixture(entry)],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'es2022',
+    conditions: ['workerd', 'worker'],
+    external: ['node:*', ...builtinModules],
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire('/');" },
+    logLevel: 'silent',
+    absWorkingDir: root,
   });
 }
