@@ -12,6 +12,10 @@ export { PortalLinkError, UPSTREAM_RETRY_AFTER_SECONDS } from './errors.js';
 export type { PortalLinkErrorCode, PortalLinkErrorBody } from './errors.js';
 export { ScalekitSdkShapeError } from './sdk-client.js';
 export { MemoryRateLimitStore } from './rate-limit.js';
+export { MemoryIdempotencyStore } from './idempotency.js';
+export type { IdempotencyStore, IdempotencyState } from './idempotency.js';
+export { redisRateLimitStore, redisIdempotencyStore, RedisStoreUnavailableError } from './redis-stores.js';
+export type { RedisEvalClient, RedisStoreOptions } from './redis-stores.js';
 export type { RateLimitOptions, RateLimitStore, RateLimitHit } from './rate-limit.js';
 export * from './webhooks.js'; // scalekitWebhooks(), its options and the typed webhook events
 export { webhookVerifier, webhookSecretKey, WEBHOOK_TOLERANCE_SECONDS } from './webhook-signature.js';
