@@ -15,6 +15,7 @@ export type PortalLinkErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
+  | 'rate_limit_unavailable'
   | 'upstream_auth_failed'
   | 'upstream_unavailable'
   | 'upstream_timeout'
@@ -34,6 +35,7 @@ const STATUS_OF: Record<PortalLinkErrorCode, ContentfulStatusCode> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  rate_limit_unavailable: 503,
   upstream_auth_failed: 502,
   upstream_unavailable: 503,
   upstream_timeout: 504,
@@ -49,6 +51,7 @@ const DEFAULT_MESSAGE: Record<PortalLinkErrorCode, string> = {
   payload_too_large: 'The request body is larger than 4 KiB.',
   unsupported_media_type: 'Send the request as application/json.',
   rate_limited: 'Too many portal link requests. Try again later.',
+  rate_limit_unavailable: 'The rate limit cannot be checked right now. Try again shortly.',
   upstream_auth_failed:
     'Scalekit refused the client credentials. Check SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET on the server.',
   upstream_unavailable: 'Scalekit is unreachable right now. Try again shortly.',

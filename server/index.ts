@@ -14,6 +14,10 @@ export { ScalekitSdkShapeError, MalformedOrganizationError } from './sdk-client.
 export { ensureOrganization, ORGANIZATION_LIMITS } from './organizations.js';
 export type { EnsureOrganizationInput, EnsuredOrganization } from './organizations.js';
 export { MemoryRateLimitStore } from './rate-limit.js';
+export { MemoryIdempotencyStore } from './idempotency.js';
+export type { IdempotencyStore, IdempotencyState } from './idempotency.js';
+export { redisRateLimitStore, redisIdempotencyStore, RedisStoreUnavailableError } from './redis-stores.js';
+export type { RedisEvalClient, RedisStoreOptions } from './redis-stores.js';
 export type { RateLimitOptions, RateLimitStore, RateLimitHit } from './rate-limit.js';
 export * from './webhooks.js'; // scalekitWebhooks(), its options and the typed webhook events
 export { webhookVerifier, webhookSecretKey, WEBHOOK_TOLERANCE_SECONDS } from './webhook-signature.js';

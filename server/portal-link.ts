@@ -107,7 +107,7 @@ const DEFAULTS = {
 export function scalekitPortal<E extends Env = Env>(options: ScalekitPortalOptions<E>): Hono<E> {
   const config = normalizeOptions(options);
   const links = scalekitApi(config.scalekit);
-  const limiter = config.rateLimit === false ? null : createRateLimiter(config.rateLimit);
+  const limiter = config.rateLimit === false ? null : createRateLimiter(config.rateLimit, Date.now, config.log);
   const log = config.log;
 
   const app = new Hono<E>();
@@ -131,6 +131,7 @@ export function scalekitPortal<E extends Env = Env>(options: ScalekitPortalOptio
       if (limiter) {
         const decision = await limiter.check(principalKey(principal));
         if (!decision.allowed) {
+          if ('unavailable' in decision) throw new PortalLinkError('rate_limit_unavailable', { headers: { 'Retry-After': '5' } });
           throw new PortalLinkError('rate_limited', { headers: { 'Retry-After': String(decision.retryAfterSeconds) } });
         }
       }

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { webhookVerifier } from './webhook-signature.js';
+import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import {
   parseEvent,
   type ScalekitWebhookEvent,
@@ -34,10 +35,21 @@ export interface ScalekitWebhooksOptions {
    */
   handlerTimeoutMs?: number;
   /**
-   * How handled event ids are remembered so a redelivery is not handled twice: the newest `maxEntries` ids,
-   * each for `ttlMs`. The default TTL (48 h) outlasts Scalekit's retry schedule (about 27.5 h).
+   * Where handled deliveries are remembered, keyed on the `webhook-id` header (the Standard Webhooks idempotency
+   * key, the same on every retry) and on the event `id`. Default: this process's memory. Several instances
+   * share one store, e.g. `redisIdempotencyStore(client)`: a delivery is then handled once across all of them,
+   * and one that another instance is handling right now is answered 409 `delivery_in_progress` (Scalekit
+   * retries it later). If the store fails, the delivery is answered 500 `idempotency_unavailable` so Scalekit
+   * retries, and `onEvent` is not called.
    */
-  replay?: { maxEntries?: number; ttlMs?: number };
+  idempotency?: IdempotencyStore;
+  /**
+   * How long a handled delivery is remembered (`ttlMs`, default 48 h: longer than Scalekit's retry schedule of
+   * about 27.5 h), how many the in-memory store keeps (`maxEntries`, default 10 000 keys), and how long a claim
+   * of an instance that died mid-delivery blocks its retries (`leaseMs`, default the larger of 5 minutes and
+   * twice `handlerTimeoutMs`).
+   */
+  replay?: { maxEntries?: number; ttlMs?: number; leaseMs?: number };
   /** One line per delivery: event id, type and outcome, never the payload or the secret. Default `console.log`. */
   log?: (line: string) => void;
 }
@@ -49,7 +61,16 @@ const DEFAULTS = {
   log: (line: string) => console.log(line),
 } satisfies Partial<ScalekitWebhooksOptions>;
 
-type ErrorCode = 'invalid_signature' | 'invalid_request' | 'payload_too_large' | 'method_not_allowed' | 'handler_failed' | 'handler_timeout' | 'internal';
+type ErrorCode =
+  | 'invalid_signature'
+  | 'invalid_request'
+  | 'payload_too_large'
+  | 'method_not_allowed'
+  | 'delivery_in_progress'
+  | 'handler_failed'
+  | 'handler_timeout'
+  | 'idempotency_unavailable'
+  | 'internal';
 
 function errorResponse(c: Context, status: ContentfulStatusCode, code: ErrorCode, message: string) {
   return c.json({ error: { code, message } }, status);
@@ -60,32 +81,8 @@ function printable(value: string): string {
   return value.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
 }
 
-/** Ids of handled events: least recently seen evicted first, each forgotten after `ttlMs`. */
-class HandledEventIds {
-  readonly #seenAt = new Map<string, number>();
-
-  constructor(
-    private readonly maxEntries: number,
-    private readonly ttlMs: number,
-  ) {}
-
-  has(id: string): boolean {
-    const seenAt = this.#seenAt.get(id);
-    if (seenAt === undefined) return false;
-    this.#seenAt.delete(id);
-    if (Date.now() - seenAt >= this.ttlMs) return false;
-    this.#seenAt.set(id, seenAt); // re-insert: Map order is the eviction order
-    return true;
-  }
-
-  add(id: string): void {
-    this.#seenAt.delete(id);
-    this.#seenAt.set(id, Date.now());
-    while (this.#seenAt.size > this.maxEntries) {
-      const oldest = this.#seenAt.keys().next().value as string;
-      this.#seenAt.delete(oldest);
-    }
-  }
+function kindOf(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
 }
 
 /** Resolves true when `run` resolves within `ms`, false when the time runs out first; rejects if `run` rejects in time. */
@@ -121,10 +118,16 @@ function readOptions(options: ScalekitWebhooksOptions) {
   }
   const maxEntries = options.replay?.maxEntries ?? DEFAULTS.replay.maxEntries;
   const ttlMs = options.replay?.ttlMs ?? DEFAULTS.replay.ttlMs;
-  for (const [name, value] of Object.entries({ maxBodyBytes, 'replay.maxEntries': maxEntries, 'replay.ttlMs': ttlMs })) {
+  const leaseMs = options.replay?.leaseMs ?? Math.max(5 * 60_000, 2 * handlerTimeoutMs);
+  const numbers = { maxBodyBytes, 'replay.maxEntries': maxEntries, 'replay.ttlMs': ttlMs, 'replay.leaseMs': leaseMs };
+  for (const [name, value] of Object.entries(numbers)) {
     if (!Number.isSafeInteger(value) || value < 0) {
       throw new TypeError(`scalekitWebhooks(): \`${name}\` must be a non-negative integer.`);
     }
+  }
+  const store = options.idempotency ?? new MemoryIdempotencyStore({ maxEntries });
+  if (typeof store !== 'object' || store === null || !['begin', 'complete', 'abandon'].every((m) => typeof (store as never)[m] === 'function')) {
+    throw new TypeError('scalekitWebhooks(): `idempotency` must be a store with begin, complete and abandon.');
   }
   return {
     verifier,
@@ -132,8 +135,9 @@ function readOptions(options: ScalekitWebhooksOptions) {
     onUnknownEvent: options.onUnknownEvent,
     maxBodyBytes,
     handlerTimeoutMs,
-    maxEntries,
+    store,
     ttlMs,
+    leaseMs,
     log: options.log ?? DEFAULTS.log,
   };
 }
@@ -167,9 +171,18 @@ function readOptions(options: ScalekitWebhooksOptions) {
  */
 export function scalekitWebhooks(options: ScalekitWebhooksOptions): Hono {
   const settings = readOptions(options);
-  const handled = new HandledEventIds(settings.maxEntries, settings.ttlMs);
-  // A retry can arrive while the first delivery is still being handled: both wait on one run.
+  const { store } = settings;
+  // A retry can arrive at this instance while the first delivery is still being handled here: both wait on one
+  // run (keyed on each of its idempotency keys). Another instance's run is only known through the store.
   const inFlight = new Map<string, Promise<void>>();
+
+  /** Releases claims after a failure; the store being down then only delays the retry by the lease. */
+  const abandonAll = async (keys: string[], label: string) => {
+    const results = await Promise.allSettled(keys.map((key) => store.abandon(key)));
+    if (results.some((result) => result.status === 'rejected')) {
+      settings.log(`scalekit webhook: ${label} could not release its claim; a retry waits for the lease to expire`);
+    }
+  };
   const app = new Hono();
 
   const limit = bodyLimit({
@@ -197,23 +210,59 @@ export function scalekitWebhooks(options: ScalekitWebhooksOptions): Hono {
 
     const { id, type } = parsed.event;
     const label = `${printable(id)} ${printable(type)}`;
-    if (handled.has(id)) {
-      settings.log(`scalekit webhook: ${label} already handled`);
-      return c.json({ received: true, duplicate: true });
-    }
+    // The webhook-id is the same on every retry of one delivery; the event id also catches a resent event.
+    const keys = [`msg:${verified.id}`, `evt:${id}`];
 
-    let run = inFlight.get(id);
+    let run = keys.map((key) => inFlight.get(key)).find((pending) => pending !== undefined);
     const joined = run !== undefined;
     if (run === undefined) {
+      const claimed: string[] = [];
+      let state: 'new' | 'in_progress' | 'done' = 'new';
+      try {
+        for (const key of keys) {
+          state = await store.begin(key, settings.leaseMs);
+          if (state !== 'new') break;
+          claimed.push(key);
+        }
+      } catch (error) {
+        settings.log(`scalekit webhook: ${label} idempotency store failed (${printable(kindOf(error))}); answering 500 so Scalekit retries`);
+        await abandonAll(claimed, label);
+        return errorResponse(c, 500, 'idempotency_unavailable', 'Handled deliveries cannot be checked right now; the delivery should be retried.');
+      }
+      if (state !== 'new') {
+        await abandonAll(claimed, label);
+        if (state === 'done') {
+          settings.log(`scalekit webhook: ${label} already handled`);
+          return c.json({ received: true, duplicate: true });
+        }
+        settings.log(`scalekit webhook: ${label} is being handled elsewhere; answering 409 so Scalekit retries`);
+        c.header('Retry-After', '5');
+        return errorResponse(c, 409, 'delivery_in_progress', 'This delivery is being handled right now; retry later.');
+      }
+
       const handle = (): unknown => {
         if (parsed.kind === 'known') return settings.onEvent(parsed.event, c);
         return settings.onUnknownEvent?.(parsed.event, c);
       };
       run = Promise.resolve()
         .then(handle)
-        .then(() => handled.add(id))
-        .finally(() => inFlight.delete(id));
-      inFlight.set(id, run);
+        .then(
+          async () => {
+            const results = await Promise.allSettled(keys.map((key) => store.complete(key, settings.ttlMs)));
+            // The event was handled: answering 500 now would only make Scalekit deliver it again.
+            if (results.some((result) => result.status === 'rejected')) {
+              settings.log(`scalekit webhook: ${label} handled, but the idempotency store could not record it`);
+            }
+          },
+          async (error: unknown) => {
+            await abandonAll(keys, label);
+            throw error;
+          },
+        )
+        .finally(() => {
+          for (const key of keys) inFlight.delete(key);
+        });
+      for (const key of keys) inFlight.set(key, run);
     } else {
       settings.log(`scalekit webhook: ${label} arrived again while being handled; answering with that outcome`);
     }
@@ -224,8 +273,7 @@ export function scalekitWebhooks(options: ScalekitWebhooksOptions): Hono {
     } catch (error) {
       if (!joined) {
         // The error's message is the host's and may quote user data: log only its kind.
-        const kind = error instanceof Error ? error.name : typeof error;
-        settings.log(`scalekit webhook: ${label} handler failed (${printable(kind)}); Scalekit will retry`);
+        settings.log(`scalekit webhook: ${label} handler failed (${printable(kindOf(error))}); Scalekit will retry`);
       }
       return errorResponse(c, 500, 'handler_failed', 'The event handler failed; the delivery should be retried.');
     }

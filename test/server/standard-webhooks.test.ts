@@ -44,7 +44,7 @@ function referenceAccepts(secret: string, payload: string | Buffer, headers: Rec
 function receiver(secret: string) {
   const events: ScalekitWebhookEvent[] = [];
   const app = scalekitWebhooks({ secret, onEvent: (e) => void events.push(e), log: () => {} });
-  const deliver = (body: string | Uint8Array, headers: Record<string, string>) =>
+  const deliver = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string>) =>
     app.request('/', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   return { events, deliver };
 }
