@@ -8,6 +8,7 @@ import type { Emulator } from '../../server/emulator/index.js';
 import { ScalekitRestError, ensureOrganization, scalekitPortal, scalekitRest } from '../../server/index.js';
 import type { ScalekitRestOptions } from '../../server/index.js';
 import { SCALEKIT_API } from '../../server/scalekit-client.js';
+import { createLink, hostApp, portalLink, request } from './support/setup-links-harness.js';
 
 let emulator: Emulator;
 let acme: string;
@@ -272,5 +273,29 @@ describe('scalekitPortal({ scalekit: scalekitRest() }): the error table', () => 
       },
     });
     await expectError(await post(portal(noLink)), 500, 'internal');
+  });
+});
+
+describe('scalekitSetupLinks({ scalekit: scalekitRest() })', () => {
+  it('mints a portal link through a setup link, and revoking it deletes that link at Scalekit', async () => {
+    const [acmeId, globex] = emulator.organizations().map((org) => org.id) as [string, string];
+    const harness = { emulator, scalekit: undefined as never, acme: acmeId, globex, logLines, close: async () => {} };
+    const app = hostApp(harness, { scalekit: client() });
+    const setup = await createLink(app, acmeId);
+
+    const minted = await portalLink(app, setup.token, { features: ['dir_sync'] });
+    assert.equal(minted.status, 200, await minted.clone().text());
+    const link = (await minted.json()) as { id: string; location: string };
+    const issued = emulator.stats().links.at(-1)!;
+    assert.deepEqual([issued.id, issued.organizationId, issued.requestedFeatures], [link.id, acmeId, ['dir_sync']]);
+
+    const deletes = () => emulator.stats().rpcs['DeletePortalLinkByID'] ?? 0;
+    const before = deletes();
+    const revoked = await request(app, 'DELETE', `/setup-links/${setup.id}`, { headers: { 'x-org': acmeId } });
+    assert.equal(revoked.status, 204);
+    assert.equal(deletes() - before, 1);
+    const page = await fetch(link.location);
+    await page.body?.cancel();
+    assert.equal(emulator.stats().links.find((l) => l.id === link.id)?.loadedAt ?? null, null, 'the revoked link never opens');
   });
 });
