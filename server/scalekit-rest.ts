@@ -122,6 +122,9 @@ export function scalekitRest(options: ScalekitRestOptions): ScalekitRestClient {
    * caller arriving while a token request is in flight waits on that one request.
    */
   function freshToken(stale: string | null): Promise<string> {
+    // A refused token is dropped at once, so callers arriving meanwhile wait for its replacement instead of
+    // spending a call on it.
+    if (stale !== null && token?.value === stale) token = null;
     const held = currentToken();
     if (held !== null && held !== stale) return Promise.resolve(held);
     tokenRequest ??= requestToken(config).then(
