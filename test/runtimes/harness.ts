@@ -185,6 +185,8 @@ function started(
     child.once('exit', onExit);
     child.once('error', (error) => {
       child.off('exit', onExit);
+      lines.close();
+      void cleanup();
       reject(error);
     });
     lines.on('line', (line) => {
