@@ -78,6 +78,41 @@ export function runtimeSuite(name: string, start: (config: RuntimeAppConfig) => 
       await limited.body?.cancel();
     });
 
+    it('onboards: ensureOrganization() creates once, then finds; a setup link mints a link and revoking deletes it', async () => {
+      const externalId = `tenant-${randomBytes(6).toString('hex')}`;
+      const ensure = async () => {
+        const response = await fetch(`${runtime.url}/test/ensure-organization`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ externalId, name: 'Initech' }),
+        });
+        assert.equal(response.status, 200, runtime.stderr().slice(-1000));
+        return (await response.json()) as { organizationId: string; created: boolean };
+      };
+      const first = await ensure();
+      const again = await ensure();
+      assert.deepEqual([first.created, again.created, again.organizationId], [true, false, first.organizationId]);
+
+      const setup = (path: string, init: { method: string; body?: unknown }) =>
+        fetch(`${runtime.url}/api/setup${path}`, {
+          method: init.method,
+          headers: { 'content-type': 'application/json', 'x-test-organization': first.organizationId },
+          body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        });
+      const created = await setup('/setup-links', { method: 'POST', body: {} });
+      assert.equal(created.status, 201, runtime.stderr().slice(-1000));
+      const { id, url } = (await created.json()) as { id: string; url: string };
+      const minted = await setup('/setup-links/portal-link', { method: 'POST', body: { token: new URL(url).hash.slice(1), features: ['sso'] } });
+      assert.equal(minted.status, 200);
+      const link = (await minted.json()) as { id: string };
+      assert.deepEqual(emulator.stats().links.find((l) => l.id === link.id)?.organizationId, first.organizationId);
+
+      const deletes = () => emulator.stats().rpcs['DeletePortalLinkByID'] ?? 0;
+      const before = deletes();
+      assert.equal((await setup(`/setup-links/${id}`, { method: 'DELETE' })).status, 204);
+      assert.equal(deletes() - before, 1);
+    });
+
     it('verifies a webhook the emulator signed and hands it to onEvent once', async () => {
       emulator.directory.enable(acme);
       await emulator.webhooks.settled();
