@@ -83,8 +83,24 @@ export function errorBody(code: PortalLinkErrorCode, message = DEFAULT_MESSAGE[c
   return { error: { code, message } };
 }
 
+/** What every hono `HTTPException` has, whichever copy of hono made it. */
+export interface HttpExceptionLike {
+  status: number;
+  getResponse(): Response;
+}
+
+/**
+ * True for an `HTTPException` from any copy of hono. A host's app may resolve another hono than ours (another
+ * version, a second install), so `instanceof` would miss its `HTTPException(403)` and turn it into a 500.
+ */
+export function isHttpExceptionLike(error: unknown): error is HttpExceptionLike {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { status?: unknown; getResponse?: unknown };
+  return typeof e.getResponse === 'function' && typeof e.status === 'number' && Number.isInteger(e.status);
+}
+
 /** An `HTTPException` thrown by the host's `authorize` (or any other middleware) mapped onto the table. */
-export function fromHttpException(error: HTTPException): PortalLinkError {
+export function fromHttpException(error: HTTPException | HttpExceptionLike): PortalLinkError {
   if (error instanceof PortalLinkError) return error;
   switch (error.status) {
     case 400:

@@ -7,7 +7,6 @@
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { HTTPException } from 'hono/http-exception';
 import type { ScalekitClientLike } from './scalekit-client.js';
 import {
   PortalLinkError,
@@ -15,6 +14,7 @@ import {
   errorBody,
   fromHttpException,
   fromUpstreamError,
+  isHttpExceptionLike,
   statusOf,
 } from './errors.js';
 import { scalekitApi } from './sdk-client.js';
@@ -159,7 +159,7 @@ export function scalekitPortal<E extends Env = Env>(options: ScalekitPortalOptio
   app.onError((error, c) => {
     let failure: PortalLinkError;
     if (error instanceof PortalLinkError) failure = error;
-    else if (error instanceof HTTPException) failure = fromHttpException(error);
+    else if (isHttpExceptionLike(error)) failure = fromHttpException(error);
     else failure = new PortalLinkError('internal', { cause: error });
     if (failure.code === 'internal') log(`scalekitPortal: internal error: ${describeError(failure.cause ?? error)}`);
 
