@@ -20,6 +20,7 @@ import {
 import { scalekitApi } from './sdk-client.js';
 import { ALL_PORTAL_FEATURES } from './scalekit-client.js';
 import type { PortalFeature } from './scalekit-client.js';
+import { BODY_CONSUMED_HINT, acceptBodyParsedByHost } from './host-body.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { RateLimitOptions } from './rate-limit.js';
 
@@ -108,6 +109,7 @@ export function scalekitPortal<E extends Env = Env>(options: ScalekitPortalOptio
     postOnly,
     sameSiteOnly(config.allowedOrigins),
     jsonOnly,
+    acceptBodyParsedByHost(bodyLostTo(log)),
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
@@ -366,4 +368,17 @@ function parseFeatures(body: unknown, allowed: readonly PortalFeature[]): Portal
   }
   const unique = [...new Set(features as PortalFeature[])];
   return unique.length > 0 ? unique : undefined;
+}
+
+/**
+ * A body parser of the host read the body and kept nothing usable: a server set-up mistake, not the caller's,
+ * so 500 `internal`, and the log says which middleware to move, once per app rather than once per request.
+ */
+function bodyLostTo(log: (line: string) => void): (c: Context) => never {
+  let told = false;
+  return () => {
+    if (!told) log(`scalekitPortal: ${BODY_CONSUMED_HINT}`);
+    told = true;
+    throw new PortalLinkError('internal', { cause: new Error('request body consumed before the route') });
+  };
 }
