@@ -20,23 +20,24 @@ function nodeIncoming(c: Context): NodeIncoming | null {
 
 /**
  * What a host's body parser left on the Node request, when it read the stream before this route did:
- * `{ text }` (the body as JSON text) or `{ text: null }` when the stream is gone and nothing usable was kept.
- * `null` when the stream is unread (or there is no Node request): read it as usual.
+ * `{ text, exact }` — the body as text, `exact` when those are the bytes that arrived (`express.text()`,
+ * `express.raw()`) rather than a re-serialised parse (`express.json()`) — or `{ text: null }` when the stream is
+ * gone and nothing usable was kept. `null` when the stream is unread (or there is no Node request): read it as usual.
  * A `rawBody` Buffer is not handled here: @hono/node-server already reads the request from it.
  */
-export function bodyReadByHost(c: Context): { text: string | null } | null {
+export function bodyReadByHost(c: Context): { text: string | null; exact: boolean } | null {
   const incoming = nodeIncoming(c);
   if (!incoming || incoming.readableEnded !== true) return null;
   if (incoming.rawBody instanceof Uint8Array) return null;
   const body = incoming.body;
-  if (typeof body === 'string') return { text: body };
-  if (body instanceof Uint8Array) return { text: new TextDecoder().decode(body) };
-  if (body === undefined) return { text: null };
+  if (typeof body === 'string') return { text: body, exact: true };
+  if (body instanceof Uint8Array) return { text: new TextDecoder().decode(body), exact: true };
+  if (body === undefined) return { text: null, exact: false };
   // express.json() and its kin: already parsed; re-serialised so the same checks (size, shape) apply.
   try {
-    return { text: JSON.stringify(body) ?? null };
+    return { text: JSON.stringify(body) ?? null, exact: false };
   } catch {
-    return { text: null };
+    return { text: null, exact: false };
   }
 }
 

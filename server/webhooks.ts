@@ -7,6 +7,7 @@ import {
   type ScalekitWebhookEvent,
   type UnknownScalekitWebhookEvent,
 } from './webhook-events.js';
+import { BODY_CONSUMED_HINT, bodyReadByHost } from './host-body.js';
 
 export type * from './webhook-events.js';
 
@@ -176,8 +177,12 @@ export function scalekitWebhooks(options: ScalekitWebhooksOptions): Hono {
     onError: (c) => errorResponse(c, 413, 'payload_too_large', `The delivery is larger than ${settings.maxBodyBytes} bytes.`),
   });
 
+  const bodyLost = bodyLostOnce(settings.log);
   app.post('/', limit, async (c) => {
-    const rawBody = await c.req.text();
+    const rawBody = await readRawBody(c, bodyLost);
+    if (rawBody === null) {
+      return errorResponse(c, 500, 'internal', 'The webhook receiver could not read the delivery; it should be retried.');
+    }
     // Fetch headers are case-insensitive, so `Webhook-Id` is found too; the SDK wants lowercase keys.
     const headers = {
       'webhook-id': c.req.header('webhook-id') ?? '',
@@ -256,4 +261,26 @@ export function scalekitWebhooks(options: ScalekitWebhooksOptions): Hono {
   });
 
   return app;
+}
+
+/**
+ * The exact body to verify. Under Express a body parser mounted first may have read the stream: `express.raw()`
+ * and `express.text()` keep the bytes, a parse (`express.json()`) does not, and a re-serialised body would
+ * never verify. Then `null` (answered 500, so Scalekit retries once the mount order is fixed).
+ */
+async function readRawBody(c: Context, bodyLost: () => void): Promise<string | null> {
+  const read = bodyReadByHost(c);
+  if (read === null) return c.req.text();
+  if (read.exact && read.text !== null) return read.text;
+  bodyLost();
+  return null;
+}
+
+/** The set-up mistake is the host's and the same on every delivery: say it once per receiver. */
+function bodyLostOnce(log: (line: string) => void): () => void {
+  let told = false;
+  return () => {
+    if (!told) log(`scalekit webhook: ${BODY_CONSUMED_HINT}`);
+    told = true;
+  };
 }

@@ -9,7 +9,8 @@ import { getRequestListener } from '@hono/node-server';
 import { Scalekit } from '@scalekit-sdk/node';
 import express, { type Request } from 'express';
 import { startEmulator, type Emulator } from '../../server/emulator/index.js';
-import { scalekitPortal, type PortalLinkIssuedEvent } from '../../server/index.js';
+import { scalekitPortal, scalekitWebhooks, type PortalLinkIssuedEvent } from '../../server/index.js';
+import { generateWebhookSecret, signWebhook } from '../../server/emulator/directory/webhook-signer.js';
 
 let emulator: Emulator;
 let scalekit: Scalekit;
@@ -155,6 +156,90 @@ describe('Express 5: the token endpoint through getRequestListener', () => {
       const hints = log.filter((line) => line.includes('body parser'));
       assert.equal(hints.length, 1);
       assert.match(hints[0]!, /express\.json\(\)/);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('Express 5: the webhook receiver through getRequestListener', () => {
+  const secret = generateWebhookSecret();
+  const event = {
+    spec_version: '1',
+    id: 'evt_express_1',
+    type: 'organization.directory.user_created',
+    occurred_at: '2026-11-28T17:00:00.000Z',
+    environment_id: 'env_1',
+    organization_id: 'org_acme',
+    object: 'DirectoryUser',
+    data: { id: 'diruser_1', organization_id: 'org_acme', email: 'ada@acme.test', active: true },
+  };
+
+  async function listenWebhooks(before: express.RequestHandler[]) {
+    const log: string[] = [];
+    const received: string[] = [];
+    const app = express();
+    for (const middleware of before) app.use(middleware);
+    const webhooks = scalekitWebhooks({
+      scalekit,
+      secret,
+      onEvent: (e) => void received.push(e.id),
+      log: (line) => log.push(line),
+    });
+    app.use('/webhooks/scalekit', getRequestListener(webhooks.fetch));
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+    return { origin, log, received, close };
+  }
+
+  function deliver(origin: string, id: string) {
+    const body = JSON.stringify({ ...event, id });
+    const timestamp = Math.floor(Date.now() / 1000);
+    return fetch(`${origin}/webhooks/scalekit`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': `msg_${id}`,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signWebhook(secret, `msg_${id}`, timestamp, body),
+      },
+      body,
+    });
+  }
+
+  for (const [name, before] of [
+    ['with no body parser', []],
+    ['after express.json({ verify }) keeping req.rawBody', [
+      express.json({ verify: (req, _res, buf) => void ((req as unknown as { rawBody: Buffer }).rawBody = buf) }),
+    ]],
+    ['after express.raw({ type: "application/json" })', [express.raw({ type: 'application/json' })]],
+  ] as const) {
+    it(`verifies and hands the event over ${name}`, async () => {
+      const { origin, received, close } = await listenWebhooks([...before]);
+      try {
+        const response = await deliver(origin, 'evt_a');
+        assert.equal(response.status, 200);
+        assert.deepEqual(received, ['evt_a']);
+      } finally {
+        await close();
+      }
+    });
+  }
+
+  it('after a plain express.json() it answers 500 so Scalekit retries, and says once which middleware to move', async () => {
+    const { origin, received, log, close } = await listenWebhooks([express.json()]);
+    try {
+      for (const id of ['evt_b', 'evt_c']) {
+        const response = await deliver(origin, id);
+        assert.equal(response.status, 500);
+        assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'internal');
+      }
+      assert.deepEqual(received, []);
+      assert.equal(log.filter((line) => line.includes('express.json()')).length, 1);
+      assert.ok(!log.some((line) => line.includes('invalid_signature') || line.includes('signature')), 'not blamed on the signature');
     } finally {
       await close();
     }
