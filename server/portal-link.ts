@@ -21,6 +21,7 @@ import { scalekitApi } from './sdk-client.js';
 import { ALL_PORTAL_FEATURES } from './scalekit-client.js';
 import type { PortalFeature } from './scalekit-client.js';
 import { BODY_CONSUMED_HINT, acceptBodyParsedByHost } from './host-body.js';
+import { withPublicOrigin } from './public-origin.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { RateLimitOptions } from './rate-limit.js';
 
@@ -56,6 +57,13 @@ export interface ScalekitPortalOptions<E extends Env = Env> {
   features?: readonly PortalFeature[];
   /** Extra origins (e.g. `https://admin.example.com`) allowed to call cross-site; the request's own origin always is. */
   allowedOrigins?: readonly string[];
+  /**
+   * The origin browsers use to reach this app (e.g. `https://app.example.com`), when the request URL the server
+   * sees is another one: behind Next.js, a reverse proxy or a load balancer. Requests from it count as
+   * same-origin (no CORS headers: it is not cross-site). Without it, a browser that sends no `Sec-Fetch-Site`
+   * (Safari before 16.4) is refused as cross-site there.
+   */
+  publicOrigin?: string;
   /** Per principal (user, else organization). Default `{ limit: 10, windowMs: 60_000 }`; `false` turns it off. */
   rateLimit?: RateLimitOptions | false;
   /** Audit hook, awaited before the link is returned; if it throws, the caller gets 500 and no link. */
@@ -107,7 +115,7 @@ export function scalekitPortal<E extends Env = Env>(options: ScalekitPortalOptio
     noStore,
     corsForAllowedOrigins(config.allowedOrigins),
     postOnly,
-    sameSiteOnly(config.allowedOrigins),
+    sameSiteOnly(withPublicOrigin(config.allowedOrigins, options.publicOrigin, 'scalekitPortal')),
     jsonOnly,
     acceptBodyParsedByHost(bodyLostTo(log)),
     bodyLimit({
