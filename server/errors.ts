@@ -1,4 +1,4 @@
-// The token endpoint's error vocabulary (CONTRACT §2) and the one place where a failure of the Scalekit SDK
+// The token endpoint's error vocabulary (every code it answers) and the one place where a failure of the Scalekit SDK
 // becomes an HTTP status. Nothing here ever copies an upstream message into a response: those can name
 // hosts, ids or (in a future SDK) worse. Details go to the server log, through `describeError`, redacted.
 

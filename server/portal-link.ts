@@ -1,4 +1,4 @@
-// `scalekitPortal()`: the Hono app behind `<scalekit-admin-portal>`'s `endpoint` (CONTRACT §2).
+// `scalekitPortal()`: the Hono app behind `<scalekit-admin-portal>`'s `endpoint`.
 //
 // A portal link lets whoever holds it change an organization's SSO and SCIM settings, so the route mints one
 // only for the organization the host's own session names, only for same-site callers, never caches it,
