@@ -8,6 +8,7 @@ import {
   type ScalekitWebhookEvent,
   type UnknownScalekitWebhookEvent,
 } from './webhook-events.js';
+import { BODY_CONSUMED_HINT, bodyReadByHost } from './host-body.js';
 
 export type * from './webhook-events.js';
 
@@ -190,9 +191,12 @@ export function scalekitWebhooks(options: ScalekitWebhooksOptions): Hono {
     onError: (c) => errorResponse(c, 413, 'payload_too_large', `The delivery is larger than ${settings.maxBodyBytes} bytes.`),
   });
 
+  const bodyLost = bodyLostOnce(settings.log);
   app.post('/', limit, async (c) => {
-    // The bytes as sent: `text()` would drop a leading BOM, and the signature covers it.
-    const raw = new Uint8Array(await c.req.arrayBuffer());
+    const raw = await readRawBody(c, bodyLost);
+    if (raw === null) {
+      return errorResponse(c, 500, 'internal', 'The webhook receiver could not read the delivery; it should be retried.');
+    }
     const verified = await settings.verifier.verify(c.req.raw.headers, raw);
     if (!verified.ok) {
       settings.log(`scalekit webhook: rejected a delivery (${verified.reason})`);
@@ -299,4 +303,27 @@ export function scalekitWebhooks(options: ScalekitWebhooksOptions): Hono {
   });
 
   return app;
+}
+
+/**
+ * The exact body to verify. Under Express a body parser mounted first may have read the stream: `express.raw()`
+ * and `express.text()` keep the bytes, a parse (`express.json()`) does not, and a re-serialised body would
+ * never verify. Then `null` (answered 500, so Scalekit retries once the mount order is fixed).
+ */
+async function readRawBody(c: Context, bodyLost: () => void): Promise<Uint8Array | null> {
+  const read = bodyReadByHost(c);
+  // The bytes as sent: `text()` would drop a leading BOM, and the signature covers it.
+  if (read === null) return new Uint8Array(await c.req.arrayBuffer());
+  if (read.exact && read.text !== null) return new TextEncoder().encode(read.text);
+  bodyLost();
+  return null;
+}
+
+/** The set-up mistake is the host's and the same on every delivery: say it once per receiver. */
+function bodyLostOnce(log: (line: string) => void): () => void {
+  let told = false;
+  return () => {
+    if (!told) log(`scalekit webhook: ${BODY_CONSUMED_HINT}`);
+    told = true;
+  };
 }

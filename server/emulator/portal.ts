@@ -16,7 +16,7 @@ export const SESSION_HEADER = 'x-portal-session';
 export interface PortalDeps {
   state: EmulatorState;
   options: ResolvedOptions;
-  /** Markup for the directory section's #directory-idp container (issue 7), given the session and CSP nonce. */
+  /** Markup for the directory section's #directory-idp container (the simulated IdP), given the session and CSP nonce. */
   directoryPanel?: (session: PortalSession, nonce: string) => string;
   branding: BrandingStore;
 }
