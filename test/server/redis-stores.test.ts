@@ -185,6 +185,35 @@ describe('Redis down', () => {
     assert.equal(handled, 1);
   });
 
+  it('a hung Redis: the webhook is answered 500 after timeoutMs, and once Redis answers again the retry is handled once', async () => {
+    const client = await connect(down.url);
+    const secret = generateWebhookSecret();
+    let handled = 0;
+    const webhooks = scalekitWebhooks({
+      secret,
+      idempotency: redisIdempotencyStore(client, { timeoutMs: 200 }),
+      onEvent: () => void (handled += 1),
+      log: () => {},
+    });
+    const body = JSON.stringify({
+      spec_version: '1', id: 'evt_hung', type: 'organization.directory.user_created', occurred_at: '2026-12-01T00:00:00Z',
+      environment_id: 'env_1', organization_id: 'org_1', object: 'DirectoryUser', data: { id: 'diruser_1', organization_id: 'org_1' },
+    });
+    const deliver = () => webhooks.request('/', { method: 'POST', headers: webhookHeaders(secret, 'msg_hung', body), body });
+    down.pause();
+    try {
+      const failed = await deliver();
+      assert.equal(failed.status, 500);
+      assert.equal(handled, 0);
+    } finally {
+      down.resume();
+    }
+    // The claim sent while Redis hung lands now, followed by its release, so the retry is not locked out.
+    assert.equal((await deliver()).status, 200);
+    assert.equal((await deliver()).status, 200);
+    assert.equal(handled, 1);
+  });
+
   it('fails with RedisStoreUnavailableError at once on a disconnected client', async () => {
     const client = createClient({ url: down.url });
     await assert.rejects(async () => redisRateLimitStore(client).hit('k', 1000), RedisStoreUnavailableError);

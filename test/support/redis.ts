@@ -10,6 +10,10 @@ export interface RedisServer {
   url: string;
   /** Kills the server (SIGKILL: no goodbye to clients) and resolves once the process has exited. */
   stop(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, like a hung host. */
+  pause(): void;
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void;
 }
 
 /** A port nobody listens on right now. */
@@ -55,6 +59,12 @@ export async function startRedis(options: { port?: number } = {}): Promise<Redis
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
+    },
+    pause() {
+      child.kill('SIGSTOP');
+    },
+    resume() {
+      child.kill('SIGCONT');
     },
   };
 }
