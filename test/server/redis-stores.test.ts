@@ -3,6 +3,7 @@
 // the limit) when Redis goes away.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createClient, type RedisClientType } from 'redis';
 import { Scalekit } from '@scalekit-sdk/node';
 import { startEmulator, type Emulator } from '../../server/emulator/index.js';
@@ -41,6 +42,18 @@ before(async () => {
 after(async () => {
   await Promise.all(clients.map((client) => (client.isOpen ? client.destroy() : undefined)));
   await redis.stop();
+});
+
+describe('redis as an optional peer', () => {
+  it('no module of server/ imports redis at run time (the stores take the host\'s client)', () => {
+    const dir = new URL('../../server/', import.meta.url);
+    for (const file of readdirSync(dir, { recursive: true }) as string[]) {
+      if (!file.endsWith('.ts')) continue;
+      const source = readFileSync(new URL(file, dir), 'utf8');
+      assert.doesNotMatch(source, /^\s*import\s+(?!type\b)[^;]*from\s+['"](redis|@redis\/[^'"]+)['"]/m, file);
+      assert.doesNotMatch(source, /import\(\s*['"]redis['"]\s*\)/, file);
+    }
+  });
 });
 
 describe('redisRateLimitStore()', () => {
