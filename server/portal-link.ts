@@ -141,8 +141,8 @@ export function scalekitPortal<E extends Env = Env>(options: ScalekitPortalOptio
       if (limiter) {
         const decision = await limiter.check(principalKey(principal));
         if (!decision.allowed) {
-          if ('unavailable' in decision) throw new PortalLinkError('rate_limit_unavailable', { headers: { 'Retry-After': '5' } });
-          throw new PortalLinkError('rate_limited', { headers: { 'Retry-After': String(decision.retryAfterSeconds) } });
+          const code = decision.unavailable ? 'rate_limit_unavailable' : 'rate_limited';
+          throw new PortalLinkError(code, { headers: { 'Retry-After': String(decision.retryAfterSeconds) } });
         }
       }
 

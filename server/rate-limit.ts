@@ -34,10 +34,14 @@ export interface RateLimitOptions {
   failOpen?: boolean;
 }
 
-export type RateLimitDecision =
-  | { allowed: true }
-  | { allowed: false; retryAfterSeconds: number }
-  | { allowed: false; unavailable: true };
+/**
+ * `unavailable`: the store failed and `failOpen` is off. The request must be refused all the same (503
+ * `rate_limit_unavailable`); `retryAfterSeconds` is then a suggestion, so a caller that only knows 429 still refuses.
+ */
+export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number; unavailable?: true };
+
+/** Seconds suggested to wait when the rate-limit store is down. */
+export const STORE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 export const RATE_LIMIT_DEFAULTS = { limit: 10, windowMs: 60_000 } as const satisfies RateLimitOptions;
 
@@ -105,7 +109,9 @@ export function createRateLimiter(
         // The key names a user: log only the failure's kind.
         const kind = error instanceof Error ? error.name : typeof error;
         log(`scalekitPortal: rate limit store failed (${kind.slice(0, 60)}); ${failOpen ? 'letting the request through (failOpen)' : 'answering 503 rate_limit_unavailable'}`);
-        return failOpen ? { allowed: true } : { allowed: false, unavailable: true };
+        return failOpen
+          ? { allowed: true }
+          : { allowed: false, retryAfterSeconds: STORE_UNAVAILABLE_RETRY_AFTER_SECONDS, unavailable: true };
       }
       const { count, resetAt } = hit;
       if (count <= limit) return { allowed: true };

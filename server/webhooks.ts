@@ -21,7 +21,7 @@ export interface ScalekitWebhooksOptions {
   /** The endpoint's signing secret from the Scalekit dashboard (`whsec_…`; bare base64 works too). */
   secret: string;
   /**
-   * Called once per verified event id. Resolve when the event is stored: the delivery is answered 200 then.
+   * Called once per verified delivery and event id. Resolve when the event is stored: the delivery is answered 200 then.
    * Throw (or reject) to answer 500 so Scalekit retries; the event is not remembered as handled.
    */
   onEvent: (event: ScalekitWebhookEvent, c: Context) => unknown;
@@ -51,7 +51,7 @@ export interface ScalekitWebhooksOptions {
    * twice `handlerTimeoutMs`).
    */
   replay?: { maxEntries?: number; ttlMs?: number; leaseMs?: number };
-  /** One line per delivery: event id, type and outcome, never the payload or the secret. Default `console.log`. */
+  /** One line per delivery: event id, type and outcome, never the payload, the secret or a store's address. Default `console.log`. */
   log?: (line: string) => void;
 }
 
@@ -151,8 +151,10 @@ function readOptions(options: ScalekitWebhooksOptions) {
  * headers (Standard Webhooks, HMAC-SHA256 through WebCrypto; no SDK needed), then answers:
  * 401 `invalid_signature` (bad, missing or stale signature; `onEvent` is not called), 400 `invalid_request`
  * (not a JSON object with string `id` and `type`), 413 `payload_too_large`, 200 once `onEvent` resolved,
- * 500 `handler_failed` if it threw, so Scalekit delivers again. An event id already handled, or being handled
- * right now, is not handed to `onEvent` again.
+ * 500 `handler_failed` if it threw, so Scalekit delivers again. A delivery (same `webhook-id`) or event id
+ * already handled is answered 200 without calling `onEvent`; one being handled on this instance waits for that
+ * run; one being handled on another instance sharing the `idempotency` store gets 409 `delivery_in_progress`.
+ * 500 `idempotency_unavailable` when that store fails. See docs/scaling.md for several instances.
  *
  * @example
  * ```ts

@@ -3,6 +3,7 @@
 // satisfy our receiver. Where the two are asked the same question they must give the same answer.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { Webhook } from 'standardwebhooks';
 import { scalekitWebhooks } from '../../server/webhooks.js';
 import { webhookVerifier, webhookSecretKey } from '../../server/webhook-signature.js';
@@ -174,5 +175,13 @@ describe('reference signer -> scalekitWebhooks()', () => {
       const verdict = await webhookVerifier(secret).verify({ ...h, 'webhook-timestamp': timestamp }, body);
       assert.deepEqual(verdict, { ok: false, reason: 'invalid_timestamp' }, timestamp);
     }
+  });
+});
+
+describe('webhook-signature.ts', () => {
+  it('imports nothing (no node: module, no SDK), so it runs on any runtime with WebCrypto', () => {
+    const source = readFileSync(new URL('../../server/webhook-signature.ts', import.meta.url), 'utf8');
+    assert.doesNotMatch(source, /^\s*import\s/m);
+    assert.doesNotMatch(source, /\brequire\(|\bBuffer\b|\bprocess\./);
   });
 });
