@@ -119,8 +119,9 @@ export function principalKey(principal: PortalPrincipal): string {
 
 export async function readBody(c: Context, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const text = await c.req.text();
-  // bodyLimit trusts Content-Length when present; a body that outgrew it is refused all the same.
-  if (new TextEncoder().encode(text).length > maxBytes) throw new PortalLinkError('payload_too_large');
+  // bodyLimit trusts Content-Length when present; a body that outgrew it is refused all the same. TextEncoder,
+  // not Buffer: Workers and Deno have no Buffer.
+  if (new TextEncoder().encode(text).byteLength > maxBytes) throw new PortalLinkError('payload_too_large');
   try {
     return JSON.parse(text);
   } catch {

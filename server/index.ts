@@ -26,5 +26,18 @@ export type { SetupLinkStore, SetupLinkRecord, MintedPortalLink } from './setup-
 export { sqlSetupLinkStore } from './sql-setup-link-store.js';
 export type { SqlQueryable, SqlSetupLinkStoreOptions } from './sql-setup-link-store.js';
 export { MemoryRateLimitStore } from './rate-limit.js';
+export { MemoryIdempotencyStore } from './idempotency.js';
+export type { IdempotencyStore, IdempotencyState } from './idempotency.js';
+export { redisRateLimitStore, redisIdempotencyStore, RedisStoreUnavailableError } from './redis-stores.js';
+export type { RedisEvalClient, RedisStoreOptions } from './redis-stores.js';
 export type { RateLimitOptions, RateLimitStore, RateLimitHit } from './rate-limit.js';
 export * from './webhooks.js'; // scalekitWebhooks(), its options and the typed webhook events
+export { webhookVerifier, webhookSecretKey, WEBHOOK_TOLERANCE_SECONDS } from './webhook-signature.js';
+export type {
+  WebhookVerifier,
+  WebhookVerifierOptions,
+  WebhookVerification,
+  WebhookSignatureFailure,
+  WebhookHeaderSource,
+} from './webhook-signature.js';
+export { scalekitRest, ScalekitRestError, type ScalekitRestOptions, type ScalekitRestClient } from './scalekit-rest.js';

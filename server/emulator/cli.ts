@@ -1,9 +1,21 @@
+#!/usr/bin/env node
 // `npm run emulator`: the emulator on its own, for trying the SDK or the portal page by hand.
 // EMULATOR_PORT (default 8788; 0 = any free port), EMULATOR_HOST (default 127.0.0.1),
 // EMULATOR_CLIENT_ID / EMULATOR_CLIENT_SECRET (default: skc_emulator and a fresh random secret),
 // EMULATOR_ALLOWED_ORIGINS (comma-separated origins that may frame the portal).
-import { startEmulator } from './index.js';
 import type { EmulatorOptions } from './types.js';
+
+const USAGE = `Usage: npx scalekit-emulator
+
+Starts a local Scalekit environment and prints SCALEKIT_ENVIRONMENT_URL, SCALEKIT_CLIENT_ID and
+SCALEKIT_CLIENT_SECRET for your server. Configured through the environment:
+  EMULATOR_PORT            port to listen on (default 8788; 0 = any free port)
+  EMULATOR_HOST            address to listen on (default 127.0.0.1)
+  EMULATOR_CLIENT_ID       client id it accepts (default skc_emulator)
+  EMULATOR_CLIENT_SECRET   client secret it accepts (default: a fresh random one)
+  EMULATOR_ALLOWED_ORIGINS comma-separated origins that may frame the portal
+                           (default any http://localhost:* and http://127.0.0.1:*)
+It needs hono, @hono/node-server and @scalekit-sdk/node installed next to scalekit-admin-portal.`;
 
 export function optionsFromEnv(env: NodeJS.ProcessEnv): EmulatorOptions {
   const rawPort = env.EMULATOR_PORT?.trim() || '8788';
@@ -20,6 +32,24 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): EmulatorOptions {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
+  // Loaded here, not at the top, so --help works and missing peers get a sentence instead of a stack trace.
+  let startEmulator: typeof import('./index.js').startEmulator;
+  try {
+    ({ startEmulator } = await import('./index.js'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    console.error(
+      'Scalekit emulator not started: it needs hono, @hono/node-server and @scalekit-sdk/node.\n' +
+        '  npm install -D hono @hono/node-server @scalekit-sdk/node\n' +
+        '  (or: npx -p scalekit-admin-portal -p hono -p @hono/node-server -p @scalekit-sdk/node scalekit-emulator)',
+    );
+    process.exitCode = 1;
+    return;
+  }
   let emulator;
   try {
     emulator = await startEmulator(optionsFromEnv(process.env));

@@ -1,10 +1,12 @@
 // scalekit-admin-portal/emulator: a local Scalekit environment the unmodified @scalekit-sdk/node and a real
-// browser accept (CONTRACT.md §3, SCALEKIT.md). Like stripe-mock: nothing in the component or the token
+// browser accept, speaking Scalekit's token, gRPC and portal protocols. Like stripe-mock: nothing in the component or the token
 // endpoint imports it; the demo's dev default and the tests do.
 import { getRequestListener } from '@hono/node-server';
+import { BrandingStore } from './branding.js';
 import { Faults } from './faults.js';
 import { grpcHandler, knownMethodNames } from './grpc.js';
 import { httpApp } from './http.js';
+import { basePath } from './portal.js';
 import { listenDual } from './listener.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import { EmulatorState } from './state.js';
@@ -17,13 +19,14 @@ import type { DirectoryModule } from './directory/index.js';
 export { DEFAULT_ORGANIZATIONS, DEFAULT_CLIENT_ID } from './options.js';
 export type * from './types.js';
 
-/** Internals for the emulator's own modules (issue 7 plugs in here); not part of the public contract. */
+/** Internals for the emulator's own modules (the directory module plugs in here); not part of the public contract. */
 export interface EmulatorInternals {
   state: EmulatorState;
   faults: Faults;
   timers: Timers;
   options: ResolvedOptions;
   directory: DirectoryModule;
+  branding: BrandingStore;
 }
 
 function urlFor(host: string, port: number): string {
@@ -43,14 +46,17 @@ function urlFor(host: string, port: number): string {
 export async function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
   const resolved = resolveOptions(options);
   let url = '';
-  const state = new EmulatorState(resolved.organizations, () => url);
+  // Links, the portal page and the SCIM endpoint name the address a browser reaches, which a proxy may change.
+  const publicUrl = () => resolved.publicUrl ?? url;
+  const state = new EmulatorState(resolved.organizations, publicUrl);
+  const branding = new BrandingStore(resolved.branding);
   const knownMethods = knownMethodNames();
   const faults = new Faults(() => knownMethods);
   const timers = new Timers();
-  // Issue 7: the simulated IdP (directory state, webhook sender, DirectoryService, controls, portal panel).
+  // The simulated IdP (directory state, webhook sender, DirectoryService, controls, portal panel).
   const directory = createDirectoryModule({
     hasOrganization: (id) => state.organizations.has(id),
-    baseUrl: () => url,
+    baseUrl: publicUrl,
     webhooks: resolved.webhooks ? { ...resolved.webhooks, retryScheduleMs: options?.webhooks?.retryScheduleMs } : undefined,
     setEnabled: portalDirectorySetter(state),
     sessionOrganization: (token) => {
@@ -59,21 +65,23 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     },
   });
   mirrorPortalDirectory(state, directory.state);
-  const internals: EmulatorInternals = { state, faults, timers, options: resolved, directory };
+  const internals: EmulatorInternals = { state, faults, timers, options: resolved, directory, branding };
 
   const reset = () => {
     state.reset();
     faults.clear();
     directory.reset();
+    branding.reset();
   };
   const stats = () => state.stats();
 
   const app = httpApp({
     ...internals,
-    control: { faults, knownMethods: () => knownMethods, stats, reset },
+    control: { faults, branding, knownMethods: () => knownMethods, stats, reset },
     extendControl: (control) => directory.mountControls(control),
     extendApp: (root) => directory.mountPanelRoutes(root),
-    directoryPanel: (session, nonce) => idpPanel({ sessionToken: session.token, nonce }),
+    directoryPanel: (session, nonce) =>
+      idpPanel({ sessionToken: session.token, nonce, apiBase: `${basePath(resolved)}/portal/directory` }),
   });
 
   const listener = await listenDual({
@@ -94,6 +102,10 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     reset,
     webhooks: directory.webhooks,
     directory: directory.directory,
+    publicUrl: publicUrl(),
+    tls: null,
+    branding: () => branding.get(),
+    setBranding: (value) => branding.set(value),
     organizations: () => [...state.organizations.values()].map(({ id, displayName }) => ({ id, displayName })),
     close: () => {
       closing ??= (async () => {

@@ -1,6 +1,6 @@
 // The emulator's in-memory world: organizations with their SSO / directory settings, minted links,
 // portal sessions, issued tokens and counters. Everything the gRPC services, the portal page and the
-// control routes read or change lives here, so one more service (issue 7's directories) can share it.
+// control routes read or change lives here, so one more service (the directory module) can share it.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EmulatorFeature, EmulatorLinkRecord, EmulatorOrganization, EmulatorStats } from './types.js';
 
@@ -104,7 +104,7 @@ export class EmulatorState {
   linksIssued = 0;
   linksLoaded = 0;
 
-  /** Listeners told after SSO or directory settings change (issue 7's webhook sender hooks in here). */
+  /** Listeners told after SSO or directory settings change (the directory webhook sender hooks in here). */
   readonly changeListeners = new Set<(event: StateChange) => void>();
 
   constructor(
@@ -284,7 +284,7 @@ export class EmulatorState {
 
   /**
    * Makes the directory record an organization's portal shows (SCIM URL and token exist before sync is
-   * turned on, so an admin can configure the IdP first). Replaceable, so issue 7's directory state can
+   * turned on, so an admin can configure the IdP first). Replaceable, so the directory module's state can
    * hand out its own ids.
    */
   createDirectoryRecord = (organizationId: string): DirectoryRecord => {
