@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { Scalekit } from '@scalekit-sdk/node';
-import { MemorySetupLinkStore, scalekitSetupLinks, sqlSetupLinkStore } from '../../server/index.js';
+import { MemorySetupLinkStore, scalekitRest, scalekitSetupLinks, sqlSetupLinkStore } from '../../server/index.js';
 import type { SetupLinkPortalLinkIssuedEvent, SetupLinkStore } from '../../server/index.js';
+import type { ScalekitClientLike } from '../../server/scalekit-client.js';
 import { sdkOrganizationClient } from './emulator/sdk.js';
 import {
   PUBLIC_URL,
@@ -43,11 +44,21 @@ const stores: Array<[string, () => SetupLinkStore]> = [
   ['SQL store on PGlite', () => sqlSetupLinkStore(pglite, { table: `links_${Math.random().toString(36).slice(2, 10)}` })],
 ];
 
-for (const [storeName, makeStore] of stores) {
-  describe(`scalekitSetupLinks() with the ${storeName}`, () => {
+// The same routes through scalekitRest() (fetch only, the REST API) instead of the SDK.
+const clients: Array<[string, () => ScalekitClientLike]> = [
+  ['the Node SDK', () => h.scalekit],
+  ['scalekitRest()', () => scalekitRest({ environmentUrl: h.emulator.url, clientId: h.emulator.clientId, clientSecret: h.emulator.clientSecret })],
+];
+
+for (const [[storeName, makeStore], [clientName, makeClient]] of [
+  [stores[0]!, clients[0]!],
+  [stores[1]!, clients[0]!],
+  [stores[1]!, clients[1]!],
+] as const) {
+  describe(`scalekitSetupLinks() with the ${storeName} and ${clientName}`, () => {
     it('create → list → portal link for the link\'s organization → revoke → refused, its portal links deleted', async () => {
       const issued: SetupLinkPortalLinkIssuedEvent[] = [];
-      const app = hostApp(h, { store: makeStore(), onLinkIssued: (event) => void issued.push(event) });
+      const app = hostApp(h, { scalekit: makeClient(), store: makeStore(), onLinkIssued: (event) => void issued.push(event) });
 
       const response = await request(app, 'POST', '/setup-links', { body: JSON.stringify({ note: '  For Jane (IT)  ' }), headers: { 'x-org': h.acme, 'x-user': 'staff_1' } });
       assert.equal(response.status, 201);
@@ -109,7 +120,7 @@ for (const [storeName, makeStore] of stores) {
 
     it('a link past its TTL refuses with 410 setup_link_expired (injected clock), and stays listed', async () => {
       let clock = Date.parse('2026-03-01T00:00:00Z');
-      const app = hostApp(h, { store: makeStore(), ttlMs: 60_000, now: () => clock });
+      const app = hostApp(h, { scalekit: makeClient(), store: makeStore(), ttlMs: 60_000, now: () => clock });
       const { token, expiresAt } = await createLink(app, h.acme);
       assert.equal(expiresAt, '2026-03-01T00:01:00.000Z');
       clock += 59_999;
