@@ -233,13 +233,22 @@ export function scalekitSetupLinks<E extends Env = Env>(options: ScalekitSetupLi
       throw upstreamFailure(error, 'minting a portal link through a setup link', log);
     }
 
-    const issuedAt = new Date(now());
-    const after = await store.recordUse(record.id, { id: link.id, issuedAt }, new Date(issuedAt.getTime() - PORTAL_LINK_MEMORY_MS));
-    if (!after || after.revokedAt !== null) {
-      // Revoked while this link was being minted: the revocation may not have seen it, so delete it here.
-      await api.deletePortalLink(record.organizationId, link.id).catch((error) => {
-        log(`scalekitSetupLinks: deleting a portal link minted during revocation failed: ${describeError(error)}`);
+    // A link handed out must be one a revocation can find; one that cannot be is deleted instead.
+    const discard = () =>
+      api.deletePortalLink(record.organizationId, link.id).catch((error) => {
+        log(`scalekitSetupLinks: deleting an unrecorded portal link failed: ${describeError(error)}`);
       });
+    const issuedAt = new Date(now());
+    let after: SetupLinkRecord | null;
+    try {
+      after = await store.recordUse(record.id, { id: link.id, issuedAt }, new Date(issuedAt.getTime() - PORTAL_LINK_MEMORY_MS));
+    } catch (error) {
+      await discard();
+      throw error;
+    }
+    if (!after || after.revokedAt !== null) {
+      // Revoked while this link was being minted: the revocation may not have seen it.
+      await discard();
       throw new SetupLinkError('setup_link_revoked');
     }
 

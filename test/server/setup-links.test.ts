@@ -266,6 +266,25 @@ describe('scalekitSetupLinks(): authorization, scoping and errors', () => {
     assert.ok(!(await sdk.exec(sdk.client.getPortalLinks, { id: h.acme })).links.some((l) => l.id === minted.id), 'deleted in Scalekit');
   });
 
+  it('a store that fails to record a use: 500 internal, and the portal link it could not record is deleted', async () => {
+    const inner = new MemorySetupLinkStore();
+    const store: SetupLinkStore = {
+      create: (r) => inner.create(r),
+      findByTokenHash: (hash) => inner.findByTokenHash(hash),
+      list: (org) => inner.list(org),
+      revoke: (org, id, at) => inner.revoke(org, id, at),
+      recordUse: () => Promise.reject(new Error('database went away')),
+    };
+    const app = hostApp(h, { store });
+    const { token } = await createLink(app, h.acme);
+    await expectError(await portalLink(app, token), 500, 'internal');
+    const minted = h.emulator.stats().links.at(-1)!;
+    const sdk = sdkOrganizationClient(h.scalekit);
+    assert.ok(!(await sdk.exec(sdk.client.getPortalLinks, { id: h.acme })).links.some((l) => l.id === minted.id), 'deleted in Scalekit');
+    assert.match(h.logLines.join('\n'), /database went away/);
+    assert.ok(!h.logLines.join('\n').includes(token));
+  });
+
   it('a cross-site caller is refused; publicUrl\'s origin and allowedOrigins are allowed', async () => {
     const app = hostApp(h, { allowedOrigins: ['https://admin.example.com'] });
     const { token } = await createLink(app, h.acme);
