@@ -121,8 +121,10 @@ export class ScalekitAdminPortal extends LitElement {
   #stopWaiting?: () => void;
   /** Set by an automatic renewal, cleared by a successful load: a second expiry in a row shows the panel instead of looping. */
   #renewing = false;
+  /** Connected and not held back by `defer-hydration`. */
+  #started = false;
 
-  /** `idle`, `loading`, `ready`, `expired` or `error`; reflected as the `status` attribute. */
+  /** `idle`, `loading`, `ready`, `expired` or `error`; reflected as the `status` attribute (absent while idle). */
   get status(): PortalStatus {
     return this._status;
   }
@@ -132,15 +134,36 @@ export class ScalekitAdminPortal extends LitElement {
     return this._expiresAt;
   }
 
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'defer-hydration'];
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#setStatus('idle');
+    if (!this.hasAttribute('defer-hydration')) this.#start();
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    // `defer-hydration` (the community protocol for server-rendered custom elements): while present the element
+    // waits; its removal means the framework has set the properties, so the element may start.
+    if (name === 'defer-hydration') {
+      if (value === null && this.isConnected && !this.#started) this.#start();
+      return;
+    }
+    super.attributeChangedCallback(name, old, value);
+  }
+
+  #start(): void {
+    this.#started = true;
     window.addEventListener('message', this.#onMessage);
     if (this.loading === 'eager') {
-      // After the first render, so properties a framework sets right after insertion (fetchLink) are used.
-      void this.updateComplete.then(() => {
-        if (this.isConnected && !this.#pending) void this.refresh();
-      });
+      // After the first render and one task: a framework that sets properties (features, fetchLink) right after
+      // inserting the element, in the same task, is heard by the first request.
+      void this.updateComplete
+        .then(() => new Promise((resolve) => setTimeout(resolve)))
+        .then(() => {
+          if (this.isConnected && this.#started && !this.#pending) void this.refresh();
+        });
     } else {
       this.#observer = new IntersectionObserver(
         (entries) => {
@@ -157,6 +180,7 @@ export class ScalekitAdminPortal extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#started = false;
     window.removeEventListener('message', this.#onMessage);
     this.#controller?.abort();
     this.#pending = undefined;
@@ -175,7 +199,7 @@ export class ScalekitAdminPortal extends LitElement {
    * the new link is in the frame or the attempt has failed (then `status` is `error` and `scalekit-error` fired).
    */
   refresh(): Promise<void> {
-    if (!this.isConnected) return Promise.resolve();
+    if (!this.#started) return Promise.resolve();
     this.#observer?.disconnect();
     this.#stopWaiting?.();
     return (this.#pending ??= this.#load());
@@ -269,7 +293,9 @@ export class ScalekitAdminPortal extends LitElement {
 
   #setStatus(status: PortalStatus): void {
     this._status = status;
-    this.setAttribute('status', status);
+    // No attribute while idle: a server-rendered page hydrates against the markup it sent, which had none.
+    if (status === 'idle') this.removeAttribute('status');
+    else this.setAttribute('status', status);
     if (status === 'loading') this.setAttribute('aria-busy', 'true');
     else this.removeAttribute('aria-busy');
     this._announcement = announcements[status] ?? '';

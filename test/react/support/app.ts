@@ -1,0 +1,20 @@
+// The page both sides render: react-dom/server in Node (the react-ssr command), then hydrateRoot in Chromium.
+// Functions (fetchLink, event handlers) are given on the client only; the server never sees them, as in a real app.
+import { createElement } from 'react';
+import { ScalekitAdminPortal, type ScalekitAdminPortalProps } from '../../../component/react.js';
+
+export interface AppProps extends ScalekitAdminPortalProps {
+  /** `wrapper`: the React component; `bare`: the `<scalekit-admin-portal>` tag as React 19 renders it. */
+  kind: 'wrapper' | 'bare';
+  /** For the bare tag: attributes and properties exactly as written in JSX. */
+  bare?: Record<string, unknown>;
+}
+
+export function App({ kind, bare, ...props }: AppProps) {
+  return createElement(
+    'main',
+    null,
+    createElement('h1', null, 'Settings'),
+    kind === 'wrapper' ? createElement(ScalekitAdminPortal, props) : createElement('scalekit-admin-portal', bare),
+  );
+}
