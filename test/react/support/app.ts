@@ -1,6 +1,7 @@
 // The page both sides render: react-dom/server in Node (the react-ssr command), then hydrateRoot in Chromium.
 // Functions (fetchLink, event handlers) are given on the client only; the server never sees them, as in a real app.
-import { createElement } from 'react';
+import { createElement, type Ref } from 'react';
+import type { ScalekitAdminPortal as ScalekitAdminPortalElement } from '../../../component/admin-portal.js';
 import { ScalekitAdminPortal, type ScalekitAdminPortalProps } from '../../../component/react.js';
 
 export interface AppProps extends ScalekitAdminPortalProps {
@@ -8,6 +9,8 @@ export interface AppProps extends ScalekitAdminPortalProps {
   kind: 'wrapper' | 'bare';
   /** For the bare tag: attributes and properties exactly as written in JSX. */
   bare?: Record<string, unknown>;
+  /** React 19 passes a ref to a function component as a prop; App hands it on to the wrapper. */
+  ref?: Ref<ScalekitAdminPortalElement>;
 }
 
 export function App({ kind, bare, ...props }: AppProps) {
