@@ -62,6 +62,9 @@ function wait(ms: number, signal: AbortSignal): Promise<boolean> {
  * @fires scalekit-directory-disabled - Directory sync was turned off. `detail: { organizationId, data }`.
  * @fires scalekit-portal-message - Every accepted portal message, known or not. `detail`: the raw payload.
  *
+ * @attr defer-hydration - While present the element does nothing; removing it starts it. Rendered by servers
+ * (and the React wrapper) so that the framework sets the properties before the first link request.
+ *
  * @slot loading - Replaces the built-in skeleton shown while the portal loads.
  *
  * @csspart frame - The portal iframe.

@@ -89,9 +89,10 @@ describe('<scalekit-admin-portal>', () => {
       expect(events).to.have.length(0);
 
       const loading = oneEvent(el, 'scalekit-loading');
+      const ready = oneEvent(el, 'scalekit-ready');
       el.scrollIntoView();
       expect((await loading).detail).to.deep.equal({ attempt: 1 });
-      await oneEvent(el, 'scalekit-ready');
+      await ready;
       expect(await s.requests()).to.have.length(1);
       window.scrollTo(0, 0);
     });
@@ -105,9 +106,10 @@ describe('<scalekit-admin-portal>', () => {
       expect(el.status).to.equal('idle');
 
       const loading = oneEvent(el, 'scalekit-loading');
+      const ready = oneEvent(el, 'scalekit-ready');
       setPageHidden(false);
       await loading;
-      await oneEvent(el, 'scalekit-ready');
+      await ready;
       expect(await s.requests()).to.have.length(1);
     });
 
@@ -250,9 +252,10 @@ describe('<scalekit-admin-portal>', () => {
       expect(el.status).to.equal('expired');
       expect(await s.requests()).to.have.length(1);
       const loading = oneEvent(el, 'scalekit-loading');
+      const ready = oneEvent(el, 'scalekit-ready');
       setPageHidden(false);
       await loading;
-      await oneEvent(el, 'scalekit-ready');
+      await ready;
       expect(await s.requests()).to.have.length(2);
     });
 
@@ -319,11 +322,12 @@ describe('<scalekit-admin-portal>', () => {
       const el = document.createElement('scalekit-admin-portal');
       el.endpoint = s.endpoint;
       document.body.append(el);
+      const ready = oneEvent(el, 'scalekit-ready');
       const first = el.refresh();
       const second = el.refresh();
       expect(second).to.equal(first);
       await first;
-      await oneEvent(el, 'scalekit-ready');
+      await ready;
       el.remove();
       expect(await s.requests()).to.have.length(1);
     });

@@ -155,6 +155,30 @@ describe('React', () => {
       expect(errors).to.deep.equal([]);
     });
 
+    it('is not given array or function properties when React hydrates it (use the wrapper then)', async () => {
+      const s = await scenario();
+      const markup = { endpoint: s.endpoint, 'defer-hydration': '' };
+      const page = await serverRendered({ kind: 'bare', bare: markup });
+      container = page.container;
+      const calls: PortalFeature[][] = [];
+      let heard = 0;
+      const listener = () => void heard++;
+      const hydrated = new Promise<void>((onCommit) => {
+        root = hydrateRoot(container!, createElement(App, {
+          kind: 'bare',
+          bare: { ...markup, features: ['sso'], fetchLink: hostFetchLink(s, calls), 'onscalekit-ready': listener },
+          onCommit,
+        }), { onRecoverableError: (error) => errors.push(error) });
+      });
+      await hydrated;
+      const { el } = page;
+      // React 19 left the element as the server markup made it: no features, no fetchLink.
+      expect(el.features).to.deep.equal([]);
+      expect(el.fetchLink).to.equal(undefined);
+      el.dispatchEvent(new CustomEvent('scalekit-ready'));
+      expect(heard).to.equal(0);
+    });
+
     it('server-renders and hydrates with attributes (features as text) and suppressHydrationWarning', async () => {
       const s = await scenario();
       const bare = { endpoint: s.endpoint, features: 'sso', loading: 'eager', suppressHydrationWarning: true };
