@@ -13,7 +13,7 @@ test('the element modules import in Node without a DOM, twice', async () => {
   assert.equal(again.tagName, 'scalekit-admin-portal');
   assert.equal(typeof (globalThis as { window?: unknown }).window, 'undefined');
   assert.equal(typeof (globalThis as { document?: unknown }).document, 'undefined');
-  // Lit's Node build provides a minimal registry; where there is one, the tag is registered exactly once.
+  // @lit/reactive-element's Node build provides a minimal registry; where there is one, the tag is registered exactly once.
   const registry = (globalThis as { customElements?: CustomElementRegistry }).customElements;
   if (registry) assert.equal(registry.get('scalekit-admin-portal'), element.ScalekitAdminPortal);
 });
