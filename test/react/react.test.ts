@@ -179,6 +179,23 @@ describe('React', () => {
       expect(heard).to.equal(0);
     });
 
+    it('hydrates an element that has not started yet without a mismatch (no status attribute while idle)', async () => {
+      const s = await scenario();
+      // Lazy and far below the fold: connected before React hydrates, but not started.
+      const bare = { endpoint: s.endpoint, features: 'sso', style: { marginTop: '4000px' } };
+      const page = await serverRendered({ kind: 'bare', bare });
+      container = page.container;
+      await intersectionsComputed(page.el);
+      expect(page.el.status).to.equal('idle');
+      await new Promise<void>((onCommit) => {
+        root = hydrateRoot(container!, createElement(App, { kind: 'bare', bare, onCommit }), {
+          onRecoverableError: (error) => errors.push(error),
+        });
+      });
+      expect(errors).to.deep.equal([]);
+      expect(await s.requests()).to.have.length(0);
+    });
+
     it('server-renders and hydrates with attributes (features as text) and suppressHydrationWarning', async () => {
       const s = await scenario();
       const bare = { endpoint: s.endpoint, features: 'sso', loading: 'eager', suppressHydrationWarning: true };
