@@ -105,7 +105,7 @@ export interface CreatedSetupLink {
   note: string | null;
 }
 
-/** Every `error.code` the setup-link routes answer with: §2's, and four of their own. */
+/** Every `error.code` the setup-link routes answer with: the token endpoint's, and four of their own. */
 export type SetupLinkErrorCode =
   | PortalLinkErrorCode
   | 'setup_link_invalid'
