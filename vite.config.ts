@@ -1,4 +1,4 @@
-// Builds the static demo host page (demo/) into demo-dist/, served by server/main.ts.
+// Builds the static demo host page (demo/) into demo-dist/, served by demo/server/main.ts.
 import { defineConfig } from 'vite';
 
 export default defineConfig({

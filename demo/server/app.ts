@@ -13,13 +13,13 @@ import { Scalekit } from '@scalekit-sdk/node';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
-import { startEmulator } from './emulator/index.js';
-import type { Emulator, EmulatorOptions } from './emulator/index.js';
+import { startEmulator } from '../../server/emulator/index.js';
+import type { Emulator, EmulatorOptions } from '../../server/emulator/index.js';
 import { demoSessions } from './demo-session.js';
 import type { DemoDirectory, DemoSessions } from './demo-session.js';
-import { describeError, errorBody, fromUpstreamError, statusOf } from './errors.js';
-import { isSameSiteRequest, scalekitPortal } from './portal-link.js';
-import { scalekitApi } from './sdk-client.js';
+import { describeError, errorBody, fromUpstreamError, statusOf } from '../../server/errors.js';
+import { isSameSiteRequest, scalekitPortal } from '../../server/portal-link.js';
+import { scalekitApi } from '../../server/sdk-client.js';
 import { demoProvisioning, generateDemoWebhookSecret } from './demo-members.js';
 import type { DemoProvisioning } from './demo-members.js';
 import { demoConfigurationRoutes } from './demo-configuration.js';
@@ -115,7 +115,7 @@ export interface DemoAppDeps {
 }
 
 /** The built demo page, next to the package: `demo-dist/`. */
-export const DEFAULT_DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'demo-dist');
+export const DEFAULT_DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'demo-dist');
 
 export function createDemoApp(deps: DemoAppDeps): Hono {
   const app = new Hono();
