@@ -13,7 +13,7 @@ import { Scalekit } from '@scalekit-sdk/node';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
-import { startEmulator } from '../../server/emulator/index.js';
+import { DEFAULT_ORGANIZATIONS, startEmulator } from '../../server/emulator/index.js';
 import type { Emulator, EmulatorOptions } from '../../server/emulator/index.js';
 import { demoSessions } from './demo-session.js';
 import type { DemoDirectory, DemoSessions } from './demo-session.js';
@@ -23,6 +23,12 @@ import { scalekitApi } from '../../server/sdk-client.js';
 import { demoProvisioning, generateDemoWebhookSecret } from './demo-members.js';
 import type { DemoProvisioning } from './demo-members.js';
 import { demoConfigurationRoutes } from './demo-configuration.js';
+import { DemoMemberStore } from './demo-members.js';
+import { openDemoDatabase } from './database.js';
+import { NorthwindData, stepsProvedBy, type Branding } from './northwind-data.js';
+import { ensureOrganization, scalekitSetupLinks, sqlSetupLinkStore } from './onboarding-api.js';
+import { staffConsole, type StaffConsole } from './staff.js';
+import { readFile } from 'node:fs/promises';
 
 // --- Configuration --------------------------------------------------------------------------------------------
 
@@ -110,8 +116,10 @@ export interface DemoAppDeps {
   /** Where the built demo lives; missing → a page saying how to build it. */
   demoDir: string;
   log: (line: string) => void;
-  /** Issue 7: webhook receiver + members routes. Default: members routes only, fed by Reconcile. */
+  /** Webhook receiver + members routes. Default: members routes only, fed by Reconcile. */
   provisioning?: DemoProvisioning;
+  /** Northwind's staff console (`/api/staff`, `/staff`) and the setup links behind it; absent: not mounted. */
+  onboarding?: { staff: StaffConsole; setupLinks: Hono; data: NorthwindData };
 }
 
 /** The built demo page, next to the package: `demo-dist/`. */
@@ -136,8 +144,23 @@ export function createDemoApp(deps: DemoAppDeps): Hono {
     '/api/scalekit',
     scalekitPortal({ scalekit: deps.scalekit, authorize: (c) => deps.sessions.principal(c), log: deps.log }),
   );
-  // Issue 7: POST /webhooks/scalekit (signed directory events) and /api/demo/members (list, stream, reconcile).
+  // POST /webhooks/scalekit (signed directory events) and /api/demo/members (list, stream, reconcile).
   (deps.provisioning ?? demoProvisioning({ scalekit: deps.scalekit, webhookSecret: null, organizationOf: organizationOf(deps.sessions), log: deps.log })).mount(app);
+
+  if (deps.onboarding) {
+    const { staff, setupLinks, data } = deps.onboarding;
+    app.route('/api/staff', staff.routes);
+    // An IT admin opening the portal through a setup link changes its uses: the staff page wants to know.
+    app.use('/api/scalekit/setup-links/portal-link', async (c, next) => {
+      await next();
+      if (c.res.status === 200) data.touch({ kind: 'customers' });
+    });
+    app.use('/api/scalekit/setup-links/*', async (c, next) => {
+      await next();
+      if (c.req.method === 'DELETE' && c.res.status === 204) data.touch({ kind: 'customers' });
+    });
+    app.route('/api/scalekit', setupLinks);
+  }
 
   app.all('/api/*', (c) => c.json(errorBody('invalid_request', 'No such API route.'), 404));
   app.route('/', demoPages(deps.demoDir));
@@ -181,6 +204,16 @@ function organizationOf(sessions: DemoSessions) {
 function demoPages(demoDir: string): Hono {
   const pages = new Hono();
   if (existsSync(join(demoDir, 'index.html'))) {
+    // Northwind's other pages: the staff console, and the page a setup link opens (its token is in the fragment,
+    // which browsers never send, so it never reaches this server's logs).
+    for (const [path, file] of [['/staff', 'staff.html'], ['/setup', 'setup.html']] as const) {
+      pages.get(path, async (c) => {
+        const html = await readFile(join(demoDir, file), 'utf8').catch(() => null);
+        if (html === null) return c.text('Not found', 404);
+        c.header('Cache-Control', 'no-store');
+        return c.html(html);
+      });
+    }
     pages.use('/*', serveStatic({ root: demoDir }));
     pages.get('*', (c) => c.text('Not found', 404));
   } else {
@@ -232,103 +265,194 @@ export interface DemoServerOptions {
   log?: (line: string) => void;
   /** Where the built demo lives. Default `demo-dist/` next to the package. */
   demoDir?: string;
+  /** Northwind's data folder (PGlite). Default null: in memory, gone when the server closes. */
+  dataDir?: string | null;
+  /** How long a setup link stays valid. Default 7 days. */
+  setupLinkTtlMs?: number;
+  /** The clock setup links expire by (tests move it). Default `Date.now`. */
+  now?: () => number;
 }
 
 export interface DemoServer {
   url: string;
   emulator: Emulator | null;
   scalekit: Scalekit;
+  /** Northwind's records (customers, onboarding progress, branding). */
+  data: NorthwindData;
   close(): Promise<void>;
 }
 
-/** Start the demo host: emulator (unless `SCALEKIT_*` are set), token endpoint, demo page. */
+/** Start the demo host: Northwind's database, the emulator (unless `SCALEKIT_*` are set), token endpoint, pages. */
 export async function createDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
   const env = options.env ?? {};
   const log = options.log ?? ((line: string) => console.log(line));
   const config = scalekitConfigFromEnv(env);
+  const cleanup: Array<() => Promise<void>> = [];
+  const undo = async () => {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+  };
 
-  let emulator: Emulator | null = null;
-  let scalekit: Scalekit;
+  // The first log line says which Scalekit this is (an operator's first question).
   if (config.mode === 'emulator') {
     log('Scalekit: no SCALEKIT_* variables set, so the local Scalekit emulator runs in-process (no account needed).');
-    emulator = await startEmulator(options.emulator ?? {});
-    scalekit = new Scalekit(emulator.url, emulator.clientId, emulator.clientSecret);
-    log(`Scalekit: emulator at ${emulator.url}`);
   } else {
-    scalekit = new Scalekit(config.environmentUrl, config.clientId, config.clientSecret);
     log(`Scalekit: using the environment at ${new URL(config.environmentUrl).origin}`);
   }
-  const environmentOrigin = new URL(emulator?.url ?? (config.mode === 'scalekit' ? config.environmentUrl : '')).origin;
-  let webhookSecret: string | null;
   try {
-    webhookSecret = webhookSecretFromEnv(config, env);
-  } catch (error) {
-    await emulator?.close();
-    throw error;
-  }
+    const database = await openDemoDatabase(options.dataDir ?? null);
+    cleanup.push(() => database.close());
+    log(database.dir ? `Northwind: data in ${database.dir}` : 'Northwind: data in memory (gone when the server stops)');
+    const data = new NorthwindData(database);
+    const customers = await data.customers();
 
-  const sessions = demoSessions({
-    directory: sdkDirectory(scalekit),
-    mode: config.mode,
-    environmentOrigin,
-    isSameSite: (c) => isSameSiteRequest(c),
-    onUpstreamError: upstreamErrorResponse(log),
-  });
+    let emulator: Emulator | null = null;
+    let scalekit: Scalekit;
+    if (config.mode === 'emulator') {
+      // The emulator keeps its state in memory, like Scalekit's own servers would keep theirs. A restart gets a
+      // new one: it is seeded with the organizations Northwind already has on file, under the same ids.
+      const seeds = options.emulator?.organizations ?? DEFAULT_ORGANIZATIONS;
+      const known = new Set(seeds.map((org) => org.id));
+      const organizations = [
+        ...seeds,
+        ...customers.filter((c) => !known.has(c.organizationId)).map((c) => ({ id: c.organizationId, displayName: c.name })),
+      ];
+      emulator = await startEmulator({ ...options.emulator, organizations });
+      cleanup.push(() => emulator!.close());
+      scalekit = new Scalekit(emulator.url, emulator.clientId, emulator.clientSecret);
+      log(`Scalekit: emulator at ${emulator.url}`);
+      for (const customer of customers) {
+        // Seeds carry no external id; put it back so ensureOrganization below finds the organization again.
+        await scalekit.organization.updateOrganization(customer.organizationId, { externalId: customer.externalId });
+      }
+    } else {
+      scalekit = new Scalekit(config.environmentUrl, config.clientId, config.clientSecret);
+    }
+    const environmentOrigin = new URL(emulator?.url ?? (config.mode === 'scalekit' ? config.environmentUrl : '')).origin;
+    const webhookSecret = webhookSecretFromEnv(config, env);
 
-  const provisioning = demoProvisioning({ scalekit, webhookSecret, organizationOf: organizationOf(sessions), log });
-  if (config.mode === 'scalekit' && !provisioning.receiving) {
-    log('Scalekit: SCALEKIT_WEBHOOK_SECRET is not set, so /webhooks/scalekit is off; Members fill through Reconcile.');
-  }
+    // Every customer on file has its organization (idempotent: found by Northwind's tenant id, created if gone).
+    for (const customer of customers) {
+      const org = await ensureOrganization(scalekit, { externalId: customer.externalId, name: customer.name });
+      if (org.organizationId !== customer.organizationId) {
+        log(`Northwind: ${customer.externalId} now maps to another Scalekit organization`);
+        await data.saveCustomer({ ...customer, organizationId: org.organizationId });
+      }
+    }
 
-  const app = createDemoApp({
-    provisioning,
-    scalekit,
-    emulator,
-    mode: config.mode,
-    environmentOrigin,
-    sessions,
-    env,
-    demoDir: options.demoDir ?? DEFAULT_DEMO_DIR,
-    log,
-  });
+    const members = new DemoMemberStore();
+    await data.loadMembers(members);
 
-  const server = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server;
-  try {
-    await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
-  } catch (error) {
-    await emulator?.close();
-    throw error;
-  }
-  const { port } = server.address() as AddressInfo;
-  const host = options.host ?? '127.0.0.1';
-  const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port}`;
-  // The in-process emulator signs its directory events for our own receiver (unless the caller pointed it elsewhere).
-  if (emulator && webhookSecret !== null && !options.emulator?.webhooks) {
-    emulator.webhooks.configure({ url: `${url}/webhooks/scalekit`, secret: webhookSecret });
-  }
-
-  // Fetch the access token now, so the first visitor does not wait for it; a refusal is worth a log line.
-  scalekitApi(scalekit)
-    .warmUp()
-    .catch((error: unknown) => {
-      const failure = fromUpstreamError(error);
-      log(`Scalekit: could not get an access token (${failure.code}): ${failure.message}`);
+    const sessions = demoSessions({
+      directory: sdkDirectory(scalekit),
+      mode: config.mode,
+      environmentOrigin,
+      isSameSite: (c) => isSameSiteRequest(c),
+      onUpstreamError: upstreamErrorResponse(log),
     });
 
-  let closing: Promise<void> | null = null;
-  return {
-    url,
-    emulator,
-    scalekit,
-    close: () => {
-      closing ??= (async () => {
-        provisioning.close(); // open member streams would otherwise hold the server for its grace period
-        await closeServer(server);
-        await emulator?.close();
-      })();
-      return closing;
-    },
-  };
+    const provisioning = demoProvisioning({
+      scalekit,
+      webhookSecret,
+      organizationOf: organizationOf(sessions),
+      store: members,
+      // The delivery is acknowledged only once Northwind's database has it, so a failed write is retried.
+      afterEvent: async (event, effect) => {
+        if (effect.changed) await data.saveMembers(event.organization_id, members.list(event.organization_id));
+        await data.complete(event.organization_id, stepsProvedBy(event, effect));
+      },
+      afterReconcile: (organizationId, list) => data.saveMembers(organizationId, list),
+      log,
+    });
+    if (config.mode === 'scalekit' && !provisioning.receiving) {
+      log('Scalekit: SCALEKIT_WEBHOOK_SECRET is not set, so /webhooks/scalekit is off; Members fill through Reconcile.');
+    }
+
+    const applyBranding = async (branding: Branding): Promise<'applied' | 'dashboard'> => {
+      if (!emulator) return 'dashboard'; // Scalekit's branding lives in its dashboard (Settings › Branding)
+      const response = await fetch(`${emulator.url}/_emulator/branding`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(branding),
+      });
+      if (!response.ok) throw new Error(`the emulator answered ${response.status} to PUT /_emulator/branding`);
+      return 'applied';
+    };
+    const staff = staffConsole({ data, members, scalekit, isSameSite: (c) => isSameSiteRequest(c), applyBranding, log });
+
+    // The app needs the server's own URL (setup links point at its /setup page), so it is built after listen.
+    let app: Hono | null = null;
+    const server = createAdaptorServer({
+      fetch: (request: Request) => (app ? app.fetch(request) : new Response('Starting', { status: 503 })),
+      overrideGlobalObjects: false,
+    }) as Server;
+    const host = options.host ?? '127.0.0.1';
+    await listen(server, options.port ?? 0, host);
+    cleanup.push(() => closeServer(server));
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port}`;
+    const publicUrl = (env['PUBLIC_URL'] ?? '').trim().replace(/\/+$/, '') || url;
+
+    const setupLinks = scalekitSetupLinks({
+      scalekit,
+      authorize: (c) => staff.authorizeSelected(c),
+      publicUrl: `${publicUrl}/setup`,
+      store: sqlSetupLinkStore(database),
+      ...(options.setupLinkTtlMs !== undefined ? { ttlMs: options.setupLinkTtlMs } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      log,
+    });
+
+    app = createDemoApp({
+      provisioning,
+      onboarding: { staff, setupLinks, data },
+      scalekit,
+      emulator,
+      mode: config.mode,
+      environmentOrigin,
+      sessions,
+      env,
+      demoDir: options.demoDir ?? DEFAULT_DEMO_DIR,
+      log,
+    });
+
+    // The in-process emulator signs its directory events for our own receiver (unless the caller pointed it elsewhere).
+    if (emulator && webhookSecret !== null && !options.emulator?.webhooks) {
+      emulator.webhooks.configure({ url: `${url}/webhooks/scalekit`, secret: webhookSecret });
+    }
+    const branding = await data.branding();
+    if (emulator && (branding.logoUrl || branding.accentColor)) {
+      await applyBranding(branding).catch((error: unknown) => log(`Northwind: portal branding not applied (${describeError(error)})`));
+    }
+
+    // Fetch the access token now, so the first visitor does not wait for it; a refusal is worth a log line.
+    scalekitApi(scalekit)
+      .warmUp()
+      .catch((error: unknown) => {
+        const failure = fromUpstreamError(error);
+        log(`Scalekit: could not get an access token (${failure.code}): ${failure.message}`);
+      });
+
+    let closing: Promise<void> | null = null;
+    return {
+      url,
+      emulator,
+      scalekit,
+      data,
+      close: () => {
+        closing ??= (async () => {
+          provisioning.close(); // open member streams would otherwise hold the server for its grace period
+          staff.close();
+          await closeServer(server);
+          await emulator?.close();
+          await database.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await undo();
+    throw error;
+  }
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -1,8 +1,11 @@
 // DEMO ONLY. Northwind's own database: an embedded Postgres (PGlite) in a folder, so customers, members, setup
 // links, onboarding progress and branding survive a restart of `npm start`. A real host uses its own database;
 // everything here speaks plain SQL through `query(text, params)`, which node-postgres has too.
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 
 /** The one method the demo's stores use (PGlite and node-postgres both have it). */
@@ -54,12 +57,20 @@ CREATE TABLE IF NOT EXISTS northwind_settings (
 );
 `;
 
-/** Opens (creating if needed) the demo database in `dir`, or in memory when `dir` is null. */
+/**
+ * Opens (creating if needed) the demo database in `dir`, or in memory when `dir` is null. An in-memory one
+ * starts from a cached empty cluster: PGlite's initdb costs seconds, loading a dump of its result a fraction.
+ */
 export async function openDemoDatabase(dir: string | null): Promise<DemoDatabase> {
   // Loaded on demand: the WebAssembly Postgres is only paid for by the demo server, never by the package.
   const { PGlite } = await import('@electric-sql/pglite');
-  if (dir !== null) await mkdir(dir, { recursive: true });
-  const db: PGlite = dir === null ? new PGlite() : new PGlite(dir);
+  let db: PGlite;
+  if (dir !== null) {
+    await mkdir(dir, { recursive: true });
+    db = new PGlite(dir);
+  } else {
+    db = new PGlite({ loadDataDir: await emptyClusterDump() });
+  }
   await db.waitReady;
   await db.exec(SCHEMA);
   let closing: Promise<void> | null = null;
@@ -71,4 +82,34 @@ export async function openDemoDatabase(dir: string | null): Promise<DemoDatabase
     },
     close: () => (closing ??= db.close()),
   };
+}
+
+let emptyCluster: Promise<Blob> | null = null;
+
+/** A gzip dump of a freshly initialised cluster, made once per PGlite version and machine (in the temp folder). */
+function emptyClusterDump(): Promise<Blob> {
+  return (emptyCluster ??= (async () => {
+    // Its package.json is not exported; it sits one folder above the entry point.
+    const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+    const { version } = JSON.parse(await readFile(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version: string };
+    const file = join(tmpdir(), `northwind-pglite-${version}-empty.tar.gz`);
+    const cached = await readFile(file).catch(() => null);
+    if (cached) return new Blob([cached]);
+    const { PGlite } = await import('@electric-sql/pglite');
+    const scratch = join(tmpdir(), `northwind-pglite-init-${randomBytes(6).toString('hex')}`);
+    const db = new PGlite(scratch);
+    try {
+      await db.waitReady;
+      const dump = await db.dumpDataDir('gzip');
+      const bytes = Buffer.from(await dump.arrayBuffer());
+      // Written aside and renamed, so a concurrent process never reads half a file.
+      const partial = `${file}.${randomBytes(6).toString('hex')}`;
+      await writeFile(partial, bytes);
+      await rename(partial, file);
+      return new Blob([bytes]);
+    } finally {
+      await db.close();
+      await rm(scratch, { recursive: true, force: true });
+    }
+  })());
 }
