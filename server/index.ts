@@ -10,7 +10,21 @@ export type {
 } from './portal-link.js';
 export { PortalLinkError, UPSTREAM_RETRY_AFTER_SECONDS } from './errors.js';
 export type { PortalLinkErrorCode, PortalLinkErrorBody } from './errors.js';
-export { ScalekitSdkShapeError } from './sdk-client.js';
+export { ScalekitSdkShapeError, MalformedOrganizationError } from './sdk-client.js';
+export { ensureOrganization, ORGANIZATION_LIMITS } from './organizations.js';
+export type { EnsureOrganizationInput, EnsuredOrganization } from './organizations.js';
+export { scalekitSetupLinks, SetupLinkError, SETUP_LINK_TTL, MAX_NOTE_LENGTH } from './setup-links.js';
+export type {
+  ScalekitSetupLinksOptions,
+  SetupLinkPortalLinkIssuedEvent,
+  SetupLinkSummary,
+  CreatedSetupLink,
+  SetupLinkErrorCode,
+} from './setup-links.js';
+export { MemorySetupLinkStore } from './setup-link-store.js';
+export type { SetupLinkStore, SetupLinkRecord, MintedPortalLink } from './setup-link-store.js';
+export { sqlSetupLinkStore } from './sql-setup-link-store.js';
+export type { SqlQueryable, SqlSetupLinkStoreOptions } from './sql-setup-link-store.js';
 export { MemoryRateLimitStore } from './rate-limit.js';
 export type { RateLimitOptions, RateLimitStore, RateLimitHit } from './rate-limit.js';
 export * from './webhooks.js'; // scalekitWebhooks(), its options and the typed webhook events

@@ -13,7 +13,13 @@
 
 import type { Scalekit } from '@scalekit-sdk/node';
 import { providesScalekitApi, SCALEKIT_API } from './scalekit-client.js';
-import type { IssuedPortalLink, PortalFeature, ScalekitApi, ScalekitClientLike } from './scalekit-client.js';
+import type {
+  IssuedPortalLink,
+  PortalFeature,
+  ScalekitApi,
+  ScalekitClientLike,
+  ScalekitOrganization,
+} from './scalekit-client.js';
 
 // The SDK's `Feature` enum values on the wire (organizations.proto). Spelled out rather than imported: this
 // module must not load the SDK at run time (edge bundles that use scalekitRest() never include it).
@@ -48,6 +54,30 @@ interface GeneratePortalLinkResponse {
 
 type GeneratePortalLinkRpc = (request: GeneratePortalLinkRequest, options?: unknown) => Promise<GeneratePortalLinkResponse>;
 
+interface SdkOrganization {
+  id?: string;
+  displayName?: string;
+  externalId?: string;
+}
+
+interface OrganizationResponse {
+  organization?: SdkOrganization;
+}
+
+type GetOrganizationRpc = (
+  request: { identities: { case: 'externalId'; value: string } },
+  options?: unknown,
+) => Promise<OrganizationResponse>;
+
+type CreateOrganizationRpc = (
+  request: { organization: { displayName: string; externalId: string; metadata: Record<string, string> } },
+  options?: unknown,
+) => Promise<OrganizationResponse>;
+
+type DeletePortalLinkByIdRpc = (request: { id: string; linkId: string }, options?: unknown) => Promise<unknown>;
+
+type Rpc<Req, Res> = (request: Req, options?: unknown) => Promise<Res>;
+
 interface SdkCoreClient {
   accessToken: string | null;
   authenticateClient(): Promise<void>;
@@ -57,7 +87,13 @@ interface SdkCoreClient {
 interface SdkInternals {
   core: SdkCoreClient;
   generatePortalLink: GeneratePortalLinkRpc;
+  getOrganization: GetOrganizationRpc;
+  createOrganization: CreateOrganizationRpc;
+  deletePortalLinkByID: DeletePortalLinkByIdRpc;
 }
+
+/** The generated OrganizationService methods the adapter calls (their names are the descriptor's). */
+const GENERATED_METHODS = ['generatePortalLink', 'getOrganization', 'createOrganization', 'deletePortalLinkByID'] as const;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -76,12 +112,18 @@ export function sdkInternals(scalekit: Scalekit): SdkInternals {
   if (!('accessToken' in core)) throw new ScalekitSdkShapeError('coreClient.accessToken is missing');
   const organization = sdk['organization'];
   const generated = isObject(organization) ? organization['client'] : undefined;
-  if (!isObject(generated) || typeof generated['generatePortalLink'] !== 'function') {
-    throw new ScalekitSdkShapeError('scalekit.organization.client.generatePortalLink is not a function');
+  for (const method of GENERATED_METHODS) {
+    if (!isObject(generated) || typeof generated[method] !== 'function') {
+      throw new ScalekitSdkShapeError(`scalekit.organization.client.${method} is not a function`);
+    }
   }
+  const client = generated as Record<(typeof GENERATED_METHODS)[number], unknown>;
   return {
     core: core as unknown as SdkCoreClient,
-    generatePortalLink: generated['generatePortalLink'] as GeneratePortalLinkRpc,
+    generatePortalLink: client.generatePortalLink as GeneratePortalLinkRpc,
+    getOrganization: client.getOrganization as GetOrganizationRpc,
+    createOrganization: client.createOrganization as CreateOrganizationRpc,
+    deletePortalLinkByID: client.deletePortalLinkByID as DeletePortalLinkByIdRpc,
   };
 }
 
@@ -89,8 +131,14 @@ export function sdkInternals(scalekit: Scalekit): SdkInternals {
 
 const WIRE_FEATURE: Record<PortalFeature, number> = { sso: Feature.sso, dir_sync: Feature.dir_sync };
 
-// gRPC UNAUTHENTICATED, as connect-es's `ConnectError.code` carries it.
+// gRPC status numbers: UNAUTHENTICATED as connect-es's `ConnectError.code` carries it, NOT_FOUND as the SDK's
+// promoted exceptions carry it in `grpcStatus`.
 const UNAUTHENTICATED = 16;
+const NOT_FOUND = 5;
+
+function isNotFound(error: unknown): boolean {
+  return isObject(error) && error['grpcStatus'] === NOT_FOUND;
+}
 
 /** Calls through one Scalekit client share one token keeper, however many apps use that client. */
 const clients = new WeakMap<object, ScalekitApi>();
@@ -109,7 +157,8 @@ export function scalekitApi(scalekit: ScalekitClientLike): ScalekitApi {
   return client;
 }
 
-function createSdkApi({ core, generatePortalLink }: SdkInternals): ScalekitApi {
+function createSdkApi(sdk: SdkInternals): ScalekitApi {
+  const { core } = sdk;
   let tokenRequest: Promise<void> | null = null;
 
   /**
@@ -126,41 +175,88 @@ function createSdkApi({ core, generatePortalLink }: SdkInternals): ScalekitApi {
 
   const warmUp = (): Promise<void> => (core.accessToken === null ? refreshToken(null) : Promise.resolve());
 
-  // Handed to the SDK's connectExec in place of the bare generated method: one coalesced re-auth before the
+  // Handed to the SDK's connectExec in place of a bare generated method: one coalesced re-auth before the
   // SDK's own (uncoalesced) one would kick in.
-  const generateWithSharedReauth: GeneratePortalLinkRpc = async (request, options) => {
-    const tokenUsed = core.accessToken;
-    try {
-      return await generatePortalLink(request, options);
-    } catch (error) {
-      if (!isObject(error) || error['code'] !== UNAUTHENTICATED || error['name'] !== 'ConnectError') throw error;
+  function withSharedReauth<Req, Res>(rpc: Rpc<Req, Res>): Rpc<Req, Res> {
+    return async (request, options) => {
+      const tokenUsed = core.accessToken;
       try {
-        await refreshToken(tokenUsed);
-      } catch {
-        // Hand the UNAUTHENTICATED back: the SDK re-authenticates itself and reports a token failure raw
-        // (status, socket code), where a token error thrown from here would reach the caller wrapped and blurred.
-        throw error;
+        return await rpc(request, options);
+      } catch (error) {
+        if (!isObject(error) || error['code'] !== UNAUTHENTICATED || error['name'] !== 'ConnectError') throw error;
+        try {
+          await refreshToken(tokenUsed);
+        } catch {
+          // Hand the UNAUTHENTICATED back: the SDK re-authenticates itself and reports a token failure raw
+          // (status, socket code), where a token error thrown from here would reach the caller wrapped and blurred.
+          throw error;
+        }
+        return rpc(request, options);
       }
-      return generatePortalLink(request, options);
-    }
-  };
+    };
+  }
 
-  const notYet = (what: string) => () => Promise.reject(new Error(`${what}: not implemented for the SDK yet`));
+  const generatePortalLink = withSharedReauth(sdk.generatePortalLink);
+  // The SDK's own getOrganizationByExternalId sends GetOrganization with the external id as identity; do the same.
+  const getOrganization = withSharedReauth(sdk.getOrganization);
+  // The SDK's public createOrganization drops metadata; the generated method carries it.
+  const createOrganization = withSharedReauth(sdk.createOrganization);
+  const deletePortalLinkByID = withSharedReauth(sdk.deletePortalLinkByID);
+
+  async function call<Req, Res>(rpc: Rpc<Req, Res>, request: Req): Promise<Res> {
+    await warmUp();
+    return core.connectExec(rpc, request);
+  }
 
   return {
     warmUp,
-    deletePortalLink: notYet('deletePortalLink'),
-    getOrganizationByExternalId: notYet('getOrganizationByExternalId'),
-    createOrganization: notYet('createOrganization'),
     async generatePortalLink(organizationId, features) {
-      await warmUp();
       const request: GeneratePortalLinkRequest = {
         id: organizationId,
         features: (features ?? []).map((feature) => WIRE_FEATURE[feature]),
       };
-      const response = await core.connectExec(generateWithSharedReauth, request);
-      return toIssuedLink(response);
+      return toIssuedLink(await call(generatePortalLink, request));
     },
+    async deletePortalLink(organizationId, linkId) {
+      try {
+        await call(deletePortalLinkByID, { id: organizationId, linkId });
+      } catch (error) {
+        // Already gone (deleted before, or its organization was): the caller's goal is met.
+        if (!isNotFound(error)) throw error;
+      }
+    },
+    async getOrganizationByExternalId(externalId) {
+      try {
+        const response = await call(getOrganization, { identities: { case: 'externalId', value: externalId } });
+        return toOrganization(response, 'GetOrganization');
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        throw error;
+      }
+    },
+    async createOrganization(input) {
+      const organization = { displayName: input.name, externalId: input.externalId, metadata: { ...input.metadata } };
+      return toOrganization(await call(createOrganization, { organization }), 'CreateOrganization');
+    },
+  };
+}
+
+/** Thrown when Scalekit answers OK but without the organization asked about. */
+export class MalformedOrganizationError extends Error {
+  constructor(rpc: string, what: string) {
+    super(`Scalekit answered ${rpc} without a usable organization: ${what}`);
+    this.name = 'MalformedOrganizationError';
+  }
+}
+
+function toOrganization(response: OrganizationResponse, rpc: string): ScalekitOrganization {
+  const organization = response?.organization;
+  if (!organization) throw new MalformedOrganizationError(rpc, 'no organization');
+  if (typeof organization.id !== 'string' || organization.id === '') throw new MalformedOrganizationError(rpc, 'no id');
+  return {
+    id: organization.id,
+    name: typeof organization.displayName === 'string' ? organization.displayName : '',
+    externalId: typeof organization.externalId === 'string' && organization.externalId !== '' ? organization.externalId : null,
   };
 }
 

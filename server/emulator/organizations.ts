@@ -30,6 +30,10 @@ function notFound(): ConnectError {
   return scalekitError(Code.NotFound, 'ORGANIZATION_NOT_FOUND', 'organization not found');
 }
 
+function linkNotFound(): ConnectError {
+  return scalekitError(Code.NotFound, 'PORTAL_LINK_NOT_FOUND', 'portal link not found');
+}
+
 function invalid(message: string): ConnectError {
   return scalekitError(Code.InvalidArgument, 'INVALID_ARGUMENT', message);
 }
@@ -86,6 +90,34 @@ export function organizationService(ctx: GrpcContext): Partial<ServiceImpl<typeo
       };
     },
 
+    getPortalLinks(req) {
+      const org = state.organizations.get(requireId(req.id));
+      if (!org) throw notFound();
+      return {
+        links: state.portalLinks(org.id).map((link) => ({
+          id: link.id,
+          location: state.linkLocation(link),
+          expireTime: timestampFromDate(link.expiresAt),
+        })),
+      };
+    },
+
+    deletePortalLink(req) {
+      const org = state.organizations.get(requireId(req.id));
+      if (!org) throw notFound();
+      state.deletePortalLinks(org.id);
+      return {};
+    },
+
+    deletePortalLinkByID(req) {
+      const org = state.organizations.get(requireId(req.id));
+      if (!org) throw notFound();
+      if (!req.linkId) throw invalid('link id is required');
+      // Another organization's link is as unknown as a made-up one: ids do not leak across organizations.
+      if (req.linkId.length > 128 || !state.deletePortalLink(org.id, req.linkId)) throw linkNotFound();
+      return {};
+    },
+
     getOrganization(req) {
       return { organization: toProto(find(req.identities)) };
     },
@@ -98,6 +130,9 @@ export function organizationService(ctx: GrpcContext): Partial<ServiceImpl<typeo
       const input = req.organization;
       const name = input?.displayName.trim() ?? '';
       if (!name || name.length > 200) throw invalid('display_name is required (at most 200 characters)');
+      if (input?.externalId !== undefined && [...input.externalId].length > 255) throw invalid('external_id is at most 255 characters');
+      const metadataProblem = checkMetadata(input?.metadata ?? {});
+      if (metadataProblem) throw invalid(metadataProblem);
       if (input?.externalId && [...state.organizations.values()].some((o) => o.externalId === input.externalId)) {
         throw scalekitError(Code.AlreadyExists, 'ORGANIZATION_ALREADY_EXISTS', 'external id already in use');
       }
@@ -147,6 +182,17 @@ export function organizationService(ctx: GrpcContext): Partial<ServiceImpl<typeo
       return { organization: toProto(org) };
     },
   };
+}
+
+/** Scalekit's documented metadata limits: at most 10 pairs, keys 3–25 characters, values 1–256 (code points). */
+function checkMetadata(metadata: Record<string, string>): string | null {
+  const entries = Object.entries(metadata);
+  if (entries.length > 10) return 'metadata holds at most 10 pairs';
+  for (const [key, value] of entries) {
+    if ([...key].length < 3 || [...key].length > 25) return 'metadata keys are 3 to 25 characters';
+    if ([...value].length < 1 || [...value].length > 256) return 'metadata values are 1 to 256 characters';
+  }
+  return null;
 }
 
 function encodePageToken(offset: number): string {

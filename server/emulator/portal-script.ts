@@ -70,7 +70,8 @@ export const PORTAL_SCRIPT = String.raw`
     document.getElementById('session-banner-text').textContent = text + '.';
     post('PORTAL_SESSION_WARNING', 'session', text, { expiry: expiry });
   });
-  later(cfg.remainingMs, function () {
+  function endSession() {
+    if (over) return;
     over = true;
     body.setAttribute('data-session', 'expired');
     var controls = document.querySelectorAll('main button, main select, main input');
@@ -83,7 +84,25 @@ export const PORTAL_SCRIPT = String.raw`
       'This session has ended. Return to the app to open the admin portal again.';
     post('PORTAL_SESSION_EXPIRY', 'session', 'The admin portal session has expired', { expiry: expiry });
     document.dispatchEvent(new Event('scalekit-emulator:session-expired'));
-  });
+  }
+  later(cfg.remainingMs, endSession);
+
+  // The session can also end early: the host deleted the link it was opened through. The server holds this
+  // request until then (401: the session is already gone); on a network failure, ask again a little later.
+  function watchSession() {
+    if (over) return;
+    fetch(cfg.apiBase + '/session/wait', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', 'x-portal-session': cfg.sessionToken },
+      body: '{}'
+    }).then(function (res) {
+      if (res.status === 401) return endSession();
+      if (!res.ok) throw new Error('session wait failed');
+      return res.json().then(function (json) { if (json.ended) endSession(); else watchSession(); });
+    }).catch(function () { if (!over) setTimeout(watchSession, 5000); });
+  }
+  watchSession();
 
   // --- talking to the emulator ----------------------------------------------------------------------
   function api(path, payload) {

@@ -85,6 +85,13 @@ export function portalRoutes(deps: PortalDeps): Hono {
     await next();
   });
 
+  // Held open until the session ends from outside (its link was deleted), so the page can post
+  // PORTAL_SESSION_EXPIRY at once; now and then answered `{ ended: false }`, and the page asks again.
+  api.post('/session/wait', async (c) => {
+    const ended = await state.waitForSessionEnd(c.get('session').token, c.req.raw.signal);
+    return c.json({ ended });
+  });
+
   const parseToggle = async <T extends string>(c: Context, allowed: readonly string[]) => {
     const body = await readJsonObject(c);
     if (body instanceof Response) return body;

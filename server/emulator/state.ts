@@ -67,6 +67,8 @@ export interface LinkRecord {
   issuedAt: Date;
   expiresAt: Date;
   loadedAt: Date | null;
+  /** Set by DeletePortalLink / DeletePortalLinkByID: the link no longer opens, and its session has ended. */
+  deletedAt: Date | null;
 }
 
 export interface PortalSession {
@@ -76,6 +78,9 @@ export interface PortalSession {
   features: EmulatorFeature[];
   expiresAt: Date;
 }
+
+/** A portal page's wait for its session to end from outside is answered "still on" after this long, then renewed. */
+export const SESSION_WAIT_MS = 25_000;
 
 const LINK_HISTORY = 100; // stats().links and the link table stay bounded on a long-running emulator
 const MAX_SESSIONS = 1000;
@@ -92,6 +97,8 @@ export class EmulatorState {
   readonly links = new Map<string, LinkRecord>();
   readonly sessions = new Map<string, PortalSession>();
   readonly tokens = new Set<string>();
+  /** Portal pages waiting to hear that their session ended early (a deleted link), by session token. */
+  readonly #sessionWaiters = new Map<string, Set<(ended: boolean) => void>>();
   tokenRequests = 0;
   rpcs: Record<string, number> = {};
   linksIssued = 0;
@@ -111,6 +118,7 @@ export class EmulatorState {
   reset(): void {
     this.organizations.clear();
     this.links.clear();
+    for (const token of [...this.sessions.keys()]) this.endSession(token);
     this.sessions.clear();
     this.tokenRequests = 0;
     this.rpcs = {};
@@ -157,6 +165,7 @@ export class EmulatorState {
       issuedAt,
       expiresAt: new Date(issuedAt.getTime() + ttlSeconds * 1000),
       loadedAt: null,
+      deletedAt: null,
     };
     this.links.set(link.id, link);
     if (this.links.size > LINK_HISTORY) this.links.delete(this.links.keys().next().value!);
@@ -173,7 +182,7 @@ export class EmulatorState {
    */
   openSession(linkId: string, sessionSeconds: number, now = new Date()): PortalSession | null {
     const link = this.links.get(linkId);
-    if (!link || link.loadedAt !== null || now >= link.expiresAt) return null;
+    if (!link || link.loadedAt !== null || link.deletedAt !== null || now >= link.expiresAt) return null;
     if (!this.organizations.has(link.organizationId)) return null;
     link.loadedAt = now;
     this.linksLoaded++;
@@ -184,7 +193,7 @@ export class EmulatorState {
       features: link.features,
       expiresAt: new Date(now.getTime() + sessionSeconds * 1000),
     };
-    if (this.sessions.size >= MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
+    if (this.sessions.size >= MAX_SESSIONS) this.endSession(this.sessions.keys().next().value!);
     this.sessions.set(session.token, session);
     return session;
   }
@@ -199,6 +208,75 @@ export class EmulatorState {
       return null;
     }
     return session;
+  }
+
+  // --- portal links: listing and deleting (GetPortalLinks, DeletePortalLink, DeletePortalLinkByID) ----------
+
+  /**
+   * An organization's links Scalekit still honours, oldest first: not deleted, and either still openable
+   * (unloaded, within its TTL) or with a live session opened through it.
+   */
+  portalLinks(organizationId: string, now = new Date()): LinkRecord[] {
+    return [...this.links.values()].filter((link) => {
+      if (link.organizationId !== organizationId || link.deletedAt !== null) return false;
+      if (link.loadedAt === null) return now < link.expiresAt;
+      return [...this.sessions.values()].some((s) => s.linkId === link.id && now < s.expiresAt);
+    });
+  }
+
+  /**
+   * Deletes one of an organization's links: it no longer opens, and a session opened through it ends at once.
+   * False when the organization has no such link (unknown, another organization's, or already deleted).
+   */
+  deletePortalLink(organizationId: string, linkId: string, now = new Date()): boolean {
+    const link = this.links.get(linkId);
+    if (!link || link.organizationId !== organizationId || link.deletedAt !== null) return false;
+    link.deletedAt = now;
+    for (const session of [...this.sessions.values()]) if (session.linkId === linkId) this.endSession(session.token);
+    return true;
+  }
+
+  /** Deletes every link of an organization (and ends their sessions); returns how many were live. */
+  deletePortalLinks(organizationId: string, now = new Date()): number {
+    let deleted = 0;
+    for (const link of [...this.links.values()]) {
+      if (link.organizationId === organizationId && this.deletePortalLink(organizationId, link.id, now)) deleted++;
+    }
+    return deleted;
+  }
+
+  /** Ends a session now and tells the portal page waiting on it. */
+  endSession(token: string): void {
+    this.sessions.delete(token);
+    const waiters = this.#sessionWaiters.get(token);
+    this.#sessionWaiters.delete(token);
+    for (const wake of waiters ?? []) wake(true);
+  }
+
+  /**
+   * Resolves `true` when the session ends early (its link was deleted, or the emulator was reset), `false`
+   * after `maxWaitMs` or when `signal` aborts (the page will ask again). A session already gone is `true` at once.
+   */
+  waitForSessionEnd(token: string, signal?: AbortSignal, maxWaitMs = SESSION_WAIT_MS): Promise<boolean> {
+    if (!this.sessions.has(token)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      let waiters = this.#sessionWaiters.get(token);
+      if (!waiters) this.#sessionWaiters.set(token, (waiters = new Set()));
+      const done = (ended: boolean) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        waiters.delete(done);
+        if (waiters.size === 0 && this.#sessionWaiters.get(token) === waiters) this.#sessionWaiters.delete(token);
+        resolve(ended);
+      };
+      const onAbort = () => done(false);
+      // Unref'd: a page left open must not keep a closing emulator's process alive.
+      const timer = setTimeout(() => done(false), maxWaitMs);
+      timer.unref?.();
+      waiters.add(done);
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   /**

@@ -1,0 +1,128 @@
+// The request checks every route that hands out a portal link shares (scalekitPortal() and
+// scalekitSetupLinks()): no caching, POST only, same-site only, JSON only, a small body, and the host's
+// `authorize` answer checked before anyone trusts it.
+
+import type { Context, Env, MiddlewareHandler } from 'hono';
+import { PortalLinkError } from './errors.js';
+import type { PortalPrincipal } from './portal-link.js';
+
+/** Request bodies larger than this are refused (413). */
+export const MAX_BODY_BYTES = 4 * 1024;
+
+/** `https://Example.com:443/` → `https://example.com`; anything that is not an http(s) origin → null. */
+export function asOrigin(value: string): string | null {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) return null;
+    return url.origin;
+  } catch {
+    return null;
+  }
+}
+
+// --- Request checks (each a middleware, in the order they run) -----------------------------------------------
+
+// A link must never sit in a browser or proxy cache: set before anything can fail.
+export const noStore: MiddlewareHandler = async (c, next) => {
+  c.header('Cache-Control', 'no-store');
+  await next();
+  c.header('Cache-Control', 'no-store');
+};
+
+/** Allowed extra origins get CORS headers (credentials included) and a preflight answer; nobody else does. */
+export function corsForAllowedOrigins(allowed: ReadonlySet<string>): MiddlewareHandler {
+  return async (c, next) => {
+    const origin = c.req.header('origin');
+    if (origin && allowed.has(origin)) {
+      c.header('Access-Control-Allow-Origin', origin);
+      c.header('Access-Control-Allow-Credentials', 'true');
+      c.header('Vary', 'Origin');
+      if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method') === 'POST') {
+        c.header('Access-Control-Allow-Methods', 'POST');
+        c.header('Access-Control-Allow-Headers', 'Content-Type');
+        c.header('Access-Control-Max-Age', '600');
+        return c.body(null, 204);
+      }
+    }
+    await next();
+  };
+}
+
+export const postOnly: MiddlewareHandler = async (c, next) => {
+  if (c.req.method !== 'POST') throw new PortalLinkError('method_not_allowed', { headers: { Allow: 'POST' } });
+  await next();
+};
+
+/**
+ * Refuse cross-site callers. Browsers mark requests with `Sec-Fetch-Site` and a POST with `Origin`, and a
+ * page can forge neither. `Sec-Fetch-Site: same-origin` passes (it stays right behind a proxy that rewrites
+ * the host); otherwise an `Origin` must be the request's own or an allowed one, and any other
+ * `Sec-Fetch-Site` without an `Origin` is refused. A request with neither header is not from a browser: it
+ * carries no victim's cookies, so it is left to `authorize`.
+ */
+export function sameSiteOnly(allowed: ReadonlySet<string>): MiddlewareHandler {
+  return async (c, next) => {
+    if (!isSameSiteRequest(c, allowed)) {
+      throw new PortalLinkError('forbidden', { message: 'Cross-site requests for a portal link are refused.' });
+    }
+    await next();
+  };
+}
+
+/** The check behind {@link sameSiteOnly}, for other state-changing routes of a host (the demo's sign-in). */
+export function isSameSiteRequest(c: Context, allowed: ReadonlySet<string> = new Set()): boolean {
+  const site = c.req.header('sec-fetch-site');
+  const origin = c.req.header('origin');
+  if (site === 'same-origin') return true;
+  if (origin !== undefined) return origin === ownOrigin(c) || allowed.has(origin);
+  return site === undefined;
+}
+
+function ownOrigin(c: Context): string {
+  return new URL(c.req.url).origin;
+}
+
+export const jsonOnly: MiddlewareHandler = async (c, next) => {
+  const type = (c.req.header('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  if (type !== 'application/json') throw new PortalLinkError('unsupported_media_type');
+  await next();
+};
+
+// --- The request's own content --------------------------------------------------------------------------------
+
+export async function authorizeCaller<E extends Env>(
+  authorize: (c: Context<E>) => PortalPrincipal | null | Promise<PortalPrincipal | null>,
+  c: Context<E>,
+): Promise<PortalPrincipal> {
+  const principal = await authorize(c);
+  if (principal === null || principal === undefined) throw new PortalLinkError('unauthenticated');
+  const valid =
+    typeof principal === 'object' &&
+    typeof principal.organizationId === 'string' &&
+    principal.organizationId.length > 0 &&
+    (principal.userId === undefined || typeof principal.userId === 'string');
+  if (!valid) {
+    throw new PortalLinkError('internal', {
+      cause: new TypeError('authorize() must return { organizationId: string; userId?: string } or null'),
+    });
+  }
+  return { organizationId: principal.organizationId, userId: principal.userId };
+}
+
+export function principalKey(principal: PortalPrincipal): string {
+  return principal.userId === undefined
+    ? `org:${principal.organizationId}`
+    : `user:${principal.organizationId}:${principal.userId}`;
+}
+
+export async function readBody(c: Context, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+  const text = await c.req.text();
+  // bodyLimit trusts Content-Length when present; a body that outgrew it is refused all the same.
+  if (Buffer.byteLength(text, 'utf8') > maxBytes) throw new PortalLinkError('payload_too_large');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new PortalLinkError('invalid_request', { message: 'The body is not valid JSON.' });
+  }
+}

@@ -1,0 +1,184 @@
+// ensureOrganization() with the real SDK against the emulator: find by external id, create once, coalesce
+// concurrent calls in one process, survive a lost create race across two real processes, refuse bad input.
+import { after, before, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Scalekit } from '@scalekit-sdk/node';
+import { startEmulator, type Emulator } from '../../server/emulator/index.js';
+import { ensureOrganization, ORGANIZATION_LIMITS } from '../../server/index.js';
+import { scalekitApi } from '../../server/sdk-client.js';
+
+const CHILD = fileURLToPath(new URL('./support/onboarding-child.ts', import.meta.url));
+
+/** A second host process with its own SDK client; `run()` starts its ensureOrganization() and returns the result. */
+async function startHostProcess(emulator: Emulator, externalId: string, name: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, emulator.url, emulator.clientId, emulator.clientSecret, externalId, name], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async () => {
+    const { value, done } = await lines.next();
+    assert.ok(!done, 'the host process ended early');
+    return value as string;
+  };
+  assert.equal(await next(), 'ready');
+  return {
+    go: () => child.stdin!.write('go\n'),
+    result: async () => {
+      const line = JSON.parse(await next());
+      if (child.exitCode === null) await once(child, 'exit');
+      return line as { ok?: { organizationId: string; created: boolean; name: string }; error?: unknown };
+    },
+    kill: () => child.kill(),
+  };
+}
+
+describe('ensureOrganization()', () => {
+  let emulator: Emulator;
+  let scalekit: Scalekit;
+  before(async () => {
+    emulator = await startEmulator({ port: 0 });
+    scalekit = new Scalekit(emulator.url, emulator.clientId, emulator.clientSecret);
+  });
+  after(() => emulator.close());
+  beforeEach(() => emulator.reset());
+
+  const withExternalId = async (externalId: string) =>
+    (await scalekit.organization.listOrganization({ pageSize: 100 })).organizations.filter((o) => o.externalId === externalId);
+
+  it('creates the organization once, then finds it again by external id', async () => {
+    const first = await ensureOrganization(scalekit, { externalId: 'tenant-1', name: '  Initech  ', metadata: { plan: 'enterprise' } });
+    assert.equal(first.created, true);
+    assert.equal(first.name, 'Initech');
+    assert.equal(first.externalId, 'tenant-1');
+    assert.match(first.organizationId, /^org_\d+$/);
+    const again = await ensureOrganization(scalekit, { externalId: 'tenant-1', name: 'Renamed' });
+    assert.deepEqual(again, { ...first, created: false }, 'an existing organization keeps its name');
+    const [org] = await withExternalId('tenant-1');
+    assert.equal(org?.id, first.organizationId);
+    assert.deepEqual(org?.metadata, { plan: 'enterprise' });
+  });
+
+  it('finds an organization created elsewhere (e.g. in the Scalekit dashboard) without creating one', async () => {
+    const made = await scalekit.organization.createOrganization('Globex', { externalId: 'tenant-g' });
+    const before = emulator.stats().rpcs['CreateOrganization'] ?? 0;
+    const found = await ensureOrganization(scalekit, { externalId: 'tenant-g', name: 'Globex' });
+    assert.deepEqual(found, { organizationId: made.organization!.id, externalId: 'tenant-g', name: 'Globex', created: false });
+    assert.equal(emulator.stats().rpcs['CreateOrganization'] ?? 0, before);
+  });
+
+  it('concurrent calls in one process share one lookup and one create', async () => {
+    const results = await Promise.all(Array.from({ length: 5 }, () => ensureOrganization(scalekit, { externalId: 'tenant-c', name: 'Concurrent' })));
+    assert.equal(new Set(results.map((r) => r.organizationId)).size, 1);
+    assert.equal(results.filter((r) => r.created).length, 5, 'they share the one call, so all hear it created');
+    assert.equal((await withExternalId('tenant-c')).length, 1);
+    assert.equal(emulator.stats().rpcs['CreateOrganization'], 1);
+    // once settled, the next call looks up again
+    assert.equal((await ensureOrganization(scalekit, { externalId: 'tenant-c', name: 'Concurrent' })).created, false);
+  });
+
+  it('two processes racing for one external id end with one organization', async () => {
+    const a = await startHostProcess(emulator, 'tenant-race', 'Race A');
+    const b = await startHostProcess(emulator, 'tenant-race', 'Race B');
+    try {
+      a.go();
+      b.go();
+      const [ra, rb] = await Promise.all([a.result(), b.result()]);
+      assert.ok(ra.ok && rb.ok, JSON.stringify({ ra, rb }));
+      assert.equal(ra.ok.organizationId, rb.ok.organizationId);
+      assert.equal([ra.ok.created, rb.ok.created].filter(Boolean).length, 1, 'exactly one created it');
+      assert.equal((await withExternalId('tenant-race')).length, 1);
+    } finally {
+      a.kill();
+      b.kill();
+    }
+  });
+
+  it('a process that lost the create race (its lookup missed, its create got ALREADY_EXISTS) reads the winner back', async () => {
+    const winner = await ensureOrganization(scalekit, { externalId: 'tenant-lost', name: 'Winner' });
+    const loser = await startHostProcess(emulator, 'tenant-lost', 'Loser');
+    try {
+      // The loser's lookup runs as if before the winner's create landed.
+      emulator.faults.failRpcs(1, 'not_found', 'GetOrganization');
+      const createsBefore = emulator.stats().rpcs['CreateOrganization'] ?? 0;
+      loser.go();
+      const { ok } = await loser.result();
+      assert.deepEqual(ok, { organizationId: winner.organizationId, externalId: 'tenant-lost', name: 'Winner', created: false });
+      assert.equal(emulator.stats().rpcs['CreateOrganization'], createsBefore + 1, 'it tried to create, was refused');
+      assert.equal((await withExternalId('tenant-lost')).length, 1);
+    } finally {
+      loser.kill();
+    }
+  });
+
+  it('upstream failures reach the caller as the client threw them', async () => {
+    emulator.faults.failRpcs(1, 'permission_denied', 'GetOrganization');
+    await assert.rejects(ensureOrganization(scalekit, { externalId: 'tenant-x', name: 'X' }), { grpcStatus: 7 });
+    emulator.faults.failRpcs(1, 'internal', 'CreateOrganization');
+    await assert.rejects(ensureOrganization(scalekit, { externalId: 'tenant-x', name: 'X' }), { grpcStatus: 13 });
+    assert.equal((await ensureOrganization(scalekit, { externalId: 'tenant-x', name: 'X' })).created, true, 'and a retry works');
+  });
+
+  it('refuses invalid input with a TypeError naming the field, before calling Scalekit', async () => {
+    const rpcsBefore = JSON.stringify(emulator.stats().rpcs);
+    const { nameMaxLength, externalIdMaxLength } = ORGANIZATION_LIMITS;
+    const cases: Array<[unknown, RegExp]> = [
+      [undefined, /input/],
+      [null, /input/],
+      ['tenant', /input/],
+      [{ name: 'A' }, /externalId/],
+      [{ externalId: '', name: 'A' }, /externalId/],
+      [{ externalId: 'x'.repeat(externalIdMaxLength + 1), name: 'A' }, /externalId/],
+      [{ externalId: 42, name: 'A' }, /externalId/],
+      [{ externalId: 'a\u0000b', name: 'A' }, /externalId/],
+      [{ externalId: 'a\nb', name: 'A' }, /externalId/],
+      [{ externalId: '\ud800', name: 'A' }, /externalId/],
+      [{ externalId: 't' }, /name/],
+      [{ externalId: 't', name: '' }, /name/],
+      [{ externalId: 't', name: '   ' }, /name/],
+      [{ externalId: 't', name: 'n'.repeat(nameMaxLength + 1) }, /name/],
+      [{ externalId: 't', name: ['A'] }, /name/],
+      [{ externalId: 't', name: 'A', metadata: 'plan=x' }, /metadata/],
+      [{ externalId: 't', name: 'A', metadata: ['a'] }, /metadata/],
+      [{ externalId: 't', name: 'A', metadata: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`key${i}`, 'v'])) }, /metadata/],
+      [{ externalId: 't', name: 'A', metadata: { ab: 'v' } }, /metadata/],
+      [{ externalId: 't', name: 'A', metadata: { ['k'.repeat(26)]: 'v' } }, /metadata/],
+      [{ externalId: 't', name: 'A', metadata: { key: '' } }, /metadata\.key/],
+      [{ externalId: 't', name: 'A', metadata: { key: 'v'.repeat(257) } }, /metadata\.key/],
+      [{ externalId: 't', name: 'A', metadata: { key: 7 } }, /metadata\.key/],
+    ];
+    for (const [input, field] of cases) {
+      await assert.rejects(ensureOrganization(scalekit, input as never), (error: Error) => {
+        assert.ok(error instanceof TypeError, `${JSON.stringify(input)?.slice(0, 60)}: ${error}`);
+        assert.match(error.message, field);
+        return true;
+      });
+    }
+    await assert.rejects(ensureOrganization(null as never, { externalId: 't', name: 'A' }), TypeError);
+    assert.equal(JSON.stringify(emulator.stats().rpcs), rpcsBefore, 'nothing reached Scalekit');
+  });
+
+  it('accepts the limits exactly, unicode included (lengths in characters)', async () => {
+    const name = '組'.repeat(ORGANIZATION_LIMITS.nameMaxLength);
+    const externalId = '🏢'.repeat(ORGANIZATION_LIMITS.externalIdMaxLength);
+    const metadata = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${'é'.repeat(23)}${i}`, '✓'.repeat(256)]));
+    const org = await ensureOrganization(scalekit, { externalId, name, metadata });
+    assert.equal(org.created, true);
+    assert.equal(org.name, name);
+    assert.equal((await ensureOrganization(scalekit, { externalId, name })).organizationId, org.organizationId);
+  });
+
+  it('shares the SDK client\'s token with the portal-link endpoint (one token request for a cold burst)', async () => {
+    const cold = new Scalekit(emulator.url, emulator.clientId, emulator.clientSecret);
+    const before = emulator.stats().tokenRequests;
+    await Promise.all([
+      ensureOrganization(cold, { externalId: 'tenant-t1', name: 'T1' }),
+      ensureOrganization(cold, { externalId: 'tenant-t2', name: 'T2' }),
+      scalekitApi(cold).generatePortalLink('org_acme'),
+    ]);
+    assert.equal(emulator.stats().tokenRequests - before, 1);
+  });
+});
