@@ -409,6 +409,7 @@ ui.inviteForm.addEventListener('submit', async (event) => {
   try {
     const link = await request<{ id: string; url: string; expiresAt: string }>('POST', '/api/scalekit/setup-links', note ? { note } : {});
     ui.newLinkUrl.value = link.url;
+    ui.newLink.dataset.linkId = link.id;
     ui.newLinkExpiry.textContent = `Valid until ${dateTime(link.expiresAt)}. Northwind keeps only a fingerprint of it: copy it now.`;
     ui.newLink.hidden = false;
     ui.copyLink.textContent = 'Copy';

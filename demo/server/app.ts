@@ -26,7 +26,9 @@ import { demoConfigurationRoutes } from './demo-configuration.js';
 import { DemoMemberStore } from './demo-members.js';
 import { openDemoDatabase } from './database.js';
 import { NorthwindData, stepsProvedBy, type Branding } from './northwind-data.js';
-import { ensureOrganization, scalekitSetupLinks, sqlSetupLinkStore } from './onboarding-api.js';
+import { ensureOrganization } from '../../server/organizations.js';
+import { scalekitSetupLinks } from '../../server/setup-links.js';
+import { sqlSetupLinkStore } from '../../server/sql-setup-link-store.js';
 import { staffConsole, type StaffConsole } from './staff.js';
 import { readFile } from 'node:fs/promises';
 
@@ -150,14 +152,13 @@ export function createDemoApp(deps: DemoAppDeps): Hono {
   if (deps.onboarding) {
     const { staff, setupLinks, data } = deps.onboarding;
     app.route('/api/staff', staff.routes);
-    // An IT admin opening the portal through a setup link changes its uses: the staff page wants to know.
-    app.use('/api/scalekit/setup-links/portal-link', async (c, next) => {
-      await next();
-      if (c.res.status === 200) data.touch({ kind: 'customers' });
-    });
+    // An IT admin opening the portal through a setup link changes its uses, a revocation its status: the staff
+    // page (maybe in another tab) wants to know.
     app.use('/api/scalekit/setup-links/*', async (c, next) => {
       await next();
-      if (c.req.method === 'DELETE' && c.res.status === 204) data.touch({ kind: 'customers' });
+      const used = c.req.method === 'POST' && c.res.status === 200;
+      const revoked = c.req.method === 'DELETE' && c.res.status === 204;
+      if (used || revoked) data.touch({ kind: 'customers' });
     });
     app.route('/api/scalekit', setupLinks);
   }

@@ -18,7 +18,7 @@ import { readConfiguration, type DemoConfiguration } from './demo-configuration.
 import type { DemoMemberStore, Member } from './demo-members.js';
 import type { Branding, Customer, NorthwindData, OnboardingStep } from './northwind-data.js';
 import { ONBOARDING_STEPS } from './northwind-data.js';
-import { ensureOrganization } from './onboarding-api.js';
+import { ensureOrganization } from '../../server/organizations.js';
 
 export const STAFF_COOKIE = 'northwind_staff';
 export const STAFF_CUSTOMER_COOKIE = 'northwind_staff_customer';

@@ -4,7 +4,8 @@ import { stat, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Browser, Frame, Page } from 'puppeteer-core';
 import { launchBrowser } from '../support/browser.js';
-import { createDemoServer, type DemoServer } from '../../demo/server/app.js';
+import assert from 'node:assert/strict';
+import { createDemoServer, type DemoServer, type DemoServerOptions } from '../../demo/server/app.js';
 import type { Emulator, EmulatorOptions } from '../../server/emulator/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -35,6 +36,8 @@ export async function ensureDemoBuilt(): Promise<void> {
 
 export interface DemoRun {
   server: DemoServer;
+  /** The server's log lines (tests check no token or link ever reaches them). */
+  serverLog: string[];
   emulator: Emulator;
   browser: Browser;
   page: Page;
@@ -47,6 +50,10 @@ export interface StartOptions {
   emulator?: EmulatorOptions;
   /** Query string for the demo page, e.g. `loadTimeout=1500`. */
   query?: string;
+  /** The page to open first. Default `/` (Settings › Security). */
+  path?: string;
+  /** More demo server options: its data folder, the setup links' ttl and clock. */
+  server?: Pick<DemoServerOptions, 'dataDir' | 'setupLinkTtlMs' | 'now'>;
 }
 
 export async function startDemo(options: StartOptions = {}): Promise<DemoRun> {
@@ -59,6 +66,7 @@ export async function startDemo(options: StartOptions = {}): Promise<DemoRun> {
     env: {},
     emulator: { port: 0, ...options.emulator },
     log: (line) => serverLog.push(line),
+    ...options.server,
   });
   if (!server.emulator) {
     await server.close();
@@ -77,8 +85,9 @@ export async function startDemo(options: StartOptions = {}): Promise<DemoRun> {
   await page.setViewport({ width: 1440, height: 1600 });
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error instanceof Error ? error.message : String(error)));
-  await page.goto(`${server.url}/${options.query ? `?${options.query}` : ''}`);
+  await page.goto(`${server.url}${options.path ?? '/'}${options.query ? `?${options.query}` : ''}`);
   return {
+    serverLog,
     server,
     emulator: server.emulator,
     browser,
@@ -131,4 +140,29 @@ export async function portalFrame(page: Page, emulatorUrl: string): Promise<Fram
 
 export async function logNames(page: Page): Promise<string[]> {
   return page.$$eval('#event-log li', (items) => items.map((li) => (li as HTMLElement).dataset.event ?? '').reverse());
+}
+
+export const testid = (id: string) => `[data-testid="${id}"]`;
+
+/** Runs an action in the emulator's simulated IdP and waits until its panel re-rendered from the server after it. */
+export async function idpAction(frame: Frame, action: () => Promise<void>): Promise<void> {
+  const panel = testid('idp-panel');
+  const revision = await frame.$eval(panel, (el) => Number(el.getAttribute('data-revision')));
+  await action();
+  await frame.waitForFunction(
+    (selector: string, seen: number) => {
+      const el = document.querySelector(selector);
+      return el?.getAttribute('data-state') === 'idle' && Number(el.getAttribute('data-revision')) > seen;
+    },
+    {},
+    panel,
+    revision,
+  );
+  const error = await frame.$eval(testid('idp-error'), (el) => el.textContent ?? '');
+  assert.equal(error, '', 'the simulated IdP reported no error');
+}
+
+/** Sets a form field inside the portal frame (typing into a cross-origin frame is slow and flaky). */
+export async function setField(frame: Frame, id: string, value: string): Promise<void> {
+  await frame.$eval(testid(id), (el, v) => ((el as HTMLInputElement).value = v as string), value);
 }
