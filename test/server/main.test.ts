@@ -40,7 +40,8 @@ interface Started {
 
 /** A clean environment: nothing from the developer's shell that could point at a real Scalekit. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DEMO_DIR: demoDir, ...extra };
+  // Northwind's data in memory: nothing written into the repository's .data/ by a test.
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DEMO_DIR: demoDir, NORTHWIND_DATA_DIR: 'memory', ...extra };
   for (const name of ['SCALEKIT_ENVIRONMENT_URL', 'SCALEKIT_CLIENT_ID', 'SCALEKIT_CLIENT_SECRET']) {
     if (!(name in extra)) delete env[name];
   }
