@@ -77,7 +77,7 @@ const messageOf = (error: unknown) => (error instanceof DemoApiError || error in
 
 function dateTime(iso: string | null): string {
   if (!iso) return '—';
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return new Date(iso).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
 function showError(message: string | null): void {
