@@ -446,7 +446,8 @@ async function revokeLink(id: string): Promise<void> {
 
 async function loadBranding(): Promise<void> {
   const { branding } = await request<{ branding: { logoUrl?: string; accentColor?: string } }>('GET', '/api/staff/branding').catch(() => ({ branding: {} as { logoUrl?: string; accentColor?: string } }));
-  ui.brandingLogo.value = branding.logoUrl ?? '';
+  // Northwind's own logo, served next to this page, until staff choose another.
+  ui.brandingLogo.value = branding.logoUrl ?? `${location.origin}/northwind-logo.svg`;
   if (branding.accentColor) ui.brandingAccent.value = branding.accentColor;
 }
 

@@ -1,6 +1,7 @@
 // Shared plumbing for the end-to-end tests: a built demo, a demo server on the real SDK + emulator,
 // and real headless Chromium driving the page. Each test owns its own server and browser.
-import { stat, readdir } from 'node:fs/promises';
+import { readFile, stat, readdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Browser, Frame, Page } from 'puppeteer-core';
 import { launchBrowser } from '../support/browser.js';
@@ -165,4 +166,26 @@ export async function idpAction(frame: Frame, action: () => Promise<void>): Prom
 /** Sets a form field inside the portal frame (typing into a cross-origin frame is slow and flaky). */
 export async function setField(frame: Frame, id: string, value: string): Promise<void> {
   await frame.$eval(testid(id), (el, v) => ((el as HTMLInputElement).value = v as string), value);
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+let axeSource: Promise<string> | null = null;
+
+/** axe-core's violations on the page (its own document and shadow DOM; not cross-origin frames), one line each. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  axeSource ??= readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  // Runtime.evaluate is not subject to the page's CSP, unlike an injected <script>.
+  await page.evaluate(await axeSource);
+  const found = (await page.evaluate(() =>
+    (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: unknown[] }> } }).axe
+      .run(document, { iframes: false, resultTypes: ['violations'] })
+      .then((r) => r.violations),
+  )) as AxeViolation[];
+  return found.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
 }
