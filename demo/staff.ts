@@ -247,7 +247,7 @@ function renderCustomers(): void {
     manage.type = 'button';
     manage.className = 'btn small';
     manage.textContent = 'Invite IT admin';
-    manage.setAttribute('aria-label', `Invite ${customer.name}'s IT admin`);
+    manage.setAttribute('aria-label', `Invite IT admin for ${customer.name}`);
     manage.addEventListener('click', () => void select(customer.externalId));
     actions.append(manage);
 
