@@ -45,6 +45,7 @@ async function start(): Promise<DemoServer | null> {
       log,
     });
     log(`Demo: http://localhost:${new URL(server.url).port}`);
+    log(`Northwind staff console (onboard a customer, invite its IT admin): http://localhost:${new URL(server.url).port}/staff`);
     return server;
   } catch (error) {
     console.error(`Not started: ${startupFailure(error)}`);

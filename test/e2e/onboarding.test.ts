@@ -156,10 +156,20 @@ describe('demo: onboarding an enterprise customer, end to end', () => {
     const { page, browser } = run;
     await page.waitForSelector(`#customer-detail[data-external-id="${CUSTOMER.externalId}"]:not([hidden])`);
 
-    // Revoked from the staff page: the link stops working at once.
+    // Revoked from the staff page while the IT admin has the portal open: their session ends, the page asks for a
+    // new portal link and is refused; opened again, the link is refused at once.
     const revoked = await createSetupLink(page);
-    await page.click(`#links-body tr[data-link-id="${revoked.id}"] button`);
-    await page.waitForSelector(`#links-body tr[data-link-id="${revoked.id}"][data-status="revoked"]`);
+    const open = await openAsItAdmin(browser, revoked.url);
+    try {
+      await portalFrame(open.page, run.emulator.url);
+      await page.click(`#links-body tr[data-link-id="${revoked.id}"] button`);
+      await page.waitForSelector(`#links-body tr[data-link-id="${revoked.id}"][data-status="revoked"]`);
+      const ended = await open.page.waitForSelector('#setup-refused:not([hidden])');
+      assert.equal(await ended!.evaluate((el) => (el as HTMLElement).dataset.code), 'setup_link_revoked');
+      await ended!.dispose();
+    } finally {
+      await open.close();
+    }
     const revokedRefusal = await refusal(browser, revoked.url);
     assert.equal(revokedRefusal.code, 'setup_link_revoked');
     assert.match(revokedRefusal.text, /revoked/);
