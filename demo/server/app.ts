@@ -323,7 +323,9 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       log(`Scalekit: emulator at ${emulator.url}`);
       for (const customer of customers) {
         // Seeds carry no external id; put it back so ensureOrganization below finds the organization again.
-        await scalekit.organization.updateOrganization(customer.organizationId, { externalId: customer.externalId });
+        await scalekit.organization
+          .updateOrganization(customer.organizationId, { externalId: customer.externalId })
+          .catch(() => log(`Northwind: could not re-seed ${customer.externalId}'s organization`));
       }
     } else {
       scalekit = new Scalekit(config.environmentUrl, config.clientId, config.clientSecret);
@@ -332,11 +334,16 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     const webhookSecret = webhookSecretFromEnv(config, env);
 
     // Every customer on file has its organization (idempotent: found by Northwind's tenant id, created if gone).
+    // A Scalekit that cannot be reached now is no reason not to start: the staff page shows what it can read.
     for (const customer of customers) {
-      const org = await ensureOrganization(scalekit, { externalId: customer.externalId, name: customer.name });
-      if (org.organizationId !== customer.organizationId) {
-        log(`Northwind: ${customer.externalId} now maps to another Scalekit organization`);
-        await data.saveCustomer({ ...customer, organizationId: org.organizationId });
+      try {
+        const org = await ensureOrganization(scalekit, { externalId: customer.externalId, name: customer.name });
+        if (org.organizationId !== customer.organizationId) {
+          log(`Northwind: ${customer.externalId} now maps to another Scalekit organization`);
+          await data.saveCustomer({ ...customer, organizationId: org.organizationId });
+        }
+      } catch (error) {
+        log(`Northwind: could not confirm ${customer.externalId}'s organization (${fromUpstreamError(error).code})`);
       }
     }
 
