@@ -1,11 +1,13 @@
 // /_emulator/*: test and demo controls (CONTRACT §3). One Hono app; issue 7 mounts its directory and
 // webhook controls as sub-routers through `extend` in http.ts.
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { limitBody } from './body-limit.js';
+import type { BrandingStore } from './branding.js';
 import { Faults } from './faults.js';
 
 export interface ControlDeps {
   faults: Faults;
+  branding: BrandingStore;
   knownMethods: () => ReadonlySet<string>;
   stats: () => unknown;
   reset: () => void;
@@ -68,7 +70,7 @@ export function controlRoutes(deps: ControlDeps, extend?: (app: Hono) => void): 
     c.header('Cache-Control', 'no-store');
     await next();
   });
-  app.on('POST', '*', bodyLimit({ maxSize: 16 * 1024, onError: (c) => controlError(c, 413, 'body over 16 KiB', 'payload_too_large') }));
+  app.use('*', limitBody(16 * 1024, (c) => controlError(c, 413, 'body over 16 KiB', 'payload_too_large')));
 
   app.get('/stats', (c) => c.json(deps.stats()));
 
@@ -88,6 +90,19 @@ export function controlRoutes(deps: ControlDeps, extend?: (app: Hono) => void): 
     deps.reset();
     return c.json({ ok: true });
   });
+
+  // Branding: PUT replaces it whole (fields left out return to the default), DELETE clears it.
+  app.get('/branding', (c) => c.json({ branding: deps.branding.get() }));
+  app.put('/branding', async (c) => {
+    const body = await readJsonObject(c);
+    if (body instanceof Response) return body;
+    try {
+      return c.json({ branding: deps.branding.set(body) });
+    } catch (error) {
+      return controlError(c, 400, (error as Error).message);
+    }
+  });
+  app.delete('/branding', (c) => c.json({ branding: deps.branding.set(null) }));
 
   extend?.(app);
   app.notFound((c) => controlError(c, 404, 'no such emulator control', 'not_found'));

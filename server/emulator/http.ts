@@ -3,6 +3,10 @@ import { Hono } from 'hono';
 import { controlRoutes, type ControlDeps } from './control.js';
 import { tokenRoutes } from './token.js';
 import { portalRoutes, type PortalDeps } from './portal.js';
+import type { BrandingStore } from './branding.js';
+import type { DirectoryModule } from './directory/index.js';
+import { mountRest } from './rest.js';
+import { limitBody } from './body-limit.js';
 import type { Faults } from './faults.js';
 import type { EmulatorState } from './state.js';
 import type { Timers } from './timers.js';
@@ -18,13 +22,18 @@ export interface HttpDeps {
   extendControl?: (app: Hono) => void;
   extendApp?: (app: Hono) => void;
   directoryPanel?: PortalDeps['directoryPanel'];
+  branding: BrandingStore;
+  directory?: DirectoryModule;
 }
 
 export function httpApp(deps: HttpDeps): Hono {
   const app = new Hono();
+  // Outermost: every body is read (up to 1 MiB) before routing; each route group has its own, smaller limit.
+  app.use('*', limitBody(1024 * 1024, (c) => c.json({ error: { code: 'payload_too_large', message: 'body over 1 MiB' } }, 413)));
   app.route('/oauth/token', tokenRoutes({ ...deps, clientId: deps.options.clientId, clientSecret: deps.options.clientSecret }));
   app.route('/_emulator', controlRoutes(deps.control, deps.extendControl));
-  app.route('/', portalRoutes({ state: deps.state, options: deps.options, directoryPanel: deps.directoryPanel }));
+  app.route('/', portalRoutes({ state: deps.state, options: deps.options, directoryPanel: deps.directoryPanel, branding: deps.branding }));
+  mountRest(app, { ...deps, knownToken: (token) => deps.state.tokens.has(token) });
   deps.extendApp?.(app);
   app.get('/', (c) => c.text('Scalekit emulator: gRPC (h2c) and /oauth/token on this port. Controls under /_emulator/.\n'));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route on the Scalekit emulator' } }, 404));

@@ -2,12 +2,15 @@
 // browser accept (CONTRACT.md §3, SCALEKIT.md). Like stripe-mock: nothing in the component or the token
 // endpoint imports it; the demo's dev default and the tests do.
 import { getRequestListener } from '@hono/node-server';
+import { BrandingStore } from './branding.js';
 import { Faults } from './faults.js';
 import { grpcHandler, knownMethodNames } from './grpc.js';
 import { httpApp } from './http.js';
+import { basePath } from './portal.js';
 import { listenDual } from './listener.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import { EmulatorState } from './state.js';
+import { createTlsMaterial, type TlsMaterial } from './tls.js';
 import { Timers } from './timers.js';
 import { createDirectoryModule, idpPanel } from './directory/index.js';
 import { mirrorPortalDirectory, portalDirectorySetter } from './directory/portal-bridge.js';
@@ -24,15 +27,17 @@ export interface EmulatorInternals {
   timers: Timers;
   options: ResolvedOptions;
   directory: DirectoryModule;
+  branding: BrandingStore;
 }
 
-function urlFor(host: string, port: number): string {
+function urlFor(host: string, port: number, secure: boolean): string {
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+  return `${secure ? 'https' : 'http'}://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
 /**
- * Starts the emulator on one port (HTTP/1.1 + h2c) and resolves once it is listening.
+ * Starts the emulator on one port (HTTP/1.1 + h2c, or with `tls: true` HTTPS with h2 and HTTP/1.1 by ALPN) and
+ * resolves once it is listening.
  *
  * @example
  * const emulator = await startEmulator({ port: 0 });
@@ -43,14 +48,17 @@ function urlFor(host: string, port: number): string {
 export async function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
   const resolved = resolveOptions(options);
   let url = '';
-  const state = new EmulatorState(resolved.organizations, () => url);
+  // Links, the portal page and the SCIM endpoint name the address a browser reaches, which a proxy may change.
+  const publicUrl = () => resolved.publicUrl ?? url;
+  const state = new EmulatorState(resolved.organizations, publicUrl);
+  const branding = new BrandingStore(resolved.branding);
   const knownMethods = knownMethodNames();
   const faults = new Faults(() => knownMethods);
   const timers = new Timers();
   // Issue 7: the simulated IdP (directory state, webhook sender, DirectoryService, controls, portal panel).
   const directory = createDirectoryModule({
     hasOrganization: (id) => state.organizations.has(id),
-    baseUrl: () => url,
+    baseUrl: publicUrl,
     webhooks: resolved.webhooks ? { ...resolved.webhooks, retryScheduleMs: options?.webhooks?.retryScheduleMs } : undefined,
     setEnabled: portalDirectorySetter(state),
     sessionOrganization: (token) => {
@@ -59,30 +67,44 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     },
   });
   mirrorPortalDirectory(state, directory.state);
-  const internals: EmulatorInternals = { state, faults, timers, options: resolved, directory };
+  const internals: EmulatorInternals = { state, faults, timers, options: resolved, directory, branding };
 
   const reset = () => {
     state.reset();
     faults.clear();
     directory.reset();
+    branding.reset();
   };
   const stats = () => state.stats();
 
   const app = httpApp({
     ...internals,
-    control: { faults, knownMethods: () => knownMethods, stats, reset },
+    control: { faults, branding, knownMethods: () => knownMethods, stats, reset },
     extendControl: (control) => directory.mountControls(control),
     extendApp: (root) => directory.mountPanelRoutes(root),
-    directoryPanel: (session, nonce) => idpPanel({ sessionToken: session.token, nonce }),
+    directoryPanel: (session, nonce) =>
+      idpPanel({ sessionToken: session.token, nonce, apiBase: `${basePath(resolved)}/portal/directory` }),
   });
 
-  const listener = await listenDual({
-    port: resolved.port,
-    host: resolved.host,
-    http1: getRequestListener(app.fetch, { overrideGlobalObjects: false }),
-    http2: grpcHandler(internals),
-  });
-  url = urlFor(resolved.host, listener.port);
+  let tls: TlsMaterial | null = null;
+  let listener;
+  try {
+    if (resolved.tls) {
+      tls = await createTlsMaterial([resolved.host, ...(resolved.publicUrl ? [new URL(resolved.publicUrl).hostname] : [])]);
+    }
+    listener = await listenDual({
+      port: resolved.port,
+      host: resolved.host,
+      app: getRequestListener(app.fetch, { overrideGlobalObjects: false }),
+      grpc: grpcHandler(internals),
+      tls: tls ? { key: tls.key, cert: tls.certChain } : undefined,
+    });
+  } catch (error) {
+    await tls?.dispose();
+    await directory.close();
+    throw error;
+  }
+  url = urlFor(resolved.host, listener.port, tls !== null);
 
   let closing: Promise<void> | null = null;
   return {
@@ -94,12 +116,17 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     reset,
     webhooks: directory.webhooks,
     directory: directory.directory,
+    publicUrl: publicUrl(),
+    tls: tls ? { caPem: tls.caPem, caPath: tls.caPath, spkiSha256: tls.spkiSha256 } : null,
+    branding: () => branding.get(),
+    setBranding: (value) => branding.set(value),
     organizations: () => [...state.organizations.values()].map(({ id, displayName }) => ({ id, displayName })),
     close: () => {
       closing ??= (async () => {
         timers.cancelAll();
         await directory.close();
         await listener.close();
+        await tls?.dispose();
       })();
       return closing;
     },

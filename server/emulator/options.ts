@@ -1,7 +1,8 @@
 // Normalises and checks startEmulator's options once, so the rest of the emulator can trust them.
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_ALLOWED_ORIGINS, parseOriginPattern } from './origins.js';
-import type { EmulatorOptions, EmulatorOrganization } from './types.js';
+import { validateBranding } from './branding.js';
+import type { EmulatorBranding, EmulatorOptions, EmulatorOrganization } from './types.js';
 
 export const DEFAULT_ORGANIZATIONS: readonly Readonly<EmulatorOrganization>[] = Object.freeze(
   [
@@ -24,6 +25,10 @@ export interface ResolvedOptions {
   warningSeconds: number;
   allowedOrigins: string[];
   webhooks: { url: string; secret: string } | null;
+  branding: EmulatorBranding;
+  tls: boolean;
+  /** Normalised, no trailing slash; null = the listening URL. */
+  publicUrl: string | null;
 }
 
 const ORG_ID = /^org_[A-Za-z0-9_-]{1,64}$/;
@@ -82,9 +87,14 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   let webhooks: ResolvedOptions['webhooks'] = null;
   if (options.webhooks !== undefined) webhooks = validateWebhooks(options.webhooks);
 
+  if (options.tls !== undefined && typeof options.tls !== 'boolean') throw new TypeError('tls must be true or false');
+
   return {
     port,
     host,
+    branding: validateBranding(options.branding),
+    tls: options.tls ?? false,
+    publicUrl: options.publicUrl === undefined ? null : validatePublicUrl(options.publicUrl),
     clientId: credential('clientId', options.clientId, () => DEFAULT_CLIENT_ID),
     clientSecret: credential('clientSecret', options.clientSecret, () => `sks_emu_${randomBytes(18).toString('base64url')}`),
     organizations,
@@ -112,4 +122,19 @@ export function validateWebhooks(value: unknown): { url: string; secret: string 
     throw new TypeError('webhooks.secret must look like "whsec_<base64 key>"');
   }
   return { url: parsed.href, secret };
+}
+
+/** An http(s) origin with an optional path prefix, no query, fragment or credentials; returned without a trailing slash. */
+export function validatePublicUrl(value: unknown): string {
+  let url: URL | null = null;
+  try {
+    url = typeof value === 'string' && value.length <= 1024 ? new URL(value) : null;
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.search || url.hash) {
+    throw new TypeError('publicUrl must be an http(s) URL without credentials, query or fragment');
+  }
+  if (!/^[A-Za-z0-9._~%!$&'()*+,;=:@/-]*$/.test(url.pathname)) throw new TypeError('publicUrl has an unusual path');
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }

@@ -25,9 +25,10 @@
  *   #portal-live                polite live region announcing outcomes ("Copied", "Directory sync enabled.")
  * The same ids are also exposed as data-testid attributes.
  */
+import { accentTextColour } from './branding.js';
 import { PORTAL_SCRIPT } from './portal-script.js';
 import { DIRECTORY_PROVIDERS, SSO_CHOICES, type DirectoryRecord, type SsoConnection } from './state.js';
-import type { EmulatorFeature } from './types.js';
+import type { EmulatorBranding, EmulatorFeature } from './types.js';
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -54,6 +55,7 @@ body { margin: 0; background: var(--bg); color: var(--text); line-height: 1.45;
 header { display: flex; align-items: center; justify-content: space-between; gap: 12px; padding: 16px 24px;
   background: var(--card); border-bottom: 1px solid var(--line); }
 header .brand { display: flex; align-items: center; gap: 10px; }
+header .logo-img { height: 28px; max-width: 160px; object-fit: contain; display: block; }
 header .logo { width: 28px; height: 28px; border-radius: 7px; background: var(--accent); color: var(--accent-text);
   display: grid; place-items: center; font-weight: 700; }
 header h1 { font-size: 16px; margin: 0; }
@@ -101,7 +103,7 @@ footer { text-align: center; color: var(--muted); font-size: 12px; padding: 0 0 
 #directory-idp .idp th, #directory-idp .idp td { border-color: var(--line); }
 #directory-idp .idp .idp-badge { background: var(--ok-bg); color: var(--ok); }
 #directory-idp .idp .idp-badge[data-active="false"] { background: var(--off-bg); color: var(--muted); }
-.expired { max-width: 520px; margin: 12vh auto; text-align: center; }
+.expired { max-width: 520px; margin: 12vh auto; text-align: center; border-top: 4px solid var(--accent); padding-top: 16px; }
 .expired h1 { font-size: 20px; margin: 0 0 8px; }
 .expired p { color: var(--muted); margin: 0; }
 `;
@@ -110,7 +112,31 @@ function ids(id: string): string {
   return `id="${id}" data-testid="${id}"`;
 }
 
-function layout(opts: { nonce: string; title: string; state: 'ready' | 'expired'; config: unknown; content: string }): string {
+/** Comes after STYLE, so it overrides both colour schemes: a brand colour is one colour, whatever the theme. */
+function brandingStyle(branding: EmulatorBranding): string {
+  if (!branding.accentColor) return '';
+  return `\n:root { --accent: ${branding.accentColor}; --accent-text: ${accentTextColour(branding.accentColor)}; }`;
+}
+
+function favicon(branding: EmulatorBranding): string {
+  return branding.faviconUrl ? `<link rel="icon" ${ids('brand-favicon')} href="${escapeHtml(branding.faviconUrl)}">` : '';
+}
+
+/** The brand mark: the configured logo, else a tile with the organization's initial in the accent colour. */
+function brandMark(branding: EmulatorBranding, initial: string): string {
+  return branding.logoUrl
+    ? `<img class="logo-img" ${ids('brand-logo')} src="${escapeHtml(branding.logoUrl)}" alt="" referrerpolicy="no-referrer">`
+    : `<div class="logo" aria-hidden="true">${escapeHtml(initial)}</div>`;
+}
+
+function layout(opts: {
+  nonce: string;
+  title: string;
+  state: 'ready' | 'expired';
+  config: unknown;
+  content: string;
+  branding: EmulatorBranding;
+}): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -118,7 +144,8 @@ function layout(opts: { nonce: string; title: string; state: 'ready' | 'expired'
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(opts.title)}</title>
-<style nonce="${opts.nonce}">${STYLE}</style>
+${favicon(opts.branding)}
+<style nonce="${opts.nonce}">${STYLE}${brandingStyle(opts.branding)}</style>
 </head>
 <body data-portal-state="${opts.state}" data-framed="unknown">
 <div ${ids('portal-live')} class="sr-only" aria-live="polite" role="status"></div>
@@ -145,6 +172,7 @@ export interface PortalPageInput {
   environmentUrl: string;
   /** Extra markup inside #directory-idp (issue 7's simulated identity provider). */
   directoryPanel?: string;
+  branding: EmulatorBranding;
 }
 
 function ssoSection(input: PortalPageInput): string {
@@ -243,7 +271,7 @@ export function renderPortalPage(input: PortalPageInput): string {
   const content = `
 <header>
   <div class="brand">
-    <div class="logo" aria-hidden="true">${escapeHtml(input.organizationName.trim().charAt(0).toUpperCase() || 'A')}</div>
+    ${brandMark(input.branding, input.organizationName.trim().charAt(0).toUpperCase() || 'A')}
     <div>
       <h1>Admin portal</h1>
       <div class="org" ${ids('organization-name')}>${escapeHtml(input.organizationName)}</div>
@@ -257,17 +285,28 @@ export function renderPortalPage(input: PortalPageInput): string {
   ${input.features.includes('dir_sync') && input.directory ? directorySection(input) : ''}
 </main>
 <footer>Scalekit emulator · a local stand-in for the Scalekit admin portal</footer>`;
-  return layout({ nonce: input.nonce, title: `Admin portal · ${input.organizationName}`, state: 'ready', config, content });
+  return layout({ nonce: input.nonce, title: `Admin portal · ${input.organizationName}`, state: 'ready', config, content, branding: input.branding });
 }
 
-export function renderExpiredPage(input: { nonce: string; organizationId: string | null; allowedOriginPatterns: string[] }): string {
+export function renderExpiredPage(input: {
+  nonce: string;
+  organizationId: string | null;
+  allowedOriginPatterns: string[];
+  branding: EmulatorBranding;
+}): string {
   const config = { state: 'expired', organizationId: input.organizationId, allowedOriginPatterns: input.allowedOriginPatterns };
   const content = `
+<header>
+  <div class="brand">
+    ${brandMark(input.branding, 'A')}
+    <strong>Admin portal</strong>
+  </div>
+</header>
 <main>
   <div class="expired" ${ids('expired-panel')} role="alert">
     <h1>This link has expired</h1>
     <p>Admin portal links work once and only for a short time. Go back to the app to open a new session.</p>
   </div>
 </main>`;
-  return layout({ nonce: input.nonce, title: 'Admin portal · link expired', state: 'expired', config, content });
+  return layout({ nonce: input.nonce, title: 'Admin portal · link expired', state: 'expired', config, content, branding: input.branding });
 }

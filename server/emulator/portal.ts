@@ -2,7 +2,8 @@
 // JSON API its SSO and directory sections call, authorised by the session token in `x-portal-session`.
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { limitBody } from './body-limit.js';
+import { brandingImageOrigins, type BrandingStore } from './branding.js';
 import { readJsonObject, controlError } from './control.js';
 import { originPatternRegex } from './origins.js';
 import { renderExpiredPage, renderPortalPage } from './portal-page.js';
@@ -17,9 +18,15 @@ export interface PortalDeps {
   options: ResolvedOptions;
   /** Markup for the directory section's #directory-idp container (issue 7), given the session and CSP nonce. */
   directoryPanel?: (session: PortalSession, nonce: string) => string;
+  branding: BrandingStore;
 }
 
-function pageHeaders(c: Context, nonce: string, allowedOrigins: readonly string[]): void {
+/** The path prefix a proxy in front of the emulator adds (from `publicUrl`), so the page's own calls reach it. */
+export function basePath(options: ResolvedOptions): string {
+  return options.publicUrl ? new URL(options.publicUrl).pathname.replace(/\/+$/, '') : '';
+}
+
+function pageHeaders(c: Context, nonce: string, allowedOrigins: readonly string[], imageOrigins: readonly string[]): void {
   c.header(
     'Content-Security-Policy',
     [
@@ -27,7 +34,7 @@ function pageHeaders(c: Context, nonce: string, allowedOrigins: readonly string[
       `script-src 'nonce-${nonce}'`,
       `style-src 'nonce-${nonce}'`,
       "connect-src 'self'",
-      "img-src 'self' data:",
+      ["img-src 'self' data:", ...imageOrigins].join(' '),
       "base-uri 'none'",
       "form-action 'none'",
       `frame-ancestors ${allowedOrigins.join(' ')}`,
@@ -45,14 +52,15 @@ export function portalRoutes(deps: PortalDeps): Hono {
 
   app.get('/magicLink/:id', (c) => {
     const nonce = randomBytes(16).toString('base64');
-    pageHeaders(c, nonce, options.allowedOrigins);
+    const branding = deps.branding.get();
+    pageHeaders(c, nonce, options.allowedOrigins, brandingImageOrigins(branding));
     if (c.req.method === 'HEAD') return c.body(null, 200); // a HEAD (link preview, health check) must not use up the link
     const linkId = c.req.param('id');
     const session = /^[0-9a-f-]{36}$/.test(linkId) ? state.openSession(linkId, options.sessionSeconds) : null;
     const org = session ? state.organizations.get(session.organizationId) : undefined;
     if (!session || !org) {
       const known = /^[0-9a-f-]{36}$/.test(linkId) ? state.links.get(linkId) : undefined;
-      return c.html(renderExpiredPage({ nonce, organizationId: known?.organizationId ?? null, allowedOriginPatterns: patterns }), 410);
+      return c.html(renderExpiredPage({ nonce, organizationId: known?.organizationId ?? null, allowedOriginPatterns: patterns, branding }), 410);
     }
     const directory = session.features.includes('dir_sync') ? state.ensureDirectory(org) : null;
     return c.html(
@@ -65,17 +73,18 @@ export function portalRoutes(deps: PortalDeps): Hono {
         remainingMs: session.expiresAt.getTime() - Date.now(),
         warningMs: options.warningSeconds * 1000,
         allowedOriginPatterns: patterns,
-        apiBase: PORTAL_API_BASE,
+        apiBase: `${basePath(options)}${PORTAL_API_BASE}`,
         sso: org.sso,
         directory,
         environmentUrl: state.baseUrl(),
         directoryPanel: directory ? deps.directoryPanel?.(session, nonce) : undefined,
+        branding,
       }),
     );
   });
 
   const api = new Hono<{ Variables: { session: PortalSession } }>();
-  api.use('*', bodyLimit({ maxSize: 4 * 1024, onError: (c) => controlError(c, 413, 'body over 4 KiB', 'payload_too_large') }));
+  api.use('*', limitBody(4 * 1024, (c) => controlError(c, 413, 'body over 4 KiB', 'payload_too_large')));
   api.use('*', async (c, next) => {
     c.header('Cache-Control', 'no-store');
     const token = c.req.header(SESSION_HEADER);

@@ -1,7 +1,7 @@
 // POST /oauth/token: the client-credentials grant the SDK uses (form-encoded, HTTP/1.1 via axios).
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { limitBody } from './body-limit.js';
 import type { Faults } from './faults.js';
 import type { EmulatorState } from './state.js';
 import type { Timers } from './timers.js';
@@ -37,7 +37,7 @@ export function tokenRoutes(deps: {
   const app = new Hono();
   app.post(
     '/',
-    bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.json(oauthError('invalid_request', 'request body too large'), 413) }),
+    limitBody(16 * 1024, (c) => c.json(oauthError('invalid_request', 'request body too large'), 413)),
     async (c) => {
       state.tokenRequests++;
       await timers.delay(faults.latencyMs, c.req.raw.signal);

@@ -5,6 +5,30 @@ export type { EmulatorDirectory, EmulatorWebhooks, WebhookDelivery, DirectoryVie
 /** A portal feature, as the SDK's `Feature` enum names it on the wire. */
 export type EmulatorFeature = 'sso' | 'dir_sync';
 
+/**
+ * Environment-wide portal branding (Scalekit's Dashboard › Settings › Branding). `null` = the emulator's default.
+ * URLs are http(s) (no credentials, at most 2048 characters) or base64 `data:image/…` (at most 12 KiB);
+ * the colour is `#rrggbb`.
+ */
+export interface EmulatorBranding {
+  /** Shown in the portal header of every page (live and expired). */
+  logoUrl: string | null;
+  /** Primary buttons, focus rings, badges and the logo's fallback tile. */
+  accentColor: string | null;
+  /** The page's `<link rel="icon">`. */
+  faviconUrl: string | null;
+}
+
+/** The certificate authority behind `tls: true`, for clients that must trust it. */
+export interface EmulatorTls {
+  /** PEM of the CA that signed the emulator's certificate (for `NODE_EXTRA_CA_CERTS`, `ca:` options, curl `--cacert`). */
+  caPem: string;
+  /** The same PEM in a file, written at start and removed by close(). */
+  caPath: string;
+  /** base64 SHA-256 of the leaf certificate's public key, for Chromium's `--ignore-certificate-errors-spki-list`. */
+  spkiSha256: string;
+}
+
 export interface EmulatorOrganization {
   id: string;
   displayName: string;
@@ -37,6 +61,19 @@ export interface EmulatorOptions {
    * Also settable later through `emulator.webhooks.configure()` or `PUT /_emulator/webhooks`.
    */
   webhooks?: { url: string; secret: string; retryScheduleMs?: readonly number[] };
+  /** Portal branding at start; change it later with `emulator.setBranding()` or `PUT /_emulator/branding`. */
+  branding?: Partial<EmulatorBranding>;
+  /**
+   * Serve HTTPS (HTTP/1.1 and HTTP/2 chosen by ALPN on the one port) with a certificate for 127.0.0.1 and
+   * localhost, signed by a CA made at start (`emulator.tls`). Default false: HTTP/1.1 and h2c.
+   */
+  tls?: boolean;
+  /**
+   * The origin (and optional path prefix) browsers and SDKs reach the emulator at when it sits behind a
+   * proxy, e.g. `https://scalekit.dev.example.com`. Links' `location`, the portal page's references and the
+   * SCIM endpoint use it. Default: the emulator's own `url`.
+   */
+  publicUrl?: string;
 }
 
 export interface EmulatorLinkRecord {
@@ -103,6 +140,17 @@ export interface Emulator {
   webhooks: EmulatorWebhooks;
   /** (issue 7) The simulated identity provider: users and groups, each change a signed webhook. */
   directory: EmulatorDirectory;
+  /** The current portal branding. */
+  branding(): EmulatorBranding;
+  /**
+   * Replaces the portal branding (fields left out go back to the default; `null` clears all). Throws a
+   * TypeError/RangeError and changes nothing on a bad value. reset() restores the branding given at start.
+   */
+  setBranding(branding: Partial<EmulatorBranding> | null): EmulatorBranding;
+  /** Where links point: `publicUrl` when given, else `url`. */
+  publicUrl: string;
+  /** With `tls: true`: the CA to trust; otherwise null. */
+  tls: EmulatorTls | null;
   /** The current organizations (seeded and created through the API). */
   organizations(): EmulatorOrganization[];
   /** Stops listening and drops every connection and timer; resolves once nothing is left. */

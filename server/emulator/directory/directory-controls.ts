@@ -26,7 +26,7 @@
  * 409 conflict / directory_disabled, 413, 415, 422 limit_exceeded.
  */
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { limitBody } from '../body-limit.js';
 import { DirectoryError, type DirectoryGroup, type DirectoryState, type DirectoryUser } from './directory-state.js';
 import type { WebhookSender } from './webhook-sender.js';
 
@@ -213,8 +213,7 @@ export function panelRoutes(deps: PanelRouteDeps): Hono {
     c.header('Cache-Control', 'no-store');
     await next();
   });
-  // Only on methods with a body: hono's bodyLimit throws on a bodiless DELETE under node-server (as in control.ts).
-  app.on(['POST', 'PATCH', 'PUT'], '*', bodyLimit({ maxSize: 16 * 1024, onError: (c) => jsonError(c, 413, 'payload_too_large', 'body over 16 KiB') }));
+  app.use('*', limitBody(16 * 1024, (c) => jsonError(c, 413, 'payload_too_large', 'body over 16 KiB')));
   mountDirectoryRoutes(app, '', deps.state, (c) => {
     const token = c.req.header('x-portal-session') ?? '';
     const orgId = token.length > 0 && token.length <= 200 ? deps.sessionOrganization(token) : null;
