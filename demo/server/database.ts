@@ -2,6 +2,7 @@
 // links, onboarding progress and branding survive a restart of `npm start`. A real host uses its own database;
 // everything here speaks plain SQL through `query(text, params)`, which node-postgres has too.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -67,6 +68,13 @@ export async function openDemoDatabase(dir: string | null): Promise<DemoDatabase
   let db: PGlite;
   if (dir !== null) {
     await mkdir(dir, { recursive: true });
+    if (!existsSync(join(dir, 'PG_VERSION'))) {
+      // A new folder: initdb, then start again. WebAssembly memory never shrinks, and initdb's peak would otherwise
+      // stay with the server for its whole life (about twice the resident size of a plain start).
+      const fresh = new PGlite(dir);
+      await fresh.waitReady;
+      await fresh.close();
+    }
     db = new PGlite(dir);
   } else {
     db = new PGlite({ loadDataDir: await emptyClusterDump() });
