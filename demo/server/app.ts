@@ -130,6 +130,12 @@ export const DEFAULT_DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), '.
 export function createDemoApp(deps: DemoAppDeps): Hono {
   const app = new Hono();
 
+  // Northwind's logo is also shown by the portal pages (branding), which live on Scalekit's origin. Registered
+  // before the security headers so that it runs after them and has the last word on this one header.
+  app.use('/northwind-logo.svg', async (c, next) => {
+    await next();
+    c.header('Cross-Origin-Resource-Policy', 'cross-origin');
+  });
   app.use('*', pageSecurityHeaders(deps.environmentOrigin));
 
   app.get('/healthz', (c) => {
@@ -377,12 +383,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
 
     const applyBranding = async (branding: Branding): Promise<'applied' | 'dashboard'> => {
       if (!emulator) return 'dashboard'; // Scalekit's branding lives in its dashboard (Settings › Branding)
-      const response = await fetch(`${emulator.url}/_emulator/branding`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(branding),
-      });
-      if (!response.ok) throw new Error(`the emulator answered ${response.status} to PUT /_emulator/branding`);
+      emulator.setBranding({ logoUrl: branding.logoUrl ?? null, accentColor: branding.accentColor ?? null });
       return 'applied';
     };
     const staff = staffConsole({ data, members, scalekit, isSameSite: (c) => isSameSiteRequest(c), applyBranding, log });

@@ -90,6 +90,10 @@ describe('demo: onboarding an enterprise customer, end to end', () => {
     const organization = emulator.organizations().find((org) => org.displayName === CUSTOMER.name);
     assert.ok(organization, 'the emulator has the new organization');
 
+    // Northwind's branding on every portal page (the form starts with Northwind's own logo).
+    await page.click('#branding-form button[type="submit"]');
+    await page.waitForSelector('#branding-status[data-state="ok"]');
+
     // Seed step 2, option 1: a setup link for the IT admin.
     const { url } = await createSetupLink(page);
     assert.match(url, new RegExp(`^${run.server.url}/setup#[A-Za-z0-9_-]{40,}$`));
@@ -100,6 +104,13 @@ describe('demo: onboarding an enterprise customer, end to end', () => {
     try {
       const frame = await portalFrame(admin.page, emulator.url);
       assert.equal(await admin.page.title(), 'Set up SSO and user provisioning · Northwind');
+      // The portal shows Northwind's logo, loaded from Northwind's server.
+      const logo = await frame.waitForFunction(() => {
+        const img = document.querySelector<HTMLImageElement>('img.logo-img');
+        return img?.complete && img.naturalWidth > 0 ? new URL(img.src).pathname : false;
+      });
+      assert.equal(await logo.jsonValue(), '/northwind-logo.svg');
+      await logo.dispose();
       await frame.select('#sso-provider', 'okta');
       await frame.click('#sso-enable');
       await frame.select('#dir-provider', 'MICROSOFT_AD');

@@ -79,6 +79,7 @@ describe('demo server restart on the same data folder', () => {
     assert.equal(vandelay.members.total, 1);
     assert.ok(vandelay.progress.directory_connected && vandelay.progress.user_provisioned);
     assert.deepEqual((await server.data.branding()).accentColor, '#0e7c66');
+    assert.equal(server.emulator!.branding().accentColor, '#0e7c66', 'the new emulator got the branding again');
 
     // Onboarding again is idempotent: the organization is found by Northwind's tenant id.
     const again = await api('/api/staff/customers', 'POST', { name: 'Vandelay Industries', externalId: 'vandelay' });

@@ -187,6 +187,11 @@ describe('staff console: onboarding and setup links', () => {
     const body = (await saved.json()) as { branding: object; portal: string };
     assert.deepEqual(body.branding, { logoUrl: 'https://northwind.example/logo.svg', accentColor: '#0e7c66' });
     assert.deepEqual(await server.data.branding(), body.branding);
+    // Applied to every portal page at once, as Scalekit's Dashboard › Settings › Branding would.
+    assert.equal(body.portal, 'applied');
+    const portalBranding = server.emulator!.branding();
+    assert.equal(portalBranding.logoUrl, 'https://northwind.example/logo.svg');
+    assert.equal(portalBranding.accentColor, '#0e7c66');
     for (const hostile of [
       { logoUrl: 'javascript:alert(1)' },
       { logoUrl: 'data:image/svg+xml,<svg onload=alert(1)>' },
