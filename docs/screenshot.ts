@@ -80,7 +80,7 @@ async function onboarding(): Promise<void> {
     // The IT admin's side: the setup page, SSO and directory sync on.
     const context = await browser.createBrowserContext();
     const admin = await context.newPage();
-    await admin.setViewport({ width: 1280, height: 1400, deviceScaleFactor: 1 });
+    await admin.setViewport({ width: 1280, height: 1900, deviceScaleFactor: 1 });
     await admin.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
     await admin.goto(url);
     const frame = await portalFrame(admin, emulator.url);
@@ -103,6 +103,7 @@ async function onboarding(): Promise<void> {
     emulator.directory.deactivateUser(initech, added[2]!.id);
     await frame.evaluate(() => document.dispatchEvent(new Event('scalekit-emulator:directory-changed')));
     await frame.waitForSelector('[data-testid="idp-user-row"]');
+    // The viewport, not fullPage: Chromium's full-page capture paints a cross-origin frame in patches.
     await shootPage(admin, join(here, 'setup.png'), false);
     await context.close();
 
