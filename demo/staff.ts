@@ -1,5 +1,5 @@
-// Northwind's staff console: onboard an enterprise customer (seed step 1), invite its IT admin with a setup link
-// (step 2), and watch the checklist of steps 3–4 tick itself from Scalekit's signed webhooks.
+// Northwind's staff console: onboard an enterprise customer, invite its IT admin with a setup link, and watch
+// the checklist (SSO and SCIM configured, provisioning verified) tick itself from Scalekit's signed webhooks.
 import { DemoApiError, request, type Member } from './api.js';
 import { providerName } from './labels.js';
 import { memberRow } from './members.js';

@@ -2,7 +2,7 @@
 // - settings: docs/demo.png (light) and docs/demo-dark.png, Settings › Security with SSO and directory sync turned on
 //   inside the portal and a few provisioned members;
 // - onboarding: docs/staff.png (the staff console), docs/setup.png (the page a setup link opens) and
-//   docs/checklist.png (one customer's checklist, links and members), after the seed's whole flow.
+//   docs/checklist.png (one customer's checklist, links and members), after the whole onboarding flow.
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { DEFAULT_ORGANIZATIONS } from '../server/emulator/index.js';
@@ -24,7 +24,7 @@ async function settings(): Promise<void> {
     await waitForStatus(page, 'ready');
     const frame = await portalFrame(page, emulator.url);
 
-    // What the customer's IT admin does in the portal (seed step 3).
+    // What the customer's IT admin does in the portal (configure SSO and SCIM).
     await frame.select('#sso-provider', 'okta');
     await frame.click('#sso-enable');
     await waitForLogEntry(page, 'scalekit-sso-enabled');
@@ -32,7 +32,7 @@ async function settings(): Promise<void> {
     await frame.click('#dir-enable');
     await waitForLogEntry(page, 'scalekit-directory-enabled');
 
-    // What their directory then pushes (seed step 4), straight through the emulator's controls.
+    // What their directory then pushes (provisioning), straight through the emulator's controls.
     const engineering = emulator.directory.addGroup(org.id, { displayName: 'Engineering' });
     const admins = emulator.directory.addGroup(org.id, { displayName: 'IT Admins' });
     const people = [

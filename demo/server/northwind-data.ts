@@ -1,5 +1,5 @@
 // DEMO ONLY. Northwind's records about its enterprise customers, in its own database: who the customers are
-// (Northwind's tenant id → Scalekit organization), how far each one's onboarding got (seed step 4's checks,
+// (Northwind's tenant id → Scalekit organization), how far each one's onboarding got (the provisioning checks,
 // ticked by signed webhooks), the members they provisioned, and the portal branding Northwind chose.
 import type { ScalekitWebhookEvent } from '../../server/webhook-events.js';
 import type { SqlClient } from './database.js';

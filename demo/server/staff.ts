@@ -1,6 +1,5 @@
 // DEMO ONLY. Northwind's staff console API (mount at `/api/staff`): a stand-in staff sign-in, the customers
-// table, onboarding a customer (seed step 1: ensureOrganization), picking the customer a setup link is for
-// (seed step 2), the portal branding, and a stream that tells the page when any of it changed.
+// table, onboarding a customer (ensureOrganization), picking the customer a setup link is for, the portal branding, and a stream that tells the page when any of it changed.
 //
 // The organization a setup link is issued for comes from the staff member's server-side selection (a signed
 // cookie naming a customer Northwind has on file), never from a request body.

@@ -1,4 +1,4 @@
-// The seed's whole flow in Chromium, on the emulator: Northwind staff onboard a new enterprise customer and
+// Onboarding an enterprise customer, the whole flow, in Chromium, on the emulator: Northwind staff onboard a new enterprise customer and
 // invite its IT admin with a setup link; the IT admin, signed out and with no Northwind account, opens the link,
 // turns SSO and directory sync on and provisions, changes and deactivates a test user in the simulated IdP; the
 // staff page shows the members and a fully ticked checklist. Then: revoked, expired and malformed links are
@@ -81,7 +81,7 @@ describe('demo: onboarding an enterprise customer, end to end', () => {
     const { page, browser, emulator } = run;
     await signInAsStaff(page);
 
-    // Seed step 1: the organization, keyed by Northwind's tenant id.
+    // Create the organization, keyed by Northwind's tenant id.
     await page.type('#customer-name', CUSTOMER.name);
     await page.type('#customer-tenant', CUSTOMER.externalId);
     await page.click('#onboard-form button[type="submit"]');
@@ -94,12 +94,12 @@ describe('demo: onboarding an enterprise customer, end to end', () => {
     await page.click('#branding-form button[type="submit"]');
     await page.waitForSelector('#branding-status[data-state="ok"]');
 
-    // Seed step 2, option 1: a setup link for the IT admin.
+    // Provide portal access with a link for the IT admin.
     const { url } = await createSetupLink(page);
     assert.match(url, new RegExp(`^${run.server.url}/setup#[A-Za-z0-9_-]{40,}$`));
     assert.equal(await page.$eval('#links-body tr', (row) => (row as HTMLElement).dataset.status), 'live');
 
-    // Seed step 3: the IT admin, signed out, opens it and configures SSO and directory sync.
+    // The IT admin, signed out, opens it and configures SSO and directory sync.
     const admin = await openAsItAdmin(browser, url);
     try {
       const frame = await portalFrame(admin.page, emulator.url);
@@ -117,7 +117,7 @@ describe('demo: onboarding an enterprise customer, end to end', () => {
       await frame.click('#dir-enable');
       await frame.waitForSelector(`${testid('idp-panel')}[data-enabled="true"]`);
 
-      // Seed step 4: a test user in the directory — created in a group, changed, deactivated.
+      // Verify provisioning: a test user in the directory — created in a group, changed, deactivated.
       await idpAction(frame, async () => {
         await setField(frame, 'idp-group-name', 'Engineering');
         await frame.click(testid('idp-group-submit'));
