@@ -118,7 +118,7 @@ export interface DemoAppDeps {
   /** Where the built demo lives; missing → a page saying how to build it. */
   demoDir: string;
   log: (line: string) => void;
-  /** Webhook receiver + members routes. Default: members routes only, fed by Reconcile. */
+  /** Provisioning: webhook receiver + members routes. Default: members routes only, fed by Reconcile. */
   provisioning?: DemoProvisioning;
   /** Northwind's staff console (`/api/staff`, `/staff`) and the setup links behind it; absent: not mounted. */
   onboarding?: { staff: StaffConsole; setupLinks: Hono; data: NorthwindData };
@@ -152,7 +152,7 @@ export function createDemoApp(deps: DemoAppDeps): Hono {
     '/api/scalekit',
     scalekitPortal({ scalekit: deps.scalekit, authorize: (c) => deps.sessions.principal(c), log: deps.log }),
   );
-  // POST /webhooks/scalekit (signed directory events) and /api/demo/members (list, stream, reconcile).
+  // Provisioning: POST /webhooks/scalekit (signed directory events) and /api/demo/members (list, stream, reconcile).
   (deps.provisioning ?? demoProvisioning({ scalekit: deps.scalekit, webhookSecret: null, organizationOf: organizationOf(deps.sessions), log: deps.log })).mount(app);
 
   if (deps.onboarding) {
