@@ -27,7 +27,7 @@ import { DemoMemberStore } from './demo-members.js';
 import { openDemoDatabase } from './database.js';
 import { NorthwindData, stepsProvedBy, type Branding } from './northwind-data.js';
 import { ensureOrganization } from '../../server/organizations.js';
-import { scalekitSetupLinks } from '../../server/setup-links.js';
+import { SETUP_LINK_TTL, scalekitSetupLinks } from '../../server/setup-links.js';
 import { sqlSetupLinkStore } from '../../server/sql-setup-link-store.js';
 import { staffConsole, type StaffConsole } from './staff.js';
 import { readFile } from 'node:fs/promises';
@@ -102,6 +102,22 @@ export function parsePort(value: string | undefined, name: string, fallback: num
     throw new ConfigError(`${name} must be a port number between 0 and 65535.`);
   }
   return port;
+}
+
+/**
+ * `NORTHWIND_SETUP_LINK_TTL_MS`: how long setup links last (e.g. 60000 to watch one expire by hand). Unset: the
+ * package's default (7 days). Outside 1 minute – 30 days, or not a whole number: a {@link ConfigError}.
+ */
+export function setupLinkTtlFromEnv(env: Record<string, string | undefined>): number | undefined {
+  const raw = (env['NORTHWIND_SETUP_LINK_TTL_MS'] ?? '').trim();
+  if (raw === '') return undefined;
+  const ms = Number(raw);
+  if (!/^\d{1,10}$/.test(raw) || ms < SETUP_LINK_TTL.minMs || ms > SETUP_LINK_TTL.maxMs) {
+    throw new ConfigError(
+      `NORTHWIND_SETUP_LINK_TTL_MS must be milliseconds between ${SETUP_LINK_TTL.minMs} (1 minute) and ${SETUP_LINK_TTL.maxMs} (30 days).`,
+    );
+  }
+  return ms;
 }
 
 // --- The app --------------------------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 // and SCALEKIT_CLIENT_SECRET it talks to that Scalekit environment; without them, to the emulator in-process.
 // Optional: HOST (default 127.0.0.1; 0.0.0.0 in a container), EMULATOR_PORT (default: any free port),
 // DEMO_DIR (the built demo, default demo-dist/), NORTHWIND_DATA_DIR (Northwind's database, default .data/northwind;
-// `memory` keeps nothing), PUBLIC_URL (the origin setup links point at, default this server's).
+// `memory` keeps nothing), PUBLIC_URL (the origin setup links point at, default this server's),
+// NORTHWIND_SETUP_LINK_TTL_MS (how long setup links last, default 7 days).
 
-import { ConfigError, createDemoServer, parsePort } from './app.js';
+import { ConfigError, createDemoServer, parsePort, setupLinkTtlFromEnv } from './app.js';
 import type { DemoServer } from './app.js';
 import { dataDirFromEnv } from './database.js';
 
@@ -42,6 +43,7 @@ async function start(): Promise<DemoServer | null> {
       emulator: { port: emulatorPort },
       demoDir: env['DEMO_DIR']?.trim() || undefined,
       dataDir: dataDirFromEnv(env),
+      setupLinkTtlMs: setupLinkTtlFromEnv(env),
       log,
     });
     log(`Demo: http://localhost:${new URL(server.url).port}`);

@@ -3,7 +3,7 @@
 // server-side selection, the checklist fed by signed webhooks, and hostile input answered 4xx, never 5xx.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createDemoServer, type DemoServer } from '../../demo/server/app.js';
+import { ConfigError, createDemoServer, setupLinkTtlFromEnv, type DemoServer } from '../../demo/server/app.js';
 import type { OnboardingStep } from '../../demo/server/northwind-data.js';
 import { ensureDemoBuilt } from '../e2e/harness.js';
 
@@ -293,5 +293,16 @@ describe('staff console and setup links: hostile input is answered 4xx, never 5x
     const odd = await fetch(`${server.url}/setup/..%2f..%2fpackage.json`);
     assert.ok(odd.status >= 400 && odd.status < 500);
     await odd.arrayBuffer();
+  });
+});
+
+describe('setupLinkTtlFromEnv()', () => {
+  it('reads NORTHWIND_SETUP_LINK_TTL_MS: unset is the default, 1 minute to 30 days, anything else refused', () => {
+    assert.equal(setupLinkTtlFromEnv({}), undefined);
+    assert.equal(setupLinkTtlFromEnv({ NORTHWIND_SETUP_LINK_TTL_MS: ' ' }), undefined);
+    assert.equal(setupLinkTtlFromEnv({ NORTHWIND_SETUP_LINK_TTL_MS: '60000' }), 60_000);
+    for (const bad of ['59999', '2592000001', '1e5', '-60000', '60000.5', 'soon', '0x10000']) {
+      assert.throws(() => setupLinkTtlFromEnv({ NORTHWIND_SETUP_LINK_TTL_MS: bad }), ConfigError, bad);
+    }
   });
 });
