@@ -1,4 +1,4 @@
-// The demo host's own routes (server/app.ts): a stand-in login session and the provisioned members.
+// The demo host's own routes (demo/server/app.ts): a stand-in login session and the provisioned members.
 
 export interface DemoOrganization {
   id: string;
@@ -13,8 +13,8 @@ export interface DemoSession {
 }
 
 /** The Members routes' shape, shared with the server (a type-only import: nothing of the server reaches the bundle). */
-import type { Member } from '../server/demo-members.js';
-import type { DemoConfiguration } from '../server/demo-configuration.js';
+import type { Member } from './server/demo-members.js';
+import type { DemoConfiguration } from './server/demo-configuration.js';
 export type { Member, DemoConfiguration };
 
 export class DemoApiError extends Error {
@@ -27,7 +27,7 @@ export class DemoApiError extends Error {
   }
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(path, {
     method,
     credentials: 'same-origin',

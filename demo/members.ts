@@ -106,7 +106,7 @@ function initials(member: Member): string {
 }
 
 // Directory data comes from a customer's IdP: textContent only, never innerHTML.
-function memberRow(member: Member): HTMLTableRowElement {
+export function memberRow(member: Member): HTMLTableRowElement {
   const row = document.createElement('tr');
   row.dataset.memberId = member.id;
   row.dataset.active = String(member.active);

@@ -2,20 +2,47 @@
 // `npm run emulator`: the emulator on its own, for trying the SDK or the portal page by hand.
 // EMULATOR_PORT (default 8788; 0 = any free port), EMULATOR_HOST (default 127.0.0.1),
 // EMULATOR_CLIENT_ID / EMULATOR_CLIENT_SECRET (default: skc_emulator and a fresh random secret),
-// EMULATOR_ALLOWED_ORIGINS (comma-separated origins that may frame the portal).
+// EMULATOR_ALLOWED_ORIGINS (comma-separated origins that may frame the portal), EMULATOR_PUBLIC_URL,
+// EMULATOR_TLS=1. Flags override the environment: --port N, --host H, --tls, --public-url URL.
 import type { EmulatorOptions } from './types.js';
 
-const USAGE = `Usage: npx scalekit-emulator
+const USAGE = `Usage: npx scalekit-emulator [--port N] [--host H] [--tls] [--public-url URL]
 
 Starts a local Scalekit environment and prints SCALEKIT_ENVIRONMENT_URL, SCALEKIT_CLIENT_ID and
-SCALEKIT_CLIENT_SECRET for your server. Configured through the environment:
-  EMULATOR_PORT            port to listen on (default 8788; 0 = any free port)
-  EMULATOR_HOST            address to listen on (default 127.0.0.1)
+SCALEKIT_CLIENT_SECRET for your server.
+  --port N, EMULATOR_PORT          port to listen on (default 8788; 0 = any free port)
+  --host H, EMULATOR_HOST          address to listen on (default 127.0.0.1)
+  --tls, EMULATOR_TLS=1            serve https (h2 and HTTP/1.1) with a certificate from a CA made at start;
+                                   prints the CA's path for NODE_EXTRA_CA_CERTS
+  --public-url URL, EMULATOR_PUBLIC_URL  where browsers reach it behind a proxy (links point there)
   EMULATOR_CLIENT_ID       client id it accepts (default skc_emulator)
   EMULATOR_CLIENT_SECRET   client secret it accepts (default: a fresh random one)
   EMULATOR_ALLOWED_ORIGINS comma-separated origins that may frame the portal
                            (default any http://localhost:* and http://127.0.0.1:*)
 It needs hono, @hono/node-server and @scalekit-sdk/node installed next to scalekit-admin-portal.`;
+
+/** Applies command-line flags on top of the environment's options; throws a TypeError on anything unknown. */
+export function applyArgs(options: EmulatorOptions, args: readonly string[]): EmulatorOptions {
+  const out = { ...options };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      const v = inline ?? args[++i];
+      if (v === undefined || v === '') throw new TypeError(`${flag} needs a value (see --help)`);
+      return v;
+    };
+    if (flag === '--tls') out.tls = true;
+    else if (flag === '--port') {
+      const v = value();
+      if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) throw new RangeError('--port must be a port number 0-65535');
+      out.port = Number(v);
+    } else if (flag === '--host') out.host = value();
+    else if (flag === '--public-url') out.publicUrl = value();
+    else throw new TypeError(`unknown argument ${JSON.stringify(arg.slice(0, 40))} (see --help)`);
+  }
+  return out;
+}
 
 export function optionsFromEnv(env: NodeJS.ProcessEnv): EmulatorOptions {
   const rawPort = env.EMULATOR_PORT?.trim() || '8788';
@@ -25,6 +52,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): EmulatorOptions {
   const options: EmulatorOptions = { port: Number(rawPort), host: env.EMULATOR_HOST?.trim() || '127.0.0.1' };
   if (env.EMULATOR_CLIENT_ID) options.clientId = env.EMULATOR_CLIENT_ID;
   if (env.EMULATOR_CLIENT_SECRET) options.clientSecret = env.EMULATOR_CLIENT_SECRET;
+  if (env.EMULATOR_PUBLIC_URL) options.publicUrl = env.EMULATOR_PUBLIC_URL;
+  if (env.EMULATOR_TLS === '1' || env.EMULATOR_TLS === 'true') options.tls = true;
   if (env.EMULATOR_ALLOWED_ORIGINS) {
     options.allowedOrigins = env.EMULATOR_ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
   }
@@ -52,7 +81,7 @@ async function main(): Promise<void> {
   }
   let emulator;
   try {
-    emulator = await startEmulator(optionsFromEnv(process.env));
+    emulator = await startEmulator(applyArgs(optionsFromEnv(process.env), process.argv.slice(2)));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'EADDRINUSE' ? 'the port is in use (set EMULATOR_PORT)' : (error as Error).message;
@@ -61,11 +90,18 @@ async function main(): Promise<void> {
     return;
   }
   // Printing the credentials is the point of this command: they are the emulator's own, local and throwaway.
+  const tlsLines = emulator.tls
+    ? `TLS: trust the emulator's CA with NODE_EXTRA_CA_CERTS=${emulator.tls.caPath}
+  (curl --cacert ${emulator.tls.caPath}; Chromium: --ignore-certificate-errors-spki-list=${emulator.tls.spkiSha256})
+`
+    : '';
+  const publicLine = emulator.publicUrl !== emulator.url ? `Portal links point at ${emulator.publicUrl}\n` : '';
   console.log(`Scalekit emulator listening on ${emulator.url}
   SCALEKIT_ENVIRONMENT_URL=${emulator.url}
   SCALEKIT_CLIENT_ID=${emulator.clientId}
   SCALEKIT_CLIENT_SECRET=${emulator.clientSecret}
 Organizations: ${emulator.organizations().map((o) => `${o.id} (${o.displayName})`).join(', ')}
+${tlsLines}${publicLine}REST: ${emulator.url}/api/v1/… (Bearer token from POST ${emulator.url}/oauth/token)
 Controls: GET ${emulator.url}/_emulator/stats, POST ${emulator.url}/_emulator/faults, POST ${emulator.url}/_emulator/reset
 Ctrl+C to stop.`);
 

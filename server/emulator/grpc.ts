@@ -64,6 +64,17 @@ function edge(ctx: GrpcContext): Interceptor {
   };
 }
 
+/** What Scalekit's gRPC server answers for a service or method it does not serve: a trailers-only UNIMPLEMENTED. */
+function unimplemented(req: { url?: string }, res: { writeHead(status: number, headers: Record<string, string>): unknown; end(): unknown }): void {
+  const method = (req.url ?? '').slice(0, 200);
+  res.writeHead(200, {
+    'content-type': 'application/grpc',
+    'grpc-status': String(Code.Unimplemented),
+    'grpc-message': encodeURIComponent(`unknown service or method ${method}`),
+  });
+  res.end();
+}
+
 export function grpcHandler(ctx: GrpcContext): ReturnType<typeof connectNodeAdapter> {
   return connectNodeAdapter({
     grpc: true,
@@ -71,5 +82,6 @@ export function grpcHandler(ctx: GrpcContext): ReturnType<typeof connectNodeAdap
     connect: false,
     interceptors: [edge(ctx)],
     routes: (router) => registerServices(router, ctx),
+    fallback: unimplemented,
   });
 }

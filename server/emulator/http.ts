@@ -6,6 +6,7 @@ import { portalRoutes, type PortalDeps } from './portal.js';
 import type { BrandingStore } from './branding.js';
 import type { DirectoryModule } from './directory/index.js';
 import { mountRest } from './rest.js';
+import { limitBody } from './body-limit.js';
 import type { Faults } from './faults.js';
 import type { EmulatorState } from './state.js';
 import type { Timers } from './timers.js';
@@ -27,6 +28,8 @@ export interface HttpDeps {
 
 export function httpApp(deps: HttpDeps): Hono {
   const app = new Hono();
+  // Outermost: every body is read (up to 1 MiB) before routing; each route group has its own, smaller limit.
+  app.use('*', limitBody(1024 * 1024, (c) => c.json({ error: { code: 'payload_too_large', message: 'body over 1 MiB' } }, 413)));
   app.route('/oauth/token', tokenRoutes({ ...deps, clientId: deps.options.clientId, clientSecret: deps.options.clientSecret }));
   app.route('/_emulator', controlRoutes(deps.control, deps.extendControl));
   app.route('/', portalRoutes({ state: deps.state, options: deps.options, directoryPanel: deps.directoryPanel, branding: deps.branding }));

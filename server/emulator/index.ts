@@ -10,6 +10,7 @@ import { basePath } from './portal.js';
 import { listenDual } from './listener.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import { EmulatorState } from './state.js';
+import { createTlsMaterial, type TlsMaterial } from './tls.js';
 import { Timers } from './timers.js';
 import { createDirectoryModule, idpPanel } from './directory/index.js';
 import { mirrorPortalDirectory, portalDirectorySetter } from './directory/portal-bridge.js';
@@ -29,13 +30,14 @@ export interface EmulatorInternals {
   branding: BrandingStore;
 }
 
-function urlFor(host: string, port: number): string {
+function urlFor(host: string, port: number, secure: boolean): string {
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+  return `${secure ? 'https' : 'http'}://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
 /**
- * Starts the emulator on one port (HTTP/1.1 + h2c) and resolves once it is listening.
+ * Starts the emulator on one port (HTTP/1.1 + h2c, or with `tls: true` HTTPS with h2 and HTTP/1.1 by ALPN) and
+ * resolves once it is listening.
  *
  * @example
  * const emulator = await startEmulator({ port: 0 });
@@ -84,13 +86,25 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
       idpPanel({ sessionToken: session.token, nonce, apiBase: `${basePath(resolved)}/portal/directory` }),
   });
 
-  const listener = await listenDual({
-    port: resolved.port,
-    host: resolved.host,
-    http1: getRequestListener(app.fetch, { overrideGlobalObjects: false }),
-    http2: grpcHandler(internals),
-  });
-  url = urlFor(resolved.host, listener.port);
+  let tls: TlsMaterial | null = null;
+  let listener;
+  try {
+    if (resolved.tls) {
+      tls = await createTlsMaterial([resolved.host, ...(resolved.publicUrl ? [new URL(resolved.publicUrl).hostname] : [])]);
+    }
+    listener = await listenDual({
+      port: resolved.port,
+      host: resolved.host,
+      app: getRequestListener(app.fetch, { overrideGlobalObjects: false }),
+      grpc: grpcHandler(internals),
+      tls: tls ? { key: tls.key, cert: tls.certChain } : undefined,
+    });
+  } catch (error) {
+    await tls?.dispose();
+    await directory.close();
+    throw error;
+  }
+  url = urlFor(resolved.host, listener.port, tls !== null);
 
   let closing: Promise<void> | null = null;
   return {
@@ -103,7 +117,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     webhooks: directory.webhooks,
     directory: directory.directory,
     publicUrl: publicUrl(),
-    tls: null,
+    tls: tls ? { caPem: tls.caPem, caPath: tls.caPath, spkiSha256: tls.spkiSha256 } : null,
     branding: () => branding.get(),
     setBranding: (value) => branding.set(value),
     organizations: () => [...state.organizations.values()].map(({ id, displayName }) => ({ id, displayName })),
@@ -112,6 +126,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
         timers.cancelAll();
         await directory.close();
         await listener.close();
+        await tls?.dispose();
       })();
       return closing;
     },

@@ -2,32 +2,12 @@
 // Chromium, signed out and signed in with the portal, badges and members showing. The portal's own document is
 // the emulator's and is checked in its own tests; here the host page and the element's shadow DOM are.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'puppeteer-core';
 import { DEFAULT_ORGANIZATIONS } from '../../server/emulator/index.js';
-import { portalFrame, signIn, startDemo, waitForLogEntry, waitForStatus, type DemoRun } from './harness.js';
+import { axeViolations, portalFrame, signIn, startDemo, waitForLogEntry, waitForStatus, type DemoRun } from './harness.js';
 
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[] }[];
-}
-
-async function violations(page: Page): Promise<string[]> {
-  // Runtime.evaluate is not subject to the page's CSP, unlike an injected <script>.
-  await page.evaluate(axeSource);
-  const found = (await page.evaluate(() =>
-    (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: unknown[] }> } }).axe
-      .run(document, { iframes: false, resultTypes: ['violations'] })
-      .then((r) => r.violations),
-  )) as AxeViolation[];
-  return found.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
-}
+const violations = axeViolations;
 
 describe('demo: accessibility', () => {
   let run: DemoRun;

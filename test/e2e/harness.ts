@@ -1,10 +1,12 @@
 // Shared plumbing for the end-to-end tests: a built demo, a demo server on the real SDK + emulator,
 // and real headless Chromium driving the page. Each test owns its own server and browser.
-import { stat, readdir } from 'node:fs/promises';
+import { readFile, stat, readdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Browser, Frame, Page } from 'puppeteer-core';
 import { launchBrowser } from '../support/browser.js';
-import { createDemoServer, type DemoServer } from '../../server/app.js';
+import assert from 'node:assert/strict';
+import { createDemoServer, type DemoServer, type DemoServerOptions } from '../../demo/server/app.js';
 import type { Emulator, EmulatorOptions } from '../../server/emulator/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -14,7 +16,11 @@ async function newestMtime(path: string): Promise<number> {
   const info = await stat(path);
   if (!info.isDirectory()) return info.mtimeMs;
   let newest = info.mtimeMs;
-  for (const entry of await readdir(path)) newest = Math.max(newest, await newestMtime(join(path, entry)));
+  for (const entry of await readdir(path)) {
+    // demo/server/ runs in Node, not in the built page: a change there needs no rebuild.
+    if (path.endsWith('demo') && entry === 'server') continue;
+    newest = Math.max(newest, await newestMtime(join(path, entry)));
+  }
   return newest;
 }
 
@@ -31,6 +37,8 @@ export async function ensureDemoBuilt(): Promise<void> {
 
 export interface DemoRun {
   server: DemoServer;
+  /** The server's log lines (tests check no token or link ever reaches them). */
+  serverLog: string[];
   emulator: Emulator;
   browser: Browser;
   page: Page;
@@ -43,6 +51,10 @@ export interface StartOptions {
   emulator?: EmulatorOptions;
   /** Query string for the demo page, e.g. `loadTimeout=1500`. */
   query?: string;
+  /** The page to open first. Default `/` (Settings › Security). */
+  path?: string;
+  /** More demo server options: its data folder, the setup links' ttl and clock. */
+  server?: Pick<DemoServerOptions, 'dataDir' | 'setupLinkTtlMs' | 'now'>;
 }
 
 export async function startDemo(options: StartOptions = {}): Promise<DemoRun> {
@@ -55,6 +67,7 @@ export async function startDemo(options: StartOptions = {}): Promise<DemoRun> {
     env: {},
     emulator: { port: 0, ...options.emulator },
     log: (line) => serverLog.push(line),
+    ...options.server,
   });
   if (!server.emulator) {
     await server.close();
@@ -73,8 +86,9 @@ export async function startDemo(options: StartOptions = {}): Promise<DemoRun> {
   await page.setViewport({ width: 1440, height: 1600 });
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error instanceof Error ? error.message : String(error)));
-  await page.goto(`${server.url}/${options.query ? `?${options.query}` : ''}`);
+  await page.goto(`${server.url}${options.path ?? '/'}${options.query ? `?${options.query}` : ''}`);
   return {
+    serverLog,
     server,
     emulator: server.emulator,
     browser,
@@ -127,4 +141,51 @@ export async function portalFrame(page: Page, emulatorUrl: string): Promise<Fram
 
 export async function logNames(page: Page): Promise<string[]> {
   return page.$$eval('#event-log li', (items) => items.map((li) => (li as HTMLElement).dataset.event ?? '').reverse());
+}
+
+export const testid = (id: string) => `[data-testid="${id}"]`;
+
+/** Runs an action in the emulator's simulated IdP and waits until its panel re-rendered from the server after it. */
+export async function idpAction(frame: Frame, action: () => Promise<void>): Promise<void> {
+  const panel = testid('idp-panel');
+  const revision = await frame.$eval(panel, (el) => Number(el.getAttribute('data-revision')));
+  await action();
+  await frame.waitForFunction(
+    (selector: string, seen: number) => {
+      const el = document.querySelector(selector);
+      return el?.getAttribute('data-state') === 'idle' && Number(el.getAttribute('data-revision')) > seen;
+    },
+    {},
+    panel,
+    revision,
+  );
+  const error = await frame.$eval(testid('idp-error'), (el) => el.textContent ?? '');
+  assert.equal(error, '', 'the simulated IdP reported no error');
+}
+
+/** Sets a form field inside the portal frame (typing into a cross-origin frame is slow and flaky). */
+export async function setField(frame: Frame, id: string, value: string): Promise<void> {
+  await frame.$eval(testid(id), (el, v) => ((el as HTMLInputElement).value = v as string), value);
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+let axeSource: Promise<string> | null = null;
+
+/** axe-core's violations on the page (its own document and shadow DOM; not cross-origin frames), one line each. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  axeSource ??= readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  // Runtime.evaluate is not subject to the page's CSP, unlike an injected <script>.
+  await page.evaluate(await axeSource);
+  const found = (await page.evaluate(() =>
+    (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: unknown[] }> } }).axe
+      .run(document, { iframes: false, resultTypes: ['violations'] })
+      .then((r) => r.violations),
+  )) as AxeViolation[];
+  return found.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
 }

@@ -1,12 +1,12 @@
-// The demo host (server/app.ts): configuration, the demo-only session, the token endpoint behind it, the
+// The demo host (demo/server/app.ts): configuration, the demo-only session, the token endpoint behind it, the
 // page's secure headers and static files — over real HTTP, the real SDK and the emulator.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError, createDemoServer, parsePort, scalekitConfigFromEnv } from '../../server/app.js';
-import type { DemoServer } from '../../server/app.js';
+import { ConfigError, createDemoServer, parsePort, scalekitConfigFromEnv } from '../../demo/server/app.js';
+import type { DemoServer } from '../../demo/server/app.js';
 import { startEmulator } from '../../server/emulator/index.js';
 import type { Emulator } from '../../server/emulator/index.js';
 import { portalApi, portalSession } from './emulator/portal-api.js';

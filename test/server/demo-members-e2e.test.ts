@@ -3,8 +3,8 @@
 // session's server-sent events. Reconcile goes through the real SDK's listDirectoryUsers to the emulator.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDemoServer, type DemoServer } from '../../server/app.js';
-import type { Member } from '../../server/demo-members.js';
+import { createDemoServer, type DemoServer } from '../../demo/server/app.js';
+import type { Member } from '../../demo/server/demo-members.js';
 import { readEvents, type ServerSentEvents as Events } from './support/sse.js';
 
 

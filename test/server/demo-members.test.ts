@@ -10,7 +10,7 @@ import {
   DirectoryGroupSchema,
   DirectoryUserSchema,
 } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/directories/directories_pb.js';
-import { DemoMemberStore, demoMembersRoutes, memberEventHandler, memberFromDirectoryUser, type Member } from '../../server/demo-members.js';
+import { DemoMemberStore, demoMembersRoutes, memberEventHandler, memberFromDirectoryUser, type Member } from '../../demo/server/demo-members.js';
 import { scalekitWebhooks } from '../../server/webhooks.js';
 import { readEvents } from './support/sse.js';
 import { startEmulator } from '../../server/emulator/index.js';

@@ -1,4 +1,4 @@
-// `npm start`'s entry (server/main.ts) as a child process: start-up in both modes, /healthz, the built demo
+// `npm start`'s entry (demo/server/main.ts) as a child process: start-up in both modes, /healthz, the built demo
 // under its CSP in real Chromium, misconfiguration, graceful shutdown, and no secret in anything it prints.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -40,7 +40,8 @@ interface Started {
 
 /** A clean environment: nothing from the developer's shell that could point at a real Scalekit. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DEMO_DIR: demoDir, ...extra };
+  // Northwind's data in memory: nothing written into the repository's .data/ by a test.
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DEMO_DIR: demoDir, NORTHWIND_DATA_DIR: 'memory', ...extra };
   for (const name of ['SCALEKIT_ENVIRONMENT_URL', 'SCALEKIT_CLIENT_ID', 'SCALEKIT_CLIENT_SECRET']) {
     if (!(name in extra)) delete env[name];
   }
@@ -48,7 +49,7 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 function run(extra: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/server/main.ts'], {
     cwd: root,
     env: cleanEnv(extra),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -89,7 +90,7 @@ async function stop(started: Started, signal: NodeJS.Signals = 'SIGTERM'): Promi
   return started.exit;
 }
 
-describe('server/main.ts on the emulator', () => {
+describe('demo/server/main.ts on the emulator', () => {
   let app: Started;
   before(async () => {
     app = await start();
@@ -152,7 +153,7 @@ describe('server/main.ts on the emulator', () => {
   });
 });
 
-describe('server/main.ts start-up checks', () => {
+describe('demo/server/main.ts start-up checks', () => {
   /** Exit code 1 and exactly one line on stderr; `quiet`: nothing on stdout either (nothing was started). */
   async function refused(extra: Record<string, string>, quiet = true) {
     const proc = run(extra);
@@ -201,7 +202,7 @@ describe('server/main.ts start-up checks', () => {
   });
 });
 
-describe('server/main.ts with SCALEKIT_* set', () => {
+describe('demo/server/main.ts with SCALEKIT_* set', () => {
   const secret = 'test_secret_KNOWN_5f1c9a7e2b8d4630';
   let upstream: Emulator;
   before(async () => {

@@ -9,7 +9,7 @@ import { Scalekit } from '@scalekit-sdk/node';
 import { startEmulator, type Emulator } from '../../server/emulator/index.js';
 import { scalekitWebhooks } from '../../server/webhooks.js';
 import type { ScalekitWebhookEvent } from '../../server/webhook-events.js';
-import { generateDemoWebhookSecret } from '../../server/demo-members.js';
+import { generateDemoWebhookSecret } from '../../demo/server/demo-members.js';
 
 describe('scalekitWebhooks() receiving from the emulator', { timeout: 60_000 }, () => {
   const secret = generateDemoWebhookSecret();

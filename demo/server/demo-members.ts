@@ -1,6 +1,7 @@
 /**
  * DEMO ONLY: the host app's own user store, as a real host would keep it, fed by `scalekitWebhooks()`'s `onEvent`
- * and rebuildable from Scalekit's directory API. In memory, per process; a real host writes to its database.
+ * and rebuildable from Scalekit's directory API. Held in memory; the demo server writes each organization's
+ * members through to its database after every change (northwind-data.ts), as a real host writes to its own.
  *
  * Routes (mount at `/api/demo/members`), always for the organization of the signed-in demo session:
  * `GET /` → `{ members }`; `GET /stream` → server-sent events, event `members` with `{ members }` on connect and
@@ -11,8 +12,8 @@ import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ScalekitClient } from '@scalekit-sdk/node';
-import type { DirectoryUserData, ScalekitWebhookEvent } from './webhook-events.js';
-import { scalekitWebhooks } from './webhooks.js';
+import type { DirectoryUserData, ScalekitWebhookEvent } from '../../server/webhook-events.js';
+import { scalekitWebhooks } from '../../server/webhooks.js';
 
 export interface Member {
   /** The directory user id (`diruser_…`): members are keyed on it within their organization, never on email. */
@@ -252,6 +253,8 @@ export interface DemoMembersRoutesOptions {
   organizationOf: (c: Context) => string | null | Promise<string | null>;
   /** How often an idle stream sends a comment so proxies keep it open. Default 15 s. */
   keepAliveMs?: number;
+  /** Awaited after Reconcile replaced an organization's members (persistence). */
+  afterReconcile?: (organizationId: string, members: Member[]) => void | Promise<void>;
   log?: (line: string) => void;
 }
 
@@ -327,6 +330,7 @@ export function demoMembersRoutes(options: DemoMembersRoutesOptions): Hono<Membe
       return errorResponse(c, 502, 'reconcile_failed', 'Could not list the directory users from Scalekit.');
     }
     store.replace(organizationId, members);
+    await options.afterReconcile?.(organizationId, store.list(organizationId));
     return c.json({ members: store.list(organizationId) });
   });
 
@@ -350,7 +354,22 @@ export interface DemoProvisioningOptions {
   /** The receiver's signing secret; null mounts no receiver (members then come from Reconcile only). */
   webhookSecret: string | null;
   organizationOf: DemoMembersRoutesOptions['organizationOf'];
+  /** The store to fill; default a fresh, empty one. */
+  store?: DemoMemberStore;
+  /**
+   * Awaited after each verified event was applied to the store (persistence, onboarding progress). A throw
+   * answers the delivery 500, so Scalekit retries it.
+   */
+  afterEvent?: (event: ScalekitWebhookEvent, effect: EventEffect) => void | Promise<void>;
+  afterReconcile?: DemoMembersRoutesOptions['afterReconcile'];
   log?: (line: string) => void;
+}
+
+/** What one event did to the host's member store. */
+export interface EventEffect {
+  changed: boolean;
+  /** The event's user afterwards (user events only); undefined when there is none or it was deleted. */
+  member: Member | undefined;
 }
 
 export interface DemoProvisioning {
@@ -365,17 +384,35 @@ export interface DemoProvisioning {
 
 /** Provisioning in the demo app: Scalekit's signed directory events → the host's member store → the Members panel. */
 export function demoProvisioning(options: DemoProvisioningOptions): DemoProvisioning {
-  const store = new DemoMemberStore();
+  const store = options.store ?? new DemoMemberStore();
   const log = options.log ?? ((line: string) => console.log(line));
   const secret = options.webhookSecret;
+  const afterEvent = options.afterEvent;
+  const onEvent = afterEvent
+    ? async (event: ScalekitWebhookEvent) => {
+        const changed = store.apply(event);
+        const userId = event.type.startsWith('organization.directory.user_') ? (event.data as { id?: unknown }).id : undefined;
+        const member = typeof userId === 'string' ? store.list(event.organization_id).find((m) => m.id === userId) : undefined;
+        await afterEvent(event, { changed, member });
+      }
+    : memberEventHandler(store);
   return {
     store,
     receiving: secret !== null,
     mount(app) {
       if (secret !== null) {
-        app.route('/webhooks/scalekit', scalekitWebhooks({ scalekit: options.scalekit, secret, onEvent: memberEventHandler(store), log }));
+        app.route('/webhooks/scalekit', scalekitWebhooks({ scalekit: options.scalekit, secret, onEvent, log }));
       }
-      app.route('/api/demo/members', demoMembersRoutes({ store, scalekit: options.scalekit, organizationOf: options.organizationOf, log }));
+      app.route(
+        '/api/demo/members',
+        demoMembersRoutes({
+          store,
+          scalekit: options.scalekit,
+          organizationOf: options.organizationOf,
+          log,
+          afterReconcile: options.afterReconcile,
+        }),
+      );
     },
     close: () => store.close(),
   };

@@ -1,10 +1,13 @@
 // `npm start`: the demo host on http://localhost:3000 (PORT). With SCALEKIT_ENVIRONMENT_URL, SCALEKIT_CLIENT_ID
 // and SCALEKIT_CLIENT_SECRET it talks to that Scalekit environment; without them, to the emulator in-process.
 // Optional: HOST (default 127.0.0.1; 0.0.0.0 in a container), EMULATOR_PORT (default: any free port),
-// DEMO_DIR (the built demo, default demo-dist/).
+// DEMO_DIR (the built demo, default demo-dist/), NORTHWIND_DATA_DIR (Northwind's database, default .data/northwind;
+// `memory` keeps nothing), PUBLIC_URL (the origin setup links point at, default this server's),
+// NORTHWIND_SETUP_LINK_TTL_MS (how long setup links last, default 7 days).
 
-import { ConfigError, createDemoServer, parsePort } from './app.js';
+import { ConfigError, createDemoServer, parsePort, setupLinkTtlFromEnv } from './app.js';
 import type { DemoServer } from './app.js';
+import { dataDirFromEnv } from './database.js';
 
 const log = (line: string) => console.log(line);
 
@@ -39,9 +42,12 @@ async function start(): Promise<DemoServer | null> {
       env,
       emulator: { port: emulatorPort },
       demoDir: env['DEMO_DIR']?.trim() || undefined,
+      dataDir: dataDirFromEnv(env),
+      setupLinkTtlMs: setupLinkTtlFromEnv(env),
       log,
     });
     log(`Demo: http://localhost:${new URL(server.url).port}`);
+    log(`Northwind staff console (onboard a customer, invite its IT admin): http://localhost:${new URL(server.url).port}/staff`);
     return server;
   } catch (error) {
     console.error(`Not started: ${startupFailure(error)}`);

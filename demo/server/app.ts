@@ -1,0 +1,505 @@
+// The demo host application behind `npm start`: the token endpoint, a demo-only sign-in, the built demo page,
+// and (when no Scalekit credentials are configured) the emulator in-process. `createDemoApp` composes small
+// sub-apps and is side-effect free (tests drive it with `app.request()`); `createDemoServer` listens.
+
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAdaptorServer } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Scalekit } from '@scalekit-sdk/node';
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { DEFAULT_ORGANIZATIONS, startEmulator } from '../../server/emulator/index.js';
+import type { Emulator, EmulatorOptions } from '../../server/emulator/index.js';
+import { demoSessions } from './demo-session.js';
+import type { DemoDirectory, DemoSessions } from './demo-session.js';
+import { describeError, errorBody, fromUpstreamError, statusOf } from '../../server/errors.js';
+import { isSameSiteRequest, scalekitPortal } from '../../server/portal-link.js';
+import { scalekitApi } from '../../server/sdk-client.js';
+import { demoProvisioning, generateDemoWebhookSecret } from './demo-members.js';
+import type { DemoProvisioning } from './demo-members.js';
+import { demoConfigurationRoutes } from './demo-configuration.js';
+import { DemoMemberStore } from './demo-members.js';
+import { openDemoDatabase } from './database.js';
+import { NorthwindData, stepsProvedBy, type Branding } from './northwind-data.js';
+import { ensureOrganization } from '../../server/organizations.js';
+import { SETUP_LINK_TTL, scalekitSetupLinks } from '../../server/setup-links.js';
+import { sqlSetupLinkStore } from '../../server/sql-setup-link-store.js';
+import { staffConsole, type StaffConsole } from './staff.js';
+import { readFile } from 'node:fs/promises';
+
+// --- Configuration --------------------------------------------------------------------------------------------
+
+/** A start-up problem the operator must fix; its message is one line and never contains a secret. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export type ScalekitConfig =
+  | { mode: 'scalekit'; environmentUrl: string; clientId: string; clientSecret: string }
+  | { mode: 'emulator' };
+
+const SCALEKIT_VARIABLES = ['SCALEKIT_ENVIRONMENT_URL', 'SCALEKIT_CLIENT_ID', 'SCALEKIT_CLIENT_SECRET'] as const;
+
+/**
+ * All three `SCALEKIT_*` variables: a real environment. None: the emulator. Anything in between, or an
+ * environment URL that is not an http(s) URL, is a {@link ConfigError}. Values are never echoed.
+ */
+export function scalekitConfigFromEnv(env: Record<string, string | undefined>): ScalekitConfig {
+  const present = SCALEKIT_VARIABLES.filter((name) => (env[name] ?? '').trim() !== '');
+  if (present.length === 0) return { mode: 'emulator' };
+  if (present.length < SCALEKIT_VARIABLES.length) {
+    const missing = SCALEKIT_VARIABLES.filter((name) => !present.includes(name));
+    throw new ConfigError(
+      `Set all of ${SCALEKIT_VARIABLES.join(', ')} to use a Scalekit environment, or none to use the local ` +
+        `emulator (missing: ${missing.join(', ')}).`,
+    );
+  }
+  const raw = env['SCALEKIT_ENVIRONMENT_URL']!.trim();
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('SCALEKIT_ENVIRONMENT_URL is not a URL (expected e.g. https://your-env.scalekit.dev).');
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.search || url.hash) {
+    throw new ConfigError('SCALEKIT_ENVIRONMENT_URL must be a plain http(s) URL (expected e.g. https://your-env.scalekit.dev).');
+  }
+  return {
+    mode: 'scalekit',
+    environmentUrl: url.href.replace(/\/+$/, ''),
+    clientId: env['SCALEKIT_CLIENT_ID']!.trim(),
+    clientSecret: env['SCALEKIT_CLIENT_SECRET']!.trim(),
+  };
+}
+
+/**
+ * The demo's webhook signing secret: generated per process on the emulator (it signs with the same secret);
+ * `SCALEKIT_WEBHOOK_SECRET` against a real environment, or null (no receiver). Never echoed.
+ */
+export function webhookSecretFromEnv(config: ScalekitConfig, env: Record<string, string | undefined>): string | null {
+  if (config.mode === 'emulator') return generateDemoWebhookSecret();
+  const secret = (env['SCALEKIT_WEBHOOK_SECRET'] ?? '').trim();
+  if (secret === '') return null;
+  if (!/^[^_\s]+_\S+$/.test(secret)) {
+    throw new ConfigError('SCALEKIT_WEBHOOK_SECRET must be the webhook endpoint signing secret (whsec_…).');
+  }
+  return secret;
+}
+
+/** `PORT`-style value → port number, or a {@link ConfigError}. */
+export function parsePort(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const port = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new ConfigError(`${name} must be a port number between 0 and 65535.`);
+  }
+  return port;
+}
+
+/**
+ * `NORTHWIND_SETUP_LINK_TTL_MS`: how long setup links last (e.g. 60000 to watch one expire by hand). Unset: the
+ * package's default (7 days). Outside 1 minute – 30 days, or not a whole number: a {@link ConfigError}.
+ */
+export function setupLinkTtlFromEnv(env: Record<string, string | undefined>): number | undefined {
+  const raw = (env['NORTHWIND_SETUP_LINK_TTL_MS'] ?? '').trim();
+  if (raw === '') return undefined;
+  const ms = Number(raw);
+  if (!/^\d{1,10}$/.test(raw) || ms < SETUP_LINK_TTL.minMs || ms > SETUP_LINK_TTL.maxMs) {
+    throw new ConfigError(
+      `NORTHWIND_SETUP_LINK_TTL_MS must be milliseconds between ${SETUP_LINK_TTL.minMs} (1 minute) and ${SETUP_LINK_TTL.maxMs} (30 days).`,
+    );
+  }
+  return ms;
+}
+
+// --- The app --------------------------------------------------------------------------------------------------
+
+/** What every part of the demo app is built from; one more sub-app takes the same. */
+export interface DemoAppDeps {
+  scalekit: Scalekit;
+  emulator: Emulator | null;
+  mode: 'emulator' | 'scalekit';
+  /** Origin of the Scalekit environment (the portal is framed from it). */
+  environmentOrigin: string;
+  sessions: DemoSessions;
+  env: Record<string, string | undefined>;
+  /** Where the built demo lives; missing → a page saying how to build it. */
+  demoDir: string;
+  log: (line: string) => void;
+  /** Provisioning: webhook receiver + members routes. Default: members routes only, fed by Reconcile. */
+  provisioning?: DemoProvisioning;
+  /** Northwind's staff console (`/api/staff`, `/staff`) and the setup links behind it; absent: not mounted. */
+  onboarding?: { staff: StaffConsole; setupLinks: Hono; data: NorthwindData };
+}
+
+/** The built demo page, next to the package: `demo-dist/`. */
+export const DEFAULT_DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'demo-dist');
+
+export function createDemoApp(deps: DemoAppDeps): Hono {
+  const app = new Hono();
+
+  // Northwind's logo is also shown by the portal pages (branding), which live on Scalekit's origin. Registered
+  // before the security headers so that it runs after them and has the last word on this one header.
+  app.use('/northwind-logo.svg', async (c, next) => {
+    await next();
+    c.header('Cross-Origin-Resource-Policy', 'cross-origin');
+  });
+  app.use('*', pageSecurityHeaders(deps.environmentOrigin));
+
+  app.get('/healthz', (c) => {
+    c.header('Cache-Control', 'no-store');
+    return c.json({ status: 'ok', mode: deps.mode });
+  });
+
+  app.route('/api/demo', deps.sessions.routes);
+  app.route(
+    '/api/demo/configuration',
+    demoConfigurationRoutes({ scalekit: deps.scalekit, organizationOf: organizationOf(deps.sessions), log: deps.log }),
+  );
+  app.route(
+    '/api/scalekit',
+    scalekitPortal({ scalekit: deps.scalekit, authorize: (c) => deps.sessions.principal(c), log: deps.log }),
+  );
+  // Provisioning: POST /webhooks/scalekit (signed directory events) and /api/demo/members (list, stream, reconcile).
+  (deps.provisioning ?? demoProvisioning({ scalekit: deps.scalekit, webhookSecret: null, organizationOf: organizationOf(deps.sessions), log: deps.log })).mount(app);
+
+  if (deps.onboarding) {
+    const { staff, setupLinks, data } = deps.onboarding;
+    app.route('/api/staff', staff.routes);
+    // An IT admin opening the portal through a setup link changes its uses, a revocation its status: the staff
+    // page (maybe in another tab) wants to know.
+    app.use('/api/scalekit/setup-links/*', async (c, next) => {
+      await next();
+      const used = c.req.method === 'POST' && c.res.status === 200;
+      const revoked = c.req.method === 'DELETE' && c.res.status === 204;
+      if (used || revoked) data.touch({ kind: 'customers' });
+    });
+    app.route('/api/scalekit', setupLinks);
+  }
+
+  app.all('/api/*', (c) => c.json(errorBody('invalid_request', 'No such API route.'), 404));
+  app.route('/', demoPages(deps.demoDir));
+
+  app.onError((error, c) => {
+    deps.log(`demo: internal error on ${c.req.method} ${new URL(c.req.url).pathname}: ${describeError(error)}`);
+    return c.json(errorBody('internal'), 500);
+  });
+
+  return app;
+}
+
+/**
+ * Secure headers for every response; the CSP allows the page's own (Vite-built, inline-free) scripts and
+ * styles, and frames only from the Scalekit environment.
+ */
+function pageSecurityHeaders(environmentOrigin: string) {
+  return secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      frameSrc: [environmentOrigin],
+      frameAncestors: ["'none'"],
+      formAction: ["'self'"],
+      baseUri: ["'self'"],
+      objectSrc: ["'none'"],
+    },
+    xFrameOptions: 'DENY',
+    // The portal may look at who frames it; the origin (never the path) is enough.
+    referrerPolicy: 'strict-origin-when-cross-origin',
+  });
+}
+
+function organizationOf(sessions: DemoSessions) {
+  return async (c: Context) => (await sessions.principal(c))?.organizationId ?? null;
+}
+
+function demoPages(demoDir: string): Hono {
+  const pages = new Hono();
+  if (existsSync(join(demoDir, 'index.html'))) {
+    // Northwind's other pages: the staff console, and the page a setup link opens (its token is in the fragment,
+    // which browsers never send, so it never reaches this server's logs).
+    for (const [path, file] of [['/staff', 'staff.html'], ['/setup', 'setup.html']] as const) {
+      pages.get(path, async (c) => {
+        const html = await readFile(join(demoDir, file), 'utf8').catch(() => null);
+        if (html === null) return c.text('Not found', 404);
+        c.header('Cache-Control', 'no-store');
+        return c.html(html);
+      });
+    }
+    pages.use('/*', serveStatic({ root: demoDir }));
+    pages.get('*', (c) => c.text('Not found', 404));
+  } else {
+    pages.get('*', (c) =>
+      c.text(
+        'The demo page is not built yet. `npm start` builds it (vite build) before starting the server; ' +
+          'or run `npx vite build` and reload.\n',
+        503,
+      ),
+    );
+  }
+  return pages;
+}
+
+/** The organizations a visitor can sign in as, read through the SDK (the emulator and Scalekit alike). */
+function sdkDirectory(scalekit: Scalekit): DemoDirectory {
+  const warm = scalekitApi(scalekit);
+  return {
+    async organizations() {
+      await warm.warmUp();
+      const { organizations } = await scalekit.organization.listOrganization({ pageSize: 100 });
+      return organizations.map((org) => ({ id: org.id, displayName: org.displayName ?? org.id }));
+    },
+  };
+}
+
+function upstreamErrorResponse(log: (line: string) => void) {
+  return (c: Context, error: unknown): Response => {
+    const failure = fromUpstreamError(error);
+    log(`demo: listing organizations failed -> ${failure.status} ${failure.code}: ${describeError(error)}`);
+    c.header('Cache-Control', 'no-store');
+    for (const [name, value] of Object.entries(failure.headers)) c.header(name, value);
+    return c.json(errorBody(failure.code, failure.message), statusOf(failure.code));
+  };
+}
+
+// --- The server -----------------------------------------------------------------------------------------------
+
+export interface DemoServerOptions {
+  /** Default 0 (any free port); `npm start` passes `PORT` (3000). */
+  port?: number;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Where `SCALEKIT_*` are read from. Default `{}`: the emulator (so a developer's shell never leaks into tests). */
+  env?: Record<string, string | undefined>;
+  /** Options for the in-process emulator (emulator mode only). */
+  emulator?: EmulatorOptions;
+  /** Default `console.log`. Lines never contain a secret, token or portal link. */
+  log?: (line: string) => void;
+  /** Where the built demo lives. Default `demo-dist/` next to the package. */
+  demoDir?: string;
+  /** Northwind's data folder (PGlite). Default null: in memory, gone when the server closes. */
+  dataDir?: string | null;
+  /** How long a setup link stays valid. Default 7 days. */
+  setupLinkTtlMs?: number;
+  /** The clock setup links expire by (tests move it). Default `Date.now`. */
+  now?: () => number;
+}
+
+export interface DemoServer {
+  url: string;
+  emulator: Emulator | null;
+  scalekit: Scalekit;
+  /** Northwind's records (customers, onboarding progress, branding). */
+  data: NorthwindData;
+  close(): Promise<void>;
+}
+
+/** Start the demo host: Northwind's database, the emulator (unless `SCALEKIT_*` are set), token endpoint, pages. */
+export async function createDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
+  const env = options.env ?? {};
+  const log = options.log ?? ((line: string) => console.log(line));
+  const config = scalekitConfigFromEnv(env);
+  const cleanup: Array<() => Promise<void>> = [];
+  const undo = async () => {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+  };
+
+  // The first log line says which Scalekit this is (an operator's first question).
+  if (config.mode === 'emulator') {
+    log('Scalekit: no SCALEKIT_* variables set, so the local Scalekit emulator runs in-process (no account needed).');
+  } else {
+    log(`Scalekit: using the environment at ${new URL(config.environmentUrl).origin}`);
+  }
+  try {
+    const database = await openDemoDatabase(options.dataDir ?? null);
+    cleanup.push(() => database.close());
+    log(database.dir ? `Northwind: data in ${database.dir}` : 'Northwind: data in memory (gone when the server stops)');
+    const data = new NorthwindData(database);
+    const customers = await data.customers();
+
+    let emulator: Emulator | null = null;
+    let scalekit: Scalekit;
+    if (config.mode === 'emulator') {
+      // The emulator keeps its state in memory, like Scalekit's own servers would keep theirs. A restart gets a
+      // new one: it is seeded with the organizations Northwind already has on file, under the same ids.
+      const seeds = options.emulator?.organizations ?? DEFAULT_ORGANIZATIONS;
+      const known = new Set(seeds.map((org) => org.id));
+      const organizations = [
+        ...seeds,
+        ...customers.filter((c) => !known.has(c.organizationId)).map((c) => ({ id: c.organizationId, displayName: c.name })),
+      ];
+      emulator = await startEmulator({ ...options.emulator, organizations });
+      cleanup.push(() => emulator!.close());
+      scalekit = new Scalekit(emulator.url, emulator.clientId, emulator.clientSecret);
+      log(`Scalekit: emulator at ${emulator.url}`);
+      for (const customer of customers) {
+        // Seeds carry no external id; put it back so ensureOrganization below finds the organization again.
+        await scalekit.organization
+          .updateOrganization(customer.organizationId, { externalId: customer.externalId })
+          .catch(() => log(`Northwind: could not re-seed ${customer.externalId}'s organization`));
+      }
+    } else {
+      scalekit = new Scalekit(config.environmentUrl, config.clientId, config.clientSecret);
+    }
+    const environmentOrigin = new URL(emulator?.url ?? (config.mode === 'scalekit' ? config.environmentUrl : '')).origin;
+    const webhookSecret = webhookSecretFromEnv(config, env);
+
+    // Every customer on file has its organization (idempotent: found by Northwind's tenant id, created if gone).
+    // A Scalekit that cannot be reached now is no reason not to start: the staff page shows what it can read.
+    for (const customer of customers) {
+      try {
+        const org = await ensureOrganization(scalekit, { externalId: customer.externalId, name: customer.name });
+        if (org.organizationId !== customer.organizationId) {
+          log(`Northwind: ${customer.externalId} now maps to another Scalekit organization`);
+          await data.saveCustomer({ ...customer, organizationId: org.organizationId });
+        }
+      } catch (error) {
+        log(`Northwind: could not confirm ${customer.externalId}'s organization (${fromUpstreamError(error).code})`);
+      }
+    }
+
+    const members = new DemoMemberStore();
+    await data.loadMembers(members);
+
+    const sessions = demoSessions({
+      directory: sdkDirectory(scalekit),
+      mode: config.mode,
+      environmentOrigin,
+      isSameSite: (c) => isSameSiteRequest(c),
+      onUpstreamError: upstreamErrorResponse(log),
+    });
+
+    const provisioning = demoProvisioning({
+      scalekit,
+      webhookSecret,
+      organizationOf: organizationOf(sessions),
+      store: members,
+      // The delivery is acknowledged only once Northwind's database has it, so a failed write is retried.
+      afterEvent: async (event, effect) => {
+        if (effect.changed) await data.saveMembers(event.organization_id, members.list(event.organization_id));
+        await data.complete(event.organization_id, stepsProvedBy(event, effect));
+      },
+      afterReconcile: (organizationId, list) => data.saveMembers(organizationId, list),
+      log,
+    });
+    if (config.mode === 'scalekit' && !provisioning.receiving) {
+      log('Scalekit: SCALEKIT_WEBHOOK_SECRET is not set, so /webhooks/scalekit is off; Members fill through Reconcile.');
+    }
+
+    const applyBranding = async (branding: Branding): Promise<'applied' | 'dashboard'> => {
+      if (!emulator) return 'dashboard'; // Scalekit's branding lives in its dashboard (Settings › Branding)
+      emulator.setBranding({ logoUrl: branding.logoUrl ?? null, accentColor: branding.accentColor ?? null });
+      return 'applied';
+    };
+    const staff = staffConsole({ data, members, scalekit, isSameSite: (c) => isSameSiteRequest(c), applyBranding, log });
+
+    // The app needs the server's own URL (setup links point at its /setup page), so it is built after listen.
+    let app: Hono | null = null;
+    const server = createAdaptorServer({
+      fetch: (request: Request) => (app ? app.fetch(request) : new Response('Starting', { status: 503 })),
+      overrideGlobalObjects: false,
+    }) as Server;
+    const host = options.host ?? '127.0.0.1';
+    await listen(server, options.port ?? 0, host);
+    cleanup.push(() => closeServer(server));
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port}`;
+    const publicUrl = (env['PUBLIC_URL'] ?? '').trim().replace(/\/+$/, '') || url;
+
+    const setupLinks = scalekitSetupLinks({
+      scalekit,
+      authorize: (c) => staff.authorizeSelected(c),
+      publicUrl: `${publicUrl}/setup`,
+      store: sqlSetupLinkStore(database),
+      ...(options.setupLinkTtlMs !== undefined ? { ttlMs: options.setupLinkTtlMs } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      log,
+    });
+
+    app = createDemoApp({
+      provisioning,
+      onboarding: { staff, setupLinks, data },
+      scalekit,
+      emulator,
+      mode: config.mode,
+      environmentOrigin,
+      sessions,
+      env,
+      demoDir: options.demoDir ?? DEFAULT_DEMO_DIR,
+      log,
+    });
+
+    // The in-process emulator signs its directory events for our own receiver (unless the caller pointed it elsewhere).
+    if (emulator && webhookSecret !== null && !options.emulator?.webhooks) {
+      emulator.webhooks.configure({ url: `${url}/webhooks/scalekit`, secret: webhookSecret });
+    }
+    const branding = await data.branding();
+    if (emulator && (branding.logoUrl || branding.accentColor)) {
+      await applyBranding(branding).catch((error: unknown) => log(`Northwind: portal branding not applied (${describeError(error)})`));
+    }
+
+    // Fetch the access token now, so the first visitor does not wait for it; a refusal is worth a log line.
+    scalekitApi(scalekit)
+      .warmUp()
+      .catch((error: unknown) => {
+        const failure = fromUpstreamError(error);
+        log(`Scalekit: could not get an access token (${failure.code}): ${failure.message}`);
+      });
+
+    let closing: Promise<void> | null = null;
+    return {
+      url,
+      emulator,
+      scalekit,
+      data,
+      close: () => {
+        closing ??= (async () => {
+          provisioning.close(); // open member streams would otherwise hold the server for its grace period
+          staff.close();
+          await closeServer(server);
+          await emulator?.close();
+          await database.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await undo();
+    throw error;
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/** Stop accepting, let requests in flight finish, and cut what is left (e.g. event streams) after a grace period. */
+function closeServer(server: Server, graceMs = 3_000): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,123 @@
+// DEMO ONLY. Northwind's own database: an embedded Postgres (PGlite) in a folder, so customers, members, setup
+// links, onboarding progress and branding survive a restart of `npm start`. A real host uses its own database;
+// everything here speaks plain SQL through `query(text, params)`, which node-postgres has too.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+
+/** The one method the demo's stores use (PGlite and node-postgres both have it). */
+export interface SqlClient {
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+export interface DemoDatabase extends SqlClient {
+  /** Where the data lives, or null in memory. */
+  readonly dir: string | null;
+  close(): Promise<void>;
+}
+
+/** Default data folder, relative to the working directory (git-ignored). */
+export const DEFAULT_DATA_DIR = '.data/northwind';
+
+/**
+ * Where the demo keeps its data: `NORTHWIND_DATA_DIR` (a folder, or `memory` for nothing on disk), else
+ * {@link DEFAULT_DATA_DIR}.
+ */
+export function dataDirFromEnv(env: Record<string, string | undefined>): string | null {
+  const value = (env['NORTHWIND_DATA_DIR'] ?? '').trim();
+  if (value === 'memory') return null;
+  return resolve(value || DEFAULT_DATA_DIR);
+}
+
+// Each statement is idempotent, so opening an existing folder is the same as opening a new one.
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS northwind_customers (
+  external_id     text PRIMARY KEY,
+  name            text NOT NULL,
+  organization_id text NOT NULL UNIQUE,
+  created_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS northwind_members (
+  organization_id text PRIMARY KEY,
+  members         jsonb NOT NULL,
+  updated_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS northwind_onboarding (
+  organization_id text NOT NULL,
+  step            text NOT NULL,
+  completed_at    timestamptz NOT NULL,
+  PRIMARY KEY (organization_id, step)
+);
+CREATE TABLE IF NOT EXISTS northwind_settings (
+  key   text PRIMARY KEY,
+  value jsonb NOT NULL
+);
+`;
+
+/**
+ * Opens (creating if needed) the demo database in `dir`, or in memory when `dir` is null. An in-memory one
+ * starts from a cached empty cluster: PGlite's initdb costs seconds, loading a dump of its result a fraction.
+ */
+export async function openDemoDatabase(dir: string | null): Promise<DemoDatabase> {
+  // Loaded on demand: the WebAssembly Postgres is only paid for by the demo server, never by the package.
+  const { PGlite } = await import('@electric-sql/pglite');
+  let db: PGlite;
+  if (dir !== null) {
+    await mkdir(dir, { recursive: true });
+    if (!existsSync(join(dir, 'PG_VERSION'))) {
+      // A new folder: initdb, then start again. WebAssembly memory never shrinks, and initdb's peak would otherwise
+      // stay with the server for its whole life (about twice the resident size of a plain start).
+      const fresh = new PGlite(dir);
+      await fresh.waitReady;
+      await fresh.close();
+    }
+    db = new PGlite(dir);
+  } else {
+    db = new PGlite({ loadDataDir: await emptyClusterDump() });
+  }
+  await db.waitReady;
+  await db.exec(SCHEMA);
+  let closing: Promise<void> | null = null;
+  return {
+    dir,
+    query: async <R,>(text: string, params?: unknown[]) => {
+      const result = await db.query<R>(text, params);
+      return { rows: result.rows };
+    },
+    close: () => (closing ??= db.close()),
+  };
+}
+
+let emptyCluster: Promise<Blob> | null = null;
+
+/** A gzip dump of a freshly initialised cluster, made once per PGlite version and machine (in the temp folder). */
+function emptyClusterDump(): Promise<Blob> {
+  return (emptyCluster ??= (async () => {
+    // Its package.json is not exported; it sits one folder above the entry point.
+    const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+    const { version } = JSON.parse(await readFile(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version: string };
+    const file = join(tmpdir(), `northwind-pglite-${version}-empty.tar.gz`);
+    const cached = await readFile(file).catch(() => null);
+    if (cached) return new Blob([cached]);
+    const { PGlite } = await import('@electric-sql/pglite');
+    const scratch = join(tmpdir(), `northwind-pglite-init-${randomBytes(6).toString('hex')}`);
+    const db = new PGlite(scratch);
+    try {
+      await db.waitReady;
+      const dump = await db.dumpDataDir('gzip');
+      const bytes = Buffer.from(await dump.arrayBuffer());
+      // Written aside and renamed, so a concurrent process never reads half a file.
+      const partial = `${file}.${randomBytes(6).toString('hex')}`;
+      await writeFile(partial, bytes);
+      await rename(partial, file);
+      return new Blob([bytes]);
+    } finally {
+      await db.close();
+      await rm(scratch, { recursive: true, force: true });
+    }
+  })());
+}
