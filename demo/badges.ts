@@ -1,4 +1,4 @@
-// The host reacting to what the customer's admin did inside the portal (seed step 4: "verify").
+// The host reacting to what the customer's admin did inside the portal.
 import { providerName } from './labels.js';
 import type { PortalChangeDetail } from './portal-types.js';
 

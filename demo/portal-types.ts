@@ -1,4 +1,4 @@
-// The slice of the <scalekit-admin-portal> contract (CONTRACT.md §1) this host page relies on.
+// The slice of the <scalekit-admin-portal> public API (attributes, events) this host page relies on.
 // Kept structural so the demo reads like any host app that only knows the documented surface.
 
 export type PortalStatus = 'idle' | 'loading' | 'ready' | 'expired' | 'error';

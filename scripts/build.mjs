@@ -1,6 +1,9 @@
-// npm run build → dist/: ESM JavaScript + .d.ts for component/ and server/ (tsc), and dist/custom-elements.json.
+// npm run build → dist/: ESM JavaScript + .d.ts for component/ and server/ (tsc), dist/custom-elements.json, and
+// dist/scalekit-admin-portal.min.js, the element with Lit in one file for pages without a bundler.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -31,6 +34,31 @@ for (const module of manifest.modules) {
   }
 }
 writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+
+// One self-contained ES module (Lit bundled, no bare specifiers) for a plain <script type="module"> or a CDN.
+const bundlePath = `${root}dist/scalekit-admin-portal.min.js`;
+await build({
+  entryPoints: [`${root}component/index.ts`],
+  outfile: bundlePath,
+  bundle: true,
+  format: 'esm',
+  minify: true,
+  target: 'es2022',
+  tsconfig: `${root}tsconfig.json`,
+  legalComments: 'eof',
+  logLevel: 'warning',
+});
+const bundle = readFileSync(bundlePath);
+console.log(
+  `build: ${bundlePath.slice(root.length)} ${(statSync(bundlePath).size / 1024).toFixed(1)} KiB, ` +
+    `${(gzipSync(bundle, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped`,
+);
+
+// The bin runs straight from dist/: its shebang must survive the compile.
+if (!readFileSync(`${root}dist/server/emulator/cli.js`, 'utf8').startsWith('#!/usr/bin/env node\n')) {
+  console.error('build: dist/server/emulator/cli.js lost its shebang');
+  process.exit(1);
+}
 
 // The entry points must import in Node with no DOM (server-side rendering, tooling).
 run(process.execPath, ['-e', "await import('./dist/component/index.js'); await import('./dist/component/admin-portal.js');", '--input-type=module']);

@@ -110,7 +110,7 @@ export interface DemoAppDeps {
   /** Where the built demo lives; missing → a page saying how to build it. */
   demoDir: string;
   log: (line: string) => void;
-  /** Issue 7: webhook receiver + members routes. Default: members routes only, fed by Reconcile. */
+  /** Provisioning: webhook receiver + members routes. Default: members routes only, fed by Reconcile. */
   provisioning?: DemoProvisioning;
 }
 
@@ -136,7 +136,7 @@ export function createDemoApp(deps: DemoAppDeps): Hono {
     '/api/scalekit',
     scalekitPortal({ scalekit: deps.scalekit, authorize: (c) => deps.sessions.principal(c), log: deps.log }),
   );
-  // Issue 7: POST /webhooks/scalekit (signed directory events) and /api/demo/members (list, stream, reconcile).
+  // Provisioning: POST /webhooks/scalekit (signed directory events) and /api/demo/members (list, stream, reconcile).
   (deps.provisioning ?? demoProvisioning({ scalekit: deps.scalekit, webhookSecret: null, organizationOf: organizationOf(deps.sessions), log: deps.log })).mount(app);
 
   app.all('/api/*', (c) => c.json(errorBody('invalid_request', 'No such API route.'), 404));

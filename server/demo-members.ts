@@ -363,7 +363,7 @@ export interface DemoProvisioning {
   close(): void;
 }
 
-/** Issue 7 in the demo app: Scalekit's signed directory events → the host's member store → the Members panel. */
+/** Provisioning in the demo app: Scalekit's signed directory events → the host's member store → the Members panel. */
 export function demoProvisioning(options: DemoProvisioningOptions): DemoProvisioning {
   const store = new DemoMemberStore();
   const log = options.log ?? ((line: string) => console.log(line));

@@ -1,4 +1,4 @@
-// The token endpoint's error vocabulary (CONTRACT §2) and the one place where a failure of the Scalekit SDK
+// The token endpoint's error vocabulary (every code it answers) and the one place where a failure of the Scalekit SDK
 // becomes an HTTP status. Nothing here ever copies an upstream message into a response: those can name
 // hosts, ids or (in a future SDK) worse. Details go to the server log, through `describeError`, redacted.
 
@@ -15,6 +15,7 @@ export type PortalLinkErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
+  | 'rate_limit_unavailable'
   | 'upstream_auth_failed'
   | 'upstream_unavailable'
   | 'upstream_timeout'
@@ -34,6 +35,7 @@ const STATUS_OF: Record<PortalLinkErrorCode, ContentfulStatusCode> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  rate_limit_unavailable: 503,
   upstream_auth_failed: 502,
   upstream_unavailable: 503,
   upstream_timeout: 504,
@@ -49,6 +51,7 @@ const DEFAULT_MESSAGE: Record<PortalLinkErrorCode, string> = {
   payload_too_large: 'The request body is larger than 4 KiB.',
   unsupported_media_type: 'Send the request as application/json.',
   rate_limited: 'Too many portal link requests. Try again later.',
+  rate_limit_unavailable: 'The rate limit cannot be checked right now. Try again shortly.',
   upstream_auth_failed:
     'Scalekit refused the client credentials. Check SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET on the server.',
   upstream_unavailable: 'Scalekit is unreachable right now. Try again shortly.',
@@ -83,8 +86,24 @@ export function errorBody(code: PortalLinkErrorCode, message = DEFAULT_MESSAGE[c
   return { error: { code, message } };
 }
 
+/** What every hono `HTTPException` has, whichever copy of hono made it. */
+export interface HttpExceptionLike {
+  status: number;
+  getResponse(): Response;
+}
+
+/**
+ * True for an `HTTPException` from any copy of hono. A host's app may resolve another hono than ours (another
+ * version, a second install), so `instanceof` would miss its `HTTPException(403)` and turn it into a 500.
+ */
+export function isHttpExceptionLike(error: unknown): error is HttpExceptionLike {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { status?: unknown; getResponse?: unknown };
+  return typeof e.getResponse === 'function' && typeof e.status === 'number' && Number.isInteger(e.status);
+}
+
 /** An `HTTPException` thrown by the host's `authorize` (or any other middleware) mapped onto the table. */
-export function fromHttpException(error: HTTPException): PortalLinkError {
+export function fromHttpException(error: HTTPException | HttpExceptionLike): PortalLinkError {
   if (error instanceof PortalLinkError) return error;
   switch (error.status) {
     case 400:

@@ -31,15 +31,16 @@ export const noStore: MiddlewareHandler = async (c, next) => {
 };
 
 /** Allowed extra origins get CORS headers (credentials included) and a preflight answer; nobody else does. */
-export function corsForAllowedOrigins(allowed: ReadonlySet<string>): MiddlewareHandler {
+export function corsForAllowedOrigins(allowed: ReadonlySet<string>, methods: readonly string[] = ['POST']): MiddlewareHandler {
   return async (c, next) => {
     const origin = c.req.header('origin');
     if (origin && allowed.has(origin)) {
       c.header('Access-Control-Allow-Origin', origin);
       c.header('Access-Control-Allow-Credentials', 'true');
       c.header('Vary', 'Origin');
-      if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method') === 'POST') {
-        c.header('Access-Control-Allow-Methods', 'POST');
+      const preflightFor = c.req.header('access-control-request-method');
+      if (c.req.method === 'OPTIONS' && preflightFor !== undefined && methods.includes(preflightFor)) {
+        c.header('Access-Control-Allow-Methods', methods.join(', '));
         c.header('Access-Control-Allow-Headers', 'Content-Type');
         c.header('Access-Control-Max-Age', '600');
         return c.body(null, 204);
@@ -118,8 +119,9 @@ export function principalKey(principal: PortalPrincipal): string {
 
 export async function readBody(c: Context, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const text = await c.req.text();
-  // bodyLimit trusts Content-Length when present; a body that outgrew it is refused all the same.
-  if (Buffer.byteLength(text, 'utf8') > maxBytes) throw new PortalLinkError('payload_too_large');
+  // bodyLimit trusts Content-Length when present; a body that outgrew it is refused all the same. TextEncoder,
+  // not Buffer: Workers and Deno have no Buffer.
+  if (new TextEncoder().encode(text).byteLength > maxBytes) throw new PortalLinkError('payload_too_large');
   try {
     return JSON.parse(text);
   } catch {

@@ -41,8 +41,11 @@ const ALREADY_EXISTS = 6;
 // store that shows it a moment later.
 const REREAD_DELAYS_MS = [0, 100, 400];
 
-/** Calls in flight per client and external id, so concurrent calls in one process share one round trip. */
-const inFlight = new WeakMap<ScalekitApi, Map<string, Promise<EnsuredOrganization>>>();
+/**
+ * Calls in flight per client and external id, so concurrent calls in one process share one round trip. Keyed
+ * on the client the host passed, which stays the same object however its `ScalekitApi` is produced.
+ */
+const inFlight = new WeakMap<object, Map<string, Promise<EnsuredOrganization>>>();
 
 /**
  * The Scalekit organization for the host's tenant `externalId`, created (with `name` and `metadata`) when
@@ -67,8 +70,8 @@ export async function ensureOrganization(
     throw new TypeError('ensureOrganization: `scalekit` (a Scalekit SDK client or scalekitRest()) is required');
   }
   const api = scalekitApi(scalekit);
-  let calls = inFlight.get(api);
-  if (!calls) inFlight.set(api, (calls = new Map()));
+  let calls = inFlight.get(scalekit);
+  if (!calls) inFlight.set(scalekit, (calls = new Map()));
   const pending = calls.get(checked.externalId);
   if (pending) return pending;
   const call = lookUpOrCreate(api, checked).finally(() => calls.delete(checked.externalId));

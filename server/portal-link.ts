@@ -1,4 +1,4 @@
-// `scalekitPortal()`: the Hono app behind `<scalekit-admin-portal>`'s `endpoint` (CONTRACT §2).
+// `scalekitPortal()`: the Hono app behind `<scalekit-admin-portal>`'s `endpoint`.
 //
 // A portal link lets whoever holds it change an organization's SSO and SCIM settings, so the route mints one
 // only for the organization the host's own session names, only for same-site callers, never caches it,
@@ -7,7 +7,6 @@
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { HTTPException } from 'hono/http-exception';
 import type { ScalekitClientLike } from './scalekit-client.js';
 import {
   PortalLinkError,
@@ -15,6 +14,7 @@ import {
   errorBody,
   fromHttpException,
   fromUpstreamError,
+  isHttpExceptionLike,
   statusOf,
 } from './errors.js';
 import { scalekitApi } from './sdk-client.js';
@@ -32,6 +32,8 @@ import {
   readBody,
   sameSiteOnly,
 } from './http-guards.js';
+import { BODY_CONSUMED_HINT, acceptBodyParsedByHost } from './host-body.js';
+import { withPublicOrigin } from './public-origin.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { RateLimitOptions } from './rate-limit.js';
 
@@ -67,6 +69,13 @@ export interface ScalekitPortalOptions<E extends Env = Env> {
   features?: readonly PortalFeature[];
   /** Extra origins (e.g. `https://admin.example.com`) allowed to call cross-site; the request's own origin always is. */
   allowedOrigins?: readonly string[];
+  /**
+   * The origin browsers use to reach this app (e.g. `https://app.example.com`), when the request URL the server
+   * sees is another one: behind Next.js, a reverse proxy or a load balancer. Requests from it count as
+   * same-origin (no CORS headers: it is not cross-site). Without it, a browser that sends no `Sec-Fetch-Site`
+   * (Safari before 16.4) is refused as cross-site there.
+   */
+  publicOrigin?: string;
   /** Per principal (user, else organization). Default `{ limit: 10, windowMs: 60_000 }`; `false` turns it off. */
   rateLimit?: RateLimitOptions | false;
   /** Audit hook, awaited before the link is returned; if it throws, the caller gets 500 and no link. */
@@ -107,7 +116,7 @@ const DEFAULTS = {
 export function scalekitPortal<E extends Env = Env>(options: ScalekitPortalOptions<E>): Hono<E> {
   const config = normalizeOptions(options);
   const links = scalekitApi(config.scalekit);
-  const limiter = config.rateLimit === false ? null : createRateLimiter(config.rateLimit);
+  const limiter = config.rateLimit === false ? null : createRateLimiter(config.rateLimit, Date.now, config.log);
   const log = config.log;
 
   const app = new Hono<E>();
@@ -117,8 +126,9 @@ export function scalekitPortal<E extends Env = Env>(options: ScalekitPortalOptio
     noStore,
     corsForAllowedOrigins(config.allowedOrigins),
     postOnly,
-    sameSiteOnly(config.allowedOrigins),
+    sameSiteOnly(withPublicOrigin(config.allowedOrigins, options.publicOrigin, 'scalekitPortal')),
     jsonOnly,
+    acceptBodyParsedByHost(bodyLostTo(log)),
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
@@ -131,7 +141,8 @@ export function scalekitPortal<E extends Env = Env>(options: ScalekitPortalOptio
       if (limiter) {
         const decision = await limiter.check(principalKey(principal));
         if (!decision.allowed) {
-          throw new PortalLinkError('rate_limited', { headers: { 'Retry-After': String(decision.retryAfterSeconds) } });
+          const code = decision.unavailable ? 'rate_limit_unavailable' : 'rate_limited';
+          throw new PortalLinkError(code, { headers: { 'Retry-After': String(decision.retryAfterSeconds) } });
         }
       }
 
@@ -170,7 +181,7 @@ export function scalekitPortal<E extends Env = Env>(options: ScalekitPortalOptio
   app.onError((error, c) => {
     let failure: PortalLinkError;
     if (error instanceof PortalLinkError) failure = error;
-    else if (error instanceof HTTPException) failure = fromHttpException(error);
+    else if (isHttpExceptionLike(error)) failure = fromHttpException(error);
     else failure = new PortalLinkError('internal', { cause: error });
     if (failure.code === 'internal') log(`scalekitPortal: internal error: ${describeError(failure.cause ?? error)}`);
 
@@ -261,4 +272,17 @@ function parseFeatures(body: unknown, allowed: readonly PortalFeature[]): Portal
   }
   const unique = [...new Set(features as PortalFeature[])];
   return unique.length > 0 ? unique : undefined;
+}
+
+/**
+ * A body parser of the host read the body and kept nothing usable: a server set-up mistake, not the caller's,
+ * so 500 `internal`, and the log says which middleware to move, once per app rather than once per request.
+ */
+function bodyLostTo(log: (line: string) => void): (c: Context) => never {
+  let told = false;
+  return () => {
+    if (!told) log(`scalekitPortal: ${BODY_CONSUMED_HINT}`);
+    told = true;
+    throw new PortalLinkError('internal', { cause: new Error('request body consumed before the route') });
+  };
 }

@@ -22,11 +22,26 @@ export interface RateLimitOptions {
   limit?: number;
   /** Window length in ms. Default 60 000. */
   windowMs?: number;
-  /** Where counts are kept. Default: this process's memory ({@link MemoryRateLimitStore}). */
+  /**
+   * Where counts are kept. Default: this process's memory ({@link MemoryRateLimitStore}); for several instances a
+   * shared one such as `redisRateLimitStore(client)`.
+   */
   store?: RateLimitStore;
+  /**
+   * When the store fails (Redis down): `false` (default) refuses the request with 503 `rate_limit_unavailable`;
+   * `true` lets it through unlimited. Either way one line is logged per failed request.
+   */
+  failOpen?: boolean;
 }
 
-export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+/**
+ * `unavailable`: the store failed and `failOpen` is off. The request must be refused all the same (503
+ * `rate_limit_unavailable`); `retryAfterSeconds` is then a suggestion, so a caller that only knows 429 still refuses.
+ */
+export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number; unavailable?: true };
+
+/** Seconds suggested to wait when the rate-limit store is down. */
+export const STORE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 export const RATE_LIMIT_DEFAULTS = { limit: 10, windowMs: 60_000 } as const satisfies RateLimitOptions;
 
@@ -72,16 +87,33 @@ export interface RateLimiter {
   check(key: string): Promise<RateLimitDecision>;
 }
 
-export function createRateLimiter(options: RateLimitOptions = {}, now: () => number = Date.now): RateLimiter {
+export function createRateLimiter(
+  options: RateLimitOptions = {},
+  now: () => number = Date.now,
+  log: (line: string) => void = (line) => console.error(line),
+): RateLimiter {
   const limit = options.limit ?? RATE_LIMIT_DEFAULTS.limit;
   const windowMs = options.windowMs ?? RATE_LIMIT_DEFAULTS.windowMs;
   if (!Number.isInteger(limit) || limit < 1) throw new TypeError('scalekitPortal: rateLimit.limit must be a positive integer');
   if (!Number.isFinite(windowMs) || windowMs < 1) throw new TypeError('scalekitPortal: rateLimit.windowMs must be a positive number of ms');
   const store = options.store ?? new MemoryRateLimitStore({ now });
+  if (typeof store.hit !== 'function') throw new TypeError('scalekitPortal: rateLimit.store must have a hit(key, windowMs) method');
+  const failOpen = options.failOpen === true;
 
   return {
     async check(key) {
-      const { count, resetAt } = await store.hit(key, windowMs);
+      let hit: RateLimitHit;
+      try {
+        hit = await store.hit(key, windowMs);
+      } catch (error) {
+        // The key names a user: log only the failure's kind.
+        const kind = error instanceof Error ? error.name : typeof error;
+        log(`scalekitPortal: rate limit store failed (${kind.slice(0, 60)}); ${failOpen ? 'letting the request through (failOpen)' : 'answering 503 rate_limit_unavailable'}`);
+        return failOpen
+          ? { allowed: true }
+          : { allowed: false, retryAfterSeconds: STORE_UNAVAILABLE_RETRY_AFTER_SECONDS, unavailable: true };
+      }
+      const { count, resetAt } = hit;
       if (count <= limit) return { allowed: true };
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - now()) / 1000)) };
     },

@@ -1,5 +1,5 @@
 // Mints portal links through the Scalekit SDK's own generated gRPC client, for two reasons the public
-// wrapper cannot serve (SCALEKIT.md):
+// wrapper cannot serve:
 //
 // 1. Scoping: `scalekit.organization.generatePortalLink(id)` sends only the id. The generated client under it
 //    takes `features`, so the endpoint calls that, still through the SDK's `connectExec` (its retries on

@@ -1,5 +1,5 @@
 /**
- * Typed Scalekit webhook events for directory sync and SSO (SCALEKIT.md, "Seed step 4").
+ * Typed Scalekit webhook events for directory sync and SSO, in Scalekit's documented envelope and shapes.
  *
  * Every delivery shares one envelope; `type` decides the shape of `data`, so a `switch (event.type)` narrows it.
  * Field names are Scalekit's wire names (snake_case), because hosts compare them with Scalekit's docs.

@@ -1,22 +1,27 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ScalekitClient } from '@scalekit-sdk/node';
+import { webhookVerifier } from './webhook-signature.js';
+import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import {
   parseEvent,
   type ScalekitWebhookEvent,
   type UnknownScalekitWebhookEvent,
 } from './webhook-events.js';
+import { BODY_CONSUMED_HINT, bodyReadByHost } from './host-body.js';
 
 export type * from './webhook-events.js';
 
 export interface ScalekitWebhooksOptions {
-  /** The Scalekit SDK client; only its `verifyWebhookPayload` is used. */
-  scalekit: Pick<ScalekitClient, 'verifyWebhookPayload'>;
-  /** The endpoint's signing secret from the Scalekit dashboard (`whsec_…`). */
+  /**
+   * @deprecated Accepted for compatibility and ignored: signatures are verified with WebCrypto, so no SDK client is needed
+   * (and the receiver runs on Node, Cloudflare Workers, Deno and Bun alike).
+   */
+  scalekit?: unknown;
+  /** The endpoint's signing secret from the Scalekit dashboard (`whsec_…`; bare base64 works too). */
   secret: string;
   /**
-   * Called once per verified event id. Resolve when the event is stored: the delivery is answered 200 then.
+   * Called once per verified delivery and event id. Resolve when the event is stored: the delivery is answered 200 then.
    * Throw (or reject) to answer 500 so Scalekit retries; the event is not remembered as handled.
    */
   onEvent: (event: ScalekitWebhookEvent, c: Context) => unknown;
@@ -31,11 +36,22 @@ export interface ScalekitWebhooksOptions {
    */
   handlerTimeoutMs?: number;
   /**
-   * How handled event ids are remembered so a redelivery is not handled twice: the newest `maxEntries` ids,
-   * each for `ttlMs`. The default TTL (48 h) outlasts Scalekit's retry schedule (about 27.5 h).
+   * Where handled deliveries are remembered, keyed on the `webhook-id` header (the Standard Webhooks idempotency
+   * key, the same on every retry) and on the event `id`. Default: this process's memory. Several instances
+   * share one store, e.g. `redisIdempotencyStore(client)`: a delivery is then handled once across all of them,
+   * and one that another instance is handling right now is answered 409 `delivery_in_progress` (Scalekit
+   * retries it later). If the store fails, the delivery is answered 500 `idempotency_unavailable` so Scalekit
+   * retries, and `onEvent` is not called.
    */
-  replay?: { maxEntries?: number; ttlMs?: number };
-  /** One line per delivery: event id, type and outcome, never the payload or the secret. Default `console.log`. */
+  idempotency?: IdempotencyStore;
+  /**
+   * How long a handled delivery is remembered (`ttlMs`, default 48 h: longer than Scalekit's retry schedule of
+   * about 27.5 h), how many the in-memory store keeps (`maxEntries`, default 10 000 keys), and how long a claim
+   * of an instance that died mid-delivery blocks its retries (`leaseMs`, default the larger of 5 minutes and
+   * twice `handlerTimeoutMs`).
+   */
+  replay?: { maxEntries?: number; ttlMs?: number; leaseMs?: number };
+  /** One line per delivery: event id, type and outcome, never the payload, the secret or a store's address. Default `console.log`. */
   log?: (line: string) => void;
 }
 
@@ -46,7 +62,16 @@ const DEFAULTS = {
   log: (line: string) => console.log(line),
 } satisfies Partial<ScalekitWebhooksOptions>;
 
-type ErrorCode = 'invalid_signature' | 'invalid_request' | 'payload_too_large' | 'method_not_allowed' | 'handler_failed' | 'handler_timeout' | 'internal';
+type ErrorCode =
+  | 'invalid_signature'
+  | 'invalid_request'
+  | 'payload_too_large'
+  | 'method_not_allowed'
+  | 'delivery_in_progress'
+  | 'handler_failed'
+  | 'handler_timeout'
+  | 'idempotency_unavailable'
+  | 'internal';
 
 function errorResponse(c: Context, status: ContentfulStatusCode, code: ErrorCode, message: string) {
   return c.json({ error: { code, message } }, status);
@@ -57,32 +82,8 @@ function printable(value: string): string {
   return value.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
 }
 
-/** Ids of handled events: least recently seen evicted first, each forgotten after `ttlMs`. */
-class HandledEventIds {
-  readonly #seenAt = new Map<string, number>();
-
-  constructor(
-    private readonly maxEntries: number,
-    private readonly ttlMs: number,
-  ) {}
-
-  has(id: string): boolean {
-    const seenAt = this.#seenAt.get(id);
-    if (seenAt === undefined) return false;
-    this.#seenAt.delete(id);
-    if (Date.now() - seenAt >= this.ttlMs) return false;
-    this.#seenAt.set(id, seenAt); // re-insert: Map order is the eviction order
-    return true;
-  }
-
-  add(id: string): void {
-    this.#seenAt.delete(id);
-    this.#seenAt.set(id, Date.now());
-    while (this.#seenAt.size > this.maxEntries) {
-      const oldest = this.#seenAt.keys().next().value as string;
-      this.#seenAt.delete(oldest);
-    }
-  }
+function kindOf(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
 }
 
 /** Resolves true when `run` resolves within `ms`, false when the time runs out first; rejects if `run` rejects in time. */
@@ -102,13 +103,13 @@ async function settledWithin(run: Promise<void>, ms: number): Promise<boolean> {
 
 function readOptions(options: ScalekitWebhooksOptions) {
   if (!options || typeof options !== 'object') throw new TypeError('scalekitWebhooks(): options are required.');
-  const { scalekit, secret, onEvent } = options;
-  if (!scalekit || typeof scalekit.verifyWebhookPayload !== 'function') {
-    throw new TypeError('scalekitWebhooks(): `scalekit` must be a Scalekit SDK client.');
-  }
-  // The SDK takes the key from the part after "_"; say so here rather than 401 every delivery later.
-  if (typeof secret !== 'string' || !/^[^_\s]+_\S+$/.test(secret)) {
-    throw new TypeError('scalekitWebhooks(): `secret` must be the endpoint signing secret, "whsec_" followed by base64.');
+  const { secret, onEvent } = options;
+  // A wrong secret is refused here rather than answered 401 on every delivery later.
+  let verifier: ReturnType<typeof webhookVerifier>;
+  try {
+    verifier = webhookVerifier(secret);
+  } catch (error) {
+    throw new TypeError(`scalekitWebhooks(): \`secret\` is unusable: ${(error as Error).message}.`);
   }
   if (typeof onEvent !== 'function') throw new TypeError('scalekitWebhooks(): `onEvent` must be a function.');
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
@@ -118,20 +119,26 @@ function readOptions(options: ScalekitWebhooksOptions) {
   }
   const maxEntries = options.replay?.maxEntries ?? DEFAULTS.replay.maxEntries;
   const ttlMs = options.replay?.ttlMs ?? DEFAULTS.replay.ttlMs;
-  for (const [name, value] of Object.entries({ maxBodyBytes, 'replay.maxEntries': maxEntries, 'replay.ttlMs': ttlMs })) {
+  const leaseMs = options.replay?.leaseMs ?? Math.max(5 * 60_000, 2 * handlerTimeoutMs);
+  const numbers = { maxBodyBytes, 'replay.maxEntries': maxEntries, 'replay.ttlMs': ttlMs, 'replay.leaseMs': leaseMs };
+  for (const [name, value] of Object.entries(numbers)) {
     if (!Number.isSafeInteger(value) || value < 0) {
       throw new TypeError(`scalekitWebhooks(): \`${name}\` must be a non-negative integer.`);
     }
   }
+  const store = options.idempotency ?? new MemoryIdempotencyStore({ maxEntries });
+  if (typeof store !== 'object' || store === null || !['begin', 'complete', 'abandon'].every((m) => typeof (store as never)[m] === 'function')) {
+    throw new TypeError('scalekitWebhooks(): `idempotency` must be a store with begin, complete and abandon.');
+  }
   return {
-    scalekit,
-    secret,
+    verifier,
     onEvent,
     onUnknownEvent: options.onUnknownEvent,
     maxBodyBytes,
     handlerTimeoutMs,
-    maxEntries,
+    store,
     ttlMs,
+    leaseMs,
     log: options.log ?? DEFAULTS.log,
   };
 }
@@ -140,17 +147,18 @@ function readOptions(options: ScalekitWebhooksOptions) {
  * Receives Scalekit's signed webhook deliveries (directory sync and SSO events) and hands each verified event to
  * `onEvent` once.
  *
- * `POST {mount}/` verifies the raw body and the `webhook-id`, `webhook-timestamp` and `webhook-signature` headers
- * with the SDK's `verifyWebhookPayload`, then answers:
+ * `POST {mount}/` verifies the raw body bytes and the `webhook-id`, `webhook-timestamp` and `webhook-signature`
+ * headers (Standard Webhooks, HMAC-SHA256 through WebCrypto; no SDK needed), then answers:
  * 401 `invalid_signature` (bad, missing or stale signature; `onEvent` is not called), 400 `invalid_request`
  * (not a JSON object with string `id` and `type`), 413 `payload_too_large`, 200 once `onEvent` resolved,
- * 500 `handler_failed` if it threw, so Scalekit delivers again. An event id already handled, or being handled
- * right now, is not handed to `onEvent` again.
+ * 500 `handler_failed` if it threw, so Scalekit delivers again. A delivery (same `webhook-id`) or event id
+ * already handled is answered 200 without calling `onEvent`; one being handled on this instance waits for that
+ * run; one being handled on another instance sharing the `idempotency` store gets 409 `delivery_in_progress`.
+ * 500 `idempotency_unavailable` when that store fails. See docs/scaling.md for several instances.
  *
  * @example
  * ```ts
  * app.route('/webhooks/scalekit', scalekitWebhooks({
- *   scalekit,
  *   secret: process.env.SCALEKIT_WEBHOOK_SECRET!,
  *   onEvent: async (event) => {
  *     switch (event.type) {
@@ -166,9 +174,18 @@ function readOptions(options: ScalekitWebhooksOptions) {
  */
 export function scalekitWebhooks(options: ScalekitWebhooksOptions): Hono {
   const settings = readOptions(options);
-  const handled = new HandledEventIds(settings.maxEntries, settings.ttlMs);
-  // A retry can arrive while the first delivery is still being handled: both wait on one run.
+  const { store } = settings;
+  // A retry can arrive at this instance while the first delivery is still being handled here: both wait on one
+  // run (keyed on each of its idempotency keys). Another instance's run is only known through the store.
   const inFlight = new Map<string, Promise<void>>();
+
+  /** Releases claims after a failure; the store being down then only delays the retry by the lease. */
+  const abandonAll = async (keys: string[], label: string) => {
+    const results = await Promise.allSettled(keys.map((key) => store.abandon(key)));
+    if (results.some((result) => result.status === 'rejected')) {
+      settings.log(`scalekit webhook: ${label} could not release its claim; a retry waits for the lease to expire`);
+    }
+  };
   const app = new Hono();
 
   const limit = bodyLimit({
@@ -176,49 +193,82 @@ export function scalekitWebhooks(options: ScalekitWebhooksOptions): Hono {
     onError: (c) => errorResponse(c, 413, 'payload_too_large', `The delivery is larger than ${settings.maxBodyBytes} bytes.`),
   });
 
+  const bodyLost = bodyLostOnce(settings.log);
   app.post('/', limit, async (c) => {
-    const rawBody = await c.req.text();
-    // Fetch headers are case-insensitive, so `Webhook-Id` is found too; the SDK wants lowercase keys.
-    const headers = {
-      'webhook-id': c.req.header('webhook-id') ?? '',
-      'webhook-timestamp': c.req.header('webhook-timestamp') ?? '',
-      'webhook-signature': c.req.header('webhook-signature') ?? '',
-    };
-    try {
-      settings.scalekit.verifyWebhookPayload(settings.secret, headers, rawBody);
-    } catch {
-      settings.log('scalekit webhook: rejected a delivery with a missing, invalid or stale signature');
+    const raw = await readRawBody(c, bodyLost);
+    if (raw === null) {
+      return errorResponse(c, 500, 'internal', 'The webhook receiver could not read the delivery; it should be retried.');
+    }
+    const verified = await settings.verifier.verify(c.req.raw.headers, raw);
+    if (!verified.ok) {
+      settings.log(`scalekit webhook: rejected a delivery (${verified.reason})`);
       return errorResponse(c, 401, 'invalid_signature', 'The webhook signature is missing, invalid or too old.');
     }
 
     let body: unknown;
     try {
-      body = JSON.parse(rawBody);
+      body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
     } catch {
-      return errorResponse(c, 400, 'invalid_request', 'The delivery is not JSON.');
+      return errorResponse(c, 400, 'invalid_request', 'The delivery is not UTF-8 JSON.');
     }
     const parsed = parseEvent(body);
     if (parsed.kind === 'invalid') return errorResponse(c, 400, 'invalid_request', parsed.reason);
 
     const { id, type } = parsed.event;
     const label = `${printable(id)} ${printable(type)}`;
-    if (handled.has(id)) {
-      settings.log(`scalekit webhook: ${label} already handled`);
-      return c.json({ received: true, duplicate: true });
-    }
+    // The webhook-id is the same on every retry of one delivery; the event id also catches a resent event.
+    const keys = [`msg:${verified.id}`, `evt:${id}`];
 
-    let run = inFlight.get(id);
+    let run = keys.map((key) => inFlight.get(key)).find((pending) => pending !== undefined);
     const joined = run !== undefined;
     if (run === undefined) {
+      const claimed: string[] = [];
+      let state: 'new' | 'in_progress' | 'done' = 'new';
+      try {
+        for (const key of keys) {
+          state = await store.begin(key, settings.leaseMs);
+          if (state !== 'new') break;
+          claimed.push(key);
+        }
+      } catch (error) {
+        settings.log(`scalekit webhook: ${label} idempotency store failed (${printable(kindOf(error))}); answering 500 so Scalekit retries`);
+        await abandonAll(claimed, label);
+        return errorResponse(c, 500, 'idempotency_unavailable', 'Handled deliveries cannot be checked right now; the delivery should be retried.');
+      }
+      if (state !== 'new') {
+        await abandonAll(claimed, label);
+        if (state === 'done') {
+          settings.log(`scalekit webhook: ${label} already handled`);
+          return c.json({ received: true, duplicate: true });
+        }
+        settings.log(`scalekit webhook: ${label} is being handled elsewhere; answering 409 so Scalekit retries`);
+        c.header('Retry-After', '5');
+        return errorResponse(c, 409, 'delivery_in_progress', 'This delivery is being handled right now; retry later.');
+      }
+
       const handle = (): unknown => {
         if (parsed.kind === 'known') return settings.onEvent(parsed.event, c);
         return settings.onUnknownEvent?.(parsed.event, c);
       };
       run = Promise.resolve()
         .then(handle)
-        .then(() => handled.add(id))
-        .finally(() => inFlight.delete(id));
-      inFlight.set(id, run);
+        .then(
+          async () => {
+            const results = await Promise.allSettled(keys.map((key) => store.complete(key, settings.ttlMs)));
+            // The event was handled: answering 500 now would only make Scalekit deliver it again.
+            if (results.some((result) => result.status === 'rejected')) {
+              settings.log(`scalekit webhook: ${label} handled, but the idempotency store could not record it`);
+            }
+          },
+          async (error: unknown) => {
+            await abandonAll(keys, label);
+            throw error;
+          },
+        )
+        .finally(() => {
+          for (const key of keys) inFlight.delete(key);
+        });
+      for (const key of keys) inFlight.set(key, run);
     } else {
       settings.log(`scalekit webhook: ${label} arrived again while being handled; answering with that outcome`);
     }
@@ -229,8 +279,7 @@ export function scalekitWebhooks(options: ScalekitWebhooksOptions): Hono {
     } catch (error) {
       if (!joined) {
         // The error's message is the host's and may quote user data: log only its kind.
-        const kind = error instanceof Error ? error.name : typeof error;
-        settings.log(`scalekit webhook: ${label} handler failed (${printable(kind)}); Scalekit will retry`);
+        settings.log(`scalekit webhook: ${label} handler failed (${printable(kindOf(error))}); Scalekit will retry`);
       }
       return errorResponse(c, 500, 'handler_failed', 'The event handler failed; the delivery should be retried.');
     }
@@ -256,4 +305,27 @@ export function scalekitWebhooks(options: ScalekitWebhooksOptions): Hono {
   });
 
   return app;
+}
+
+/**
+ * The exact body to verify. Under Express a body parser mounted first may have read the stream: `express.raw()`
+ * and `express.text()` keep the bytes, a parse (`express.json()`) does not, and a re-serialised body would
+ * never verify. Then `null` (answered 500, so Scalekit retries once the mount order is fixed).
+ */
+async function readRawBody(c: Context, bodyLost: () => void): Promise<Uint8Array | null> {
+  const read = bodyReadByHost(c);
+  // The bytes as sent: `text()` would drop a leading BOM, and the signature covers it.
+  if (read === null) return new Uint8Array(await c.req.arrayBuffer());
+  if (read.exact && read.text !== null) return new TextEncoder().encode(read.text);
+  bodyLost();
+  return null;
+}
+
+/** The set-up mistake is the host's and the same on every delivery: say it once per receiver. */
+function bodyLostOnce(log: (line: string) => void): () => void {
+  let told = false;
+  return () => {
+    if (!told) log(`scalekit webhook: ${BODY_CONSUMED_HINT}`);
+    told = true;
+  };
 }

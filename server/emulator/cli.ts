@@ -1,12 +1,25 @@
+#!/usr/bin/env node
 // `npm run emulator`: the emulator on its own, for trying the SDK or the portal page by hand.
 // EMULATOR_PORT (default 8788; 0 = any free port), EMULATOR_HOST (default 127.0.0.1),
 // EMULATOR_CLIENT_ID / EMULATOR_CLIENT_SECRET (default: skc_emulator and a fresh random secret),
 // EMULATOR_ALLOWED_ORIGINS (comma-separated origins that may frame the portal), EMULATOR_PUBLIC_URL,
 // EMULATOR_TLS=1. Flags override the environment: --port N, --host H, --tls, --public-url URL.
-import { startEmulator } from './index.js';
 import type { EmulatorOptions } from './types.js';
 
-const USAGE = 'usage: scalekit-emulator [--port N] [--host H] [--tls] [--public-url URL]';
+const USAGE = `Usage: npx scalekit-emulator [--port N] [--host H] [--tls] [--public-url URL]
+
+Starts a local Scalekit environment and prints SCALEKIT_ENVIRONMENT_URL, SCALEKIT_CLIENT_ID and
+SCALEKIT_CLIENT_SECRET for your server.
+  --port N, EMULATOR_PORT          port to listen on (default 8788; 0 = any free port)
+  --host H, EMULATOR_HOST          address to listen on (default 127.0.0.1)
+  --tls, EMULATOR_TLS=1            serve https (h2 and HTTP/1.1) with a certificate from a CA made at start;
+                                   prints the CA's path for NODE_EXTRA_CA_CERTS
+  --public-url URL, EMULATOR_PUBLIC_URL  where browsers reach it behind a proxy (links point there)
+  EMULATOR_CLIENT_ID       client id it accepts (default skc_emulator)
+  EMULATOR_CLIENT_SECRET   client secret it accepts (default: a fresh random one)
+  EMULATOR_ALLOWED_ORIGINS comma-separated origins that may frame the portal
+                           (default any http://localhost:* and http://127.0.0.1:*)
+It needs hono, @hono/node-server and @scalekit-sdk/node installed next to scalekit-admin-portal.`;
 
 /** Applies command-line flags on top of the environment's options; throws a TypeError on anything unknown. */
 export function applyArgs(options: EmulatorOptions, args: readonly string[]): EmulatorOptions {
@@ -16,7 +29,7 @@ export function applyArgs(options: EmulatorOptions, args: readonly string[]): Em
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = () => {
       const v = inline ?? args[++i];
-      if (v === undefined || v === '') throw new TypeError(`${flag} needs a value (${USAGE})`);
+      if (v === undefined || v === '') throw new TypeError(`${flag} needs a value (see --help)`);
       return v;
     };
     if (flag === '--tls') out.tls = true;
@@ -26,7 +39,7 @@ export function applyArgs(options: EmulatorOptions, args: readonly string[]): Em
       out.port = Number(v);
     } else if (flag === '--host') out.host = value();
     else if (flag === '--public-url') out.publicUrl = value();
-    else throw new TypeError(`unknown argument ${JSON.stringify(arg.slice(0, 40))} (${USAGE})`);
+    else throw new TypeError(`unknown argument ${JSON.stringify(arg.slice(0, 40))} (see --help)`);
   }
   return out;
 }
@@ -48,6 +61,24 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): EmulatorOptions {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
+  // Loaded here, not at the top, so --help works and missing peers get a sentence instead of a stack trace.
+  let startEmulator: typeof import('./index.js').startEmulator;
+  try {
+    ({ startEmulator } = await import('./index.js'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    console.error(
+      'Scalekit emulator not started: it needs hono, @hono/node-server and @scalekit-sdk/node.\n' +
+        '  npm install -D hono @hono/node-server @scalekit-sdk/node\n' +
+        '  (or: npx -p scalekit-admin-portal -p hono -p @hono/node-server -p @scalekit-sdk/node scalekit-emulator)',
+    );
+    process.exitCode = 1;
+    return;
+  }
   let emulator;
   try {
     emulator = await startEmulator(applyArgs(optionsFromEnv(process.env), process.argv.slice(2)));

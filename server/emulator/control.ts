@@ -1,5 +1,5 @@
-// /_emulator/*: test and demo controls (CONTRACT §3). One Hono app; issue 7 mounts its directory and
-// webhook controls as sub-routers through `extend` in http.ts.
+// /_emulator/*: test and demo controls (stats, faults, reset). One Hono app; the directory module mounts its
+// directory and webhook controls as sub-routers through `extend` in http.ts.
 import { Hono, type Context } from 'hono';
 import { limitBody } from './body-limit.js';
 import type { BrandingStore } from './branding.js';

@@ -1,6 +1,6 @@
 // The gRPC side (HTTP/2, binary protobuf), built on the service descriptors the SDK itself ships, so the
-// wire format is Scalekit's by construction. All services are registered in registerServices(): issue 7's
-// DirectoryService goes there too.
+// wire format is Scalekit's by construction. All services are registered in registerServices(), the
+// directory module's DirectoryService included.
 import { Code, ConnectError, type ConnectRouter, type Interceptor } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import type { DescService } from '@bufbuild/protobuf';
@@ -21,7 +21,7 @@ export interface GrpcContext {
   faults: Faults;
   timers: Timers;
   options: ResolvedOptions;
-  /** Issue 7: the simulated IdP's directory (DirectoryService answers from it). */
+  /** The simulated IdP's directory (DirectoryService answers from it). */
   directory?: DirectoryModule;
 }
 

@@ -18,7 +18,7 @@ export interface HttpDeps {
   timers: Timers;
   options: ResolvedOptions;
   control: ControlDeps;
-  /** Where more routes plug in (the portal page, issue 7's controls). */
+  /** Where more routes plug in (the portal page, the directory controls). */
   extendControl?: (app: Hono) => void;
   extendApp?: (app: Hono) => void;
   directoryPanel?: PortalDeps['directoryPanel'];

@@ -1,5 +1,5 @@
 // scalekit-admin-portal/emulator: a local Scalekit environment the unmodified @scalekit-sdk/node and a real
-// browser accept (CONTRACT.md §3, SCALEKIT.md). Like stripe-mock: nothing in the component or the token
+// browser accept, speaking Scalekit's token, gRPC and portal protocols. Like stripe-mock: nothing in the component or the token
 // endpoint imports it; the demo's dev default and the tests do.
 import { getRequestListener } from '@hono/node-server';
 import { BrandingStore } from './branding.js';
@@ -20,7 +20,7 @@ import type { DirectoryModule } from './directory/index.js';
 export { DEFAULT_ORGANIZATIONS, DEFAULT_CLIENT_ID } from './options.js';
 export type * from './types.js';
 
-/** Internals for the emulator's own modules (issue 7 plugs in here); not part of the public contract. */
+/** Internals for the emulator's own modules (the directory module plugs in here); not part of the public contract. */
 export interface EmulatorInternals {
   state: EmulatorState;
   faults: Faults;
@@ -55,7 +55,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
   const knownMethods = knownMethodNames();
   const faults = new Faults(() => knownMethods);
   const timers = new Timers();
-  // Issue 7: the simulated IdP (directory state, webhook sender, DirectoryService, controls, portal panel).
+  // The simulated IdP (directory state, webhook sender, DirectoryService, controls, portal panel).
   const directory = createDirectoryModule({
     hasOrganization: (id) => state.organizations.has(id),
     baseUrl: publicUrl,

@@ -148,7 +148,13 @@ export function organizationService(ctx: GrpcContext): Partial<ServiceImpl<typeo
         if (!name || name.length > 200) throw invalid('display_name must not be empty');
         org.displayName = name;
       }
-      if (patch?.externalId !== undefined) org.externalId = patch.externalId;
+      if (patch?.externalId !== undefined) {
+        // External ids stay unique, however they are set.
+        if (patch.externalId && [...state.organizations.values()].some((o) => o !== org && o.externalId === patch.externalId)) {
+          throw scalekitError(Code.AlreadyExists, 'ORGANIZATION_ALREADY_EXISTS', 'external id already in use');
+        }
+        org.externalId = patch.externalId;
+      }
       if (patch) Object.assign(org.metadata, patch.metadata);
       org.updatedAt = new Date();
       return { organization: toProto(org) };

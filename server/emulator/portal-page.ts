@@ -20,7 +20,7 @@
  *     #dir-token, #dir-token-copy, #dir-token-reveal   SCIM bearer token (masked), Copy, Show/Hide
  *     #dir-enable, #dir-disable "Enable directory sync" / "Disable directory sync"
  *     #dir-error                role="alert"
- *     #directory-idp            container where issue 7's simulated identity provider mounts; the page
+ *     #directory-idp            container where the simulated identity provider mounts; the page
  *                               dispatches `scalekit-emulator:directory-changed` on document after a toggle
  *   #portal-live                polite live region announcing outcomes ("Copied", "Directory sync enabled.")
  * The same ids are also exposed as data-testid attributes.
@@ -91,7 +91,7 @@ dl.sp dd { margin: 0; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas
 [role="alert"] { color: var(--danger); font-size: 13px; margin: 8px 0 0; min-height: 1em; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 footer { text-align: center; color: var(--muted); font-size: 12px; padding: 0 0 24px; }
-/* The simulated IdP panel (issue 7) brings light-only colours; re-tint it with this page's palette. */
+/* The simulated IdP panel brings light-only colours; re-tint it with this page's palette. */
 #directory-idp .idp { border-color: var(--line); }
 #directory-idp .idp label, #directory-idp .idp th, #directory-idp .idp h4, #directory-idp .idp p.idp-hint { color: var(--muted); }
 #directory-idp .idp [role="status"] { color: var(--text); }
@@ -170,7 +170,7 @@ export interface PortalPageInput {
   directory: DirectoryRecord | null;
   /** Environment URL, for the service-provider details the SSO section shows. */
   environmentUrl: string;
-  /** Extra markup inside #directory-idp (issue 7's simulated identity provider). */
+  /** Extra markup inside #directory-idp (the simulated identity provider). */
   directoryPanel?: string;
   branding: EmulatorBranding;
 }

@@ -198,7 +198,7 @@ export const PORTAL_SCRIPT = String.raw`
             enabled ? 'Directory sync enabled for the organization' : 'Directory sync disabled for the organization',
             { directory_type: 'SCIM', id: d.id, provider: d.provider, enabled: d.enabled });
         }
-        // the simulated IdP (issue 7) re-reads its state on this
+        // the simulated IdP re-reads its state on this
         document.dispatchEvent(new CustomEvent('scalekit-emulator:directory-changed', { detail: { enabled: d.enabled } }));
         (enabled ? document.getElementById('dir-disable') : document.getElementById('dir-enable')).focus();
       }, function (error) {

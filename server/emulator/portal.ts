@@ -16,7 +16,7 @@ export const SESSION_HEADER = 'x-portal-session';
 export interface PortalDeps {
   state: EmulatorState;
   options: ResolvedOptions;
-  /** Markup for the directory section's #directory-idp container (issue 7), given the session and CSP nonce. */
+  /** Markup for the directory section's #directory-idp container (the simulated IdP), given the session and CSP nonce. */
   directoryPanel?: (session: PortalSession, nonce: string) => string;
   branding: BrandingStore;
 }
@@ -95,10 +95,24 @@ export function portalRoutes(deps: PortalDeps): Hono {
   });
 
   // Held open until the session ends from outside (its link was deleted), so the page can post
-  // PORTAL_SESSION_EXPIRY at once; now and then answered `{ ended: false }`, and the page asks again.
-  api.post('/session/wait', async (c) => {
-    const ended = await state.waitForSessionEnd(c.get('session').token, c.req.raw.signal);
-    return c.json({ ended });
+  // PORTAL_SESSION_EXPIRY at once; now and then answered `{ ended: false }`, and the page asks again. The
+  // headers and a leading space (valid JSON whitespace) go out as soon as the wait is registered, so a client
+  // that has the response in hand knows any later deletion will reach it.
+  api.post('/session/wait', (c) => {
+    const ended = state.waitForSessionEnd(c.get('session').token, c.req.raw.signal);
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(new TextEncoder().encode(' '));
+        const answer = JSON.stringify({ ended: await ended });
+        try {
+          controller.enqueue(new TextEncoder().encode(answer));
+          controller.close();
+        } catch {
+          // the page went away meanwhile
+        }
+      },
+    });
+    return c.body(body, 200, { 'content-type': 'application/json' });
   });
 
   const parseToggle = async <T extends string>(c: Context, allowed: readonly string[]) => {

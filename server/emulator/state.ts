@@ -1,6 +1,6 @@
 // The emulator's in-memory world: organizations with their SSO / directory settings, minted links,
 // portal sessions, issued tokens and counters. Everything the gRPC services, the portal page and the
-// control routes read or change lives here, so one more service (issue 7's directories) can share it.
+// control routes read or change lives here, so one more service (the directory module) can share it.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EmulatorFeature, EmulatorLinkRecord, EmulatorOrganization, EmulatorStats } from './types.js';
 
@@ -104,7 +104,7 @@ export class EmulatorState {
   linksIssued = 0;
   linksLoaded = 0;
 
-  /** Listeners told after SSO or directory settings change (issue 7's webhook sender hooks in here). */
+  /** Listeners told after SSO or directory settings change (the directory webhook sender hooks in here). */
   readonly changeListeners = new Set<(event: StateChange) => void>();
 
   constructor(
@@ -118,7 +118,8 @@ export class EmulatorState {
   reset(): void {
     this.organizations.clear();
     this.links.clear();
-    for (const token of [...this.sessions.keys()]) this.endSession(token);
+    // Sessions end without waking their pages: a reset stands for "the world changed", not a host's deletion.
+    // A page learns on its next call (401), as it always has.
     this.sessions.clear();
     this.tokenRequests = 0;
     this.rpcs = {};
@@ -230,9 +231,11 @@ export class EmulatorState {
    */
   deletePortalLink(organizationId: string, linkId: string, now = new Date()): boolean {
     const link = this.links.get(linkId);
-    if (!link || link.organizationId !== organizationId || link.deletedAt !== null) return false;
-    link.deletedAt = now;
-    for (const session of [...this.sessions.values()]) if (session.linkId === linkId) this.endSession(session.token);
+    // The link table is bounded: a link that aged out of it may still have a live session to end.
+    const sessions = [...this.sessions.values()].filter((s) => s.linkId === linkId && s.organizationId === organizationId);
+    if (link ? link.organizationId !== organizationId || link.deletedAt !== null : sessions.length === 0) return false;
+    if (link) link.deletedAt = now;
+    for (const session of sessions) this.endSession(session.token);
     return true;
   }
 
@@ -254,7 +257,7 @@ export class EmulatorState {
   }
 
   /**
-   * Resolves `true` when the session ends early (its link was deleted, or the emulator was reset), `false`
+   * Resolves `true` when the session ends early (its link was deleted), `false`
    * after `maxWaitMs` or when `signal` aborts (the page will ask again). A session already gone is `true` at once.
    */
   waitForSessionEnd(token: string, signal?: AbortSignal, maxWaitMs = SESSION_WAIT_MS): Promise<boolean> {
@@ -281,7 +284,7 @@ export class EmulatorState {
 
   /**
    * Makes the directory record an organization's portal shows (SCIM URL and token exist before sync is
-   * turned on, so an admin can configure the IdP first). Replaceable, so issue 7's directory state can
+   * turned on, so an admin can configure the IdP first). Replaceable, so the directory module's state can
    * hand out its own ids.
    */
   createDirectoryRecord = (organizationId: string): DirectoryRecord => {

@@ -1,4 +1,4 @@
-// Public types of the emulator (CONTRACT.md §3). Kept apart so tests and the demo can import them cheaply.
+// Public types of the emulator. Kept apart so tests and the demo can import them cheaply.
 import type { EmulatorDirectory, EmulatorWebhooks } from './directory/index.js';
 export type { EmulatorDirectory, EmulatorWebhooks, WebhookDelivery, DirectoryView, DirectoryUserView, DirectoryGroupView } from './directory/index.js';
 
@@ -56,7 +56,7 @@ export interface EmulatorOptions {
    */
   allowedOrigins?: string[];
   /**
-   * (issue 7) Where directory events are delivered, signed with `secret` (`whsec_…`). `retryScheduleMs`
+   * Where directory events are delivered, signed with `secret` (`whsec_…`). `retryScheduleMs`
    * (delay before each attempt) defaults to Scalekit's: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
    * Also settable later through `emulator.webhooks.configure()` or `PUT /_emulator/webhooks`.
    */
@@ -136,9 +136,9 @@ export interface Emulator {
   faults: EmulatorFaults;
   /** Back to the seeded state: organizations, links, sessions, stats and faults. Issued tokens stay valid. */
   reset(): void;
-  /** (issue 7) Where directory events go, and the delivery log. */
+  /** Where directory events go, and the delivery log. */
   webhooks: EmulatorWebhooks;
-  /** (issue 7) The simulated identity provider: users and groups, each change a signed webhook. */
+  /** The simulated identity provider: users and groups, each change a signed webhook. */
   directory: EmulatorDirectory;
   /** The current portal branding. */
   branding(): EmulatorBranding;

@@ -104,10 +104,9 @@ describe('emulator: portal links and external ids through the SDK', () => {
     const link = await mint();
     const token = await pageSessionToken(link.location);
     assert.deepEqual(await list(), [link.id], 'a loaded link with a live session is still listed');
-    const waiting = sessionApi(emulator, token, '/session/wait');
-    await org.exec(org.client.deletePortalLinkByID, { id: 'org_acme', linkId: link.id });
-    const answer = await waiting;
+    const answer = await sessionApi(emulator, token, '/session/wait'); // headers: the wait is registered
     assert.equal(answer.status, 200);
+    await org.exec(org.client.deletePortalLinkByID, { id: 'org_acme', linkId: link.id });
     assert.deepEqual(await answer.json(), { ended: true });
     assert.equal((await sessionApi(emulator, token, '/session/wait')).status, 401);
     const sso = await fetch(`${emulator.url}/portal/api/sso`, {
@@ -118,13 +117,27 @@ describe('emulator: portal links and external ids through the SDK', () => {
     assert.equal(sso.status, 401);
   });
 
-  it('a page that stops waiting (aborted request) leaves nothing behind', async () => {
+  it('a link that aged out of the bounded link table can still be deleted while its session lives', async () => {
+    emulator.reset();
+    const old = await mint();
+    const token = await pageSessionToken(old.location);
+    for (let i = 0; i < 100; i++) await mint('org_globex');
+    assert.ok(!(await list()).includes(old.id), 'no longer in the table');
+    await org.exec(org.client.deletePortalLinkByID, { id: 'org_acme', linkId: old.id });
+    assert.equal((await sessionApi(emulator, token, '/session/wait')).status, 401, 'its session ended');
+    await assert.rejects(org.exec(org.client.deletePortalLinkByID, { id: 'org_acme', linkId: old.id }), { grpcStatus: 5 });
+  });
+
+  it('a page may stop waiting (aborted request) at any time, and wait again', async () => {
     emulator.reset();
     const token = await pageSessionToken((await mint()).location);
     const controller = new AbortController();
     const waiting = sessionApi(emulator, token, '/session/wait', controller.signal);
     controller.abort();
     await assert.rejects(waiting, { name: 'AbortError' });
+    const again = await sessionApi(emulator, token, '/session/wait');
+    await org.exec(org.client.deletePortalLink, { id: 'org_acme' });
+    assert.deepEqual(await again.json(), { ended: true });
   });
 
   it('GetOrganizationByExternalId and GetOrganization by external id find a created organization', async () => {
@@ -153,6 +166,10 @@ describe('emulator: portal links and external ids through the SDK', () => {
     });
     const all = await scalekit.organization.listOrganization({ pageSize: 100 });
     assert.equal(all.organizations.filter((o) => o.externalId === 'tenant-7').length, 1);
+    // nor can an update take an external id another organization holds
+    const other = await scalekit.organization.createOrganization('Other', { externalId: 'tenant-8' });
+    await assert.rejects(scalekit.organization.updateOrganization(other.organization!.id, { externalId: 'tenant-7' }), { grpcStatus: 6 });
+    await scalekit.organization.updateOrganization(other.organization!.id, { externalId: 'tenant-8', displayName: 'Other Co' });
     // without an external id there is nothing to collide on
     await scalekit.organization.createOrganization('Initech');
     await scalekit.organization.createOrganization('Initech');

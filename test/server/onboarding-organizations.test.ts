@@ -8,14 +8,14 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Scalekit } from '@scalekit-sdk/node';
 import { startEmulator, type Emulator } from '../../server/emulator/index.js';
-import { ensureOrganization, ORGANIZATION_LIMITS } from '../../server/index.js';
+import { ensureOrganization, ORGANIZATION_LIMITS, scalekitRest } from '../../server/index.js';
 import { scalekitApi } from '../../server/sdk-client.js';
 
 const CHILD = fileURLToPath(new URL('./support/onboarding-child.ts', import.meta.url));
 
 /** A second host process with its own SDK client; `run()` starts its ensureOrganization() and returns the result. */
-async function startHostProcess(emulator: Emulator, externalId: string, name: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, emulator.url, emulator.clientId, emulator.clientSecret, externalId, name], {
+async function startHostProcess(emulator: Emulator, externalId: string, name: string, kind: 'sdk' | 'rest' = 'sdk') {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, emulator.url, emulator.clientId, emulator.clientSecret, externalId, name, kind], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
@@ -169,6 +169,40 @@ describe('ensureOrganization()', () => {
     assert.equal(org.created, true);
     assert.equal(org.name, name);
     assert.equal((await ensureOrganization(scalekit, { externalId, name })).organizationId, org.organizationId);
+  });
+
+  it('with scalekitRest(): creates once, finds again, and reads back after a lost race', async () => {
+    const rest = scalekitRest({ environmentUrl: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret });
+    const [first, second] = await Promise.all([
+      ensureOrganization(rest, { externalId: 'tenant-rest', name: 'Rest Co', metadata: { plan: 'pro' } }),
+      ensureOrganization(rest, { externalId: 'tenant-rest', name: 'Rest Co' }),
+    ]);
+    assert.equal(first.organizationId, second.organizationId);
+    assert.equal(first.created, true);
+    assert.deepEqual((await withExternalId('tenant-rest'))[0]?.metadata, { plan: 'pro' });
+    assert.equal((await ensureOrganization(rest, { externalId: 'tenant-rest', name: 'x' })).created, false);
+    emulator.faults.failRpcs(1, 'not_found', 'GetOrganizationByExternalId');
+    const creates = emulator.stats().rpcs['CreateOrganization'] ?? 0;
+    const lost = await ensureOrganization(rest, { externalId: 'tenant-rest', name: 'x' });
+    assert.deepEqual(lost, { ...first, created: false });
+    assert.equal(emulator.stats().rpcs['CreateOrganization'], creates + 1, 'its create was refused, then it read back');
+  });
+
+  it('an SDK process and a scalekitRest() process racing end with one organization', async () => {
+    const a = await startHostProcess(emulator, 'tenant-mixed', 'Mixed A', 'sdk');
+    const b = await startHostProcess(emulator, 'tenant-mixed', 'Mixed B', 'rest');
+    try {
+      a.go();
+      b.go();
+      const [ra, rb] = await Promise.all([a.result(), b.result()]);
+      assert.ok(ra.ok && rb.ok, JSON.stringify({ ra, rb }));
+      assert.equal(ra.ok.organizationId, rb.ok.organizationId);
+      assert.equal([ra.ok.created, rb.ok.created].filter(Boolean).length, 1);
+      assert.equal((await withExternalId('tenant-mixed')).length, 1);
+    } finally {
+      a.kill();
+      b.kill();
+    }
   });
 
   it('shares the SDK client\'s token with the portal-link endpoint (one token request for a cold burst)', async () => {

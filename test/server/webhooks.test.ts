@@ -1,12 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
+import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Scalekit } from '@scalekit-sdk/node';
 import { scalekitWebhooks, type ScalekitWebhooksOptions } from '../../server/webhooks.js';
 import type { ScalekitWebhookEvent, UnknownScalekitWebhookEvent } from '../../server/webhook-events.js';
 import { generateWebhookSecret, signWebhook } from '../../server/emulator/directory/webhook-signer.js';
+import { MemoryIdempotencyStore, type IdempotencyStore } from '../../server/idempotency.js';
 
 // The real SDK verifies; it makes no network call for that, so the URL is never contacted.
 const scalekit = new Scalekit('http://127.0.0.1:9', 'skc_test', 'test_secret');
@@ -46,7 +48,18 @@ interface Delivery {
   method?: string;
 }
 
-function signedHeaders({ body, webhookId = 'msg_1', timestamp = nowSeconds(), secret = SECRET }: Delivery) {
+/** Scalekit gives each event its own delivery id (kept across retries); derive one from the event id. */
+function webhookIdFor(body: string): string {
+  try {
+    const id = (JSON.parse(body) as { id?: unknown }).id;
+    if (typeof id === 'string') return `msg_${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  } catch {
+    // not JSON: any fixed id will do
+  }
+  return 'msg_1';
+}
+
+function signedHeaders({ body, webhookId = webhookIdFor(body), timestamp = nowSeconds(), secret = SECRET }: Delivery) {
   return {
     'content-type': 'application/json',
     'webhook-id': webhookId,
@@ -139,7 +152,7 @@ describe('scalekitWebhooks(): signatures', () => {
     const { app, events } = receiver();
     const body = JSON.stringify(userEvent());
     const headers = signedHeaders({ body });
-    const stale = signWebhook(generateWebhookSecret(), 'msg_1', Number(headers['webhook-timestamp']), body);
+    const stale = signWebhook(generateWebhookSecret(), headers['webhook-id'], Number(headers['webhook-timestamp']), body);
     headers['webhook-signature'] = `${stale} ${headers['webhook-signature']}`;
     assert.equal((await deliver(app, { body, headers })).status, 200);
     assert.equal(events.length, 1);
@@ -363,6 +376,99 @@ describe('scalekitWebhooks(): idempotency', () => {
   });
 });
 
+describe('scalekitWebhooks(): idempotency store', () => {
+  it('keys duplicates on the webhook-id header: a redelivery is not handled again', async () => {
+    const { app, events } = receiver();
+    const first = JSON.stringify(userEvent({ id: 'evt_1' }));
+    assert.equal((await deliver(app, { body: first, webhookId: 'msg_same' })).status, 200);
+    // The same delivery id with a body whose id differs (a re-serialising relay, say) is still that delivery.
+    const second = JSON.stringify(userEvent({ id: 'evt_2' }));
+    const replay = await deliver(app, { body: second, webhookId: 'msg_same' });
+    assert.deepEqual(await replay.json(), { received: true, duplicate: true });
+    assert.equal(events.length, 1);
+  });
+
+  it('two instances sharing a store: a delivery in progress on one is answered 409 with Retry-After by the other', async () => {
+    const store = new MemoryIdempotencyStore();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const started = new Promise<void>((resolve) => (entered = resolve));
+    let calls = 0;
+    const a = receiver({ idempotency: store, onEvent: async () => { calls += 1; entered(); await gate; } });
+    const b = receiver({ idempotency: store, onEvent: () => void (calls += 1) });
+    const body = JSON.stringify(userEvent());
+    const first = deliver(a.app, { body });
+    await started;
+    const busy = await deliver(b.app, { body });
+    assert.equal(busy.status, 409);
+    assert.equal(busy.headers.get('retry-after'), '5');
+    assert.equal(await errorCode(busy), 'delivery_in_progress');
+    release();
+    assert.equal((await first).status, 200);
+    const again = await deliver(b.app, { body });
+    assert.deepEqual(await again.json(), { received: true, duplicate: true });
+    assert.equal(calls, 1);
+  });
+
+  it('two instances sharing a store: a failed delivery is forgotten, so the retry on the other instance runs', async () => {
+    const store = new MemoryIdempotencyStore();
+    const a = receiver({ idempotency: store, onEvent: () => { throw new Error('db down'); } });
+    const b = receiver({ idempotency: store });
+    const body = JSON.stringify(userEvent());
+    assert.equal((await deliver(a.app, { body })).status, 500);
+    assert.equal((await deliver(b.app, { body })).status, 200);
+    assert.equal(b.events.length, 1);
+    assert.equal(store.size, 2, 'both keys remembered as done');
+  });
+
+  it('answers 500 idempotency_unavailable when the store fails, calls no handler, and a retry once it is back succeeds', async () => {
+    const memory = new MemoryIdempotencyStore();
+    let down = true;
+    const flaky: IdempotencyStore = {
+      begin: async (key, lease) => {
+        if (down) throw new Error('ECONNREFUSED redis://:hunter2@10.0.0.1');
+        return memory.begin(key, lease);
+      },
+      complete: (key, ttl) => memory.complete(key, ttl),
+      abandon: (key) => memory.abandon(key),
+    };
+    const { app, events, logs } = receiver({ idempotency: flaky });
+    const body = JSON.stringify(userEvent());
+    const failed = await deliver(app, { body });
+    assert.equal(failed.status, 500);
+    assert.equal(await errorCode(failed), 'idempotency_unavailable');
+    assert.equal(events.length, 0);
+    assert.equal(logs.filter((line) => line.includes('idempotency store failed')).length, 1);
+    assert.ok(logs.every((line) => !line.includes('hunter2') && !line.includes('10.0.0.1')));
+    down = false;
+    assert.equal((await deliver(app, { body })).status, 200);
+    assert.equal((await deliver(app, { body })).status, 200);
+    assert.equal(events.length, 1);
+  });
+
+  it('answers 200 when the event was handled but the store could not record it (a 500 would only redeliver it)', async () => {
+    const memory = new MemoryIdempotencyStore();
+    const store: IdempotencyStore = {
+      begin: (key, lease) => memory.begin(key, lease),
+      complete: async () => {
+        throw new Error('READONLY');
+      },
+      abandon: (key) => memory.abandon(key),
+    };
+    const { app, events, logs } = receiver({ idempotency: store });
+    assert.equal((await deliver(app, { body: JSON.stringify(userEvent()) })).status, 200);
+    assert.equal(events.length, 1);
+    assert.ok(logs.some((line) => line.includes('could not record it')));
+  });
+
+  it('refuses an idempotency option that is not a store', () => {
+    for (const idempotency of [{}, 'redis', { begin() {}, complete() {} }]) {
+      assert.throws(() => receiver({ idempotency: idempotency as never }), TypeError);
+    }
+  });
+});
+
 describe('scalekitWebhooks(): malformed and hostile input', () => {
   const invalidBodies: Array<[string, string]> = [
     ['not JSON', '{"id": "evt_1", '],
@@ -468,6 +574,22 @@ describe('scalekitWebhooks(): malformed and hostile input', () => {
     assert.equal((await deliver(app, { body: JSON.stringify(userEvent()) })).status, 413);
   });
 
+  it('answers 400 to a signed body that is not UTF-8', async () => {
+    const { app, events } = receiver();
+    const bytes = new Uint8Array([...new TextEncoder().encode('{"id":"evt_1","type":"x"'), 0xff, 0xfe, 0x7d]);
+    const timestamp = nowSeconds();
+    const mac = createHmac('sha256', Buffer.from(SECRET.slice(6), 'base64'))
+      .update(Buffer.concat([Buffer.from(`msg_bin.${timestamp}.`), bytes]))
+      .digest('base64');
+    const response = await app.request('/', {
+      method: 'POST',
+      headers: { 'webhook-id': 'msg_bin', 'webhook-timestamp': String(timestamp), 'webhook-signature': `v1,${mac}` },
+      body: bytes,
+    });
+    assert.equal(response.status, 400);
+    assert.equal(events.length, 0);
+  });
+
   it('answers 405 to every method but POST', async () => {
     const { app } = receiver();
     for (const method of ['GET', 'PUT', 'DELETE', 'PATCH']) {
@@ -546,7 +668,7 @@ describe('scalekitWebhooks(): malformed and hostile input', () => {
     assert.ok(logs.some((line) => line.includes('evt_throws') && line.includes('failed')));
     for (const line of logs) {
       assert.ok(!line.includes(SECRET) && !line.includes(SECRET.slice(6)), 'no secret');
-      for (const value of ['ada@acme.test', 'Lovelace', 'diruser_1', 'Engineering', 'msg_1', 'v1,']) {
+      for (const value of ['ada@acme.test', 'Lovelace', 'diruser_1', 'Engineering', 'msg_', 'v1,']) {
         assert.ok(!line.includes(value), `no ${value} in ${line}`);
       }
       assert.ok(!/[\n\r\u001b]/.test(line), 'one printable line');
@@ -564,7 +686,8 @@ describe('scalekitWebhooks(): options', () => {
       { secret: 'whsec_' },
       { secret: 'whsec_abc def' },
       { onEvent: 'no' },
-      { scalekit: {} },
+      { secret: 'whpk_' + Buffer.from('k'.repeat(32)).toString('base64') },
+      { secret: 'whsk_' + Buffer.from('k'.repeat(32)).toString('base64') },
       { maxBodyBytes: -1 },
       { replay: { maxEntries: 1.5 } },
       { replay: { ttlMs: Number.NaN } },

@@ -1,7 +1,7 @@
 /**
  * The simulated identity provider's directory, per organization: one SCIM directory with users and groups.
- * Every change emits the event Scalekit would send, with Scalekit's envelope and `data` shapes (SCALEKIT.md,
- * "Seed step 4"). Every operation validates all of its input before touching state, so a refused operation
+ * Every change emits the event Scalekit would send, with Scalekit's envelope and `data` shapes (as documented
+ * for Scalekit's directory webhooks). Every operation validates all of its input before touching state, so a refused operation
  * leaves the state exactly as it was.
  *
  * Choices where Scalekit's docs are silent or ambiguous (documented in the README):

@@ -1,5 +1,5 @@
 /**
- * Issue 7's part of the emulator: the simulated IdP's directory state, the webhook sender it feeds, the
+ * The emulator's directory module: the simulated IdP's directory state, the webhook sender it feeds, the
  * DirectoryService, the `/_emulator` controls and the portal page's IdP panel — bundled so the emulator core
  * wires it with a few lines.
  */

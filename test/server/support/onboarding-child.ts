@@ -1,13 +1,14 @@
-// One host process for the cross-process ensureOrganization() test: its own SDK client against the shared
-// emulator. Prints `ready` once its token is warm, runs ensureOrganization() when told `go` on stdin, prints
+// One host process for the cross-process ensureOrganization() test: its own client (the SDK, or scalekitRest()
+// when the last argument says `rest`) against the shared emulator. Prints `ready` once its token is warm, runs ensureOrganization() when told `go` on stdin, prints
 // the result (or the error) as one JSON line and exits.
 import { createInterface } from 'node:readline';
 import { Scalekit } from '@scalekit-sdk/node';
-import { ensureOrganization } from '../../../server/index.js';
+import { ensureOrganization, scalekitRest } from '../../../server/index.js';
 import { scalekitApi } from '../../../server/sdk-client.js';
 
-const [url, clientId, clientSecret, externalId, name] = process.argv.slice(2) as [string, string, string, string, string];
-const scalekit = new Scalekit(url, clientId, clientSecret);
+const [url, clientId, clientSecret, externalId, name, kind] = process.argv.slice(2) as [string, string, string, string, string, string?];
+const scalekit =
+  kind === 'rest' ? scalekitRest({ environmentUrl: url, clientId, clientSecret }) : new Scalekit(url, clientId, clientSecret);
 await scalekitApi(scalekit).warmUp();
 process.stdout.write('ready\n');
 const lines = createInterface({ input: process.stdin });

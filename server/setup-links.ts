@@ -1,0 +1,477 @@
+// `scalekitSetupLinks()`: step 2 of onboarding an enterprise customer. The host's staff (or the customer's own
+// admin) creates a setup link; whoever holds it — the customer's IT admin, who has no account in the host app —
+// opens the host's invite page, which embeds the admin portal and asks for portal links with the link's token.
+//
+// The token is the only credential, so it is treated like a password: 256 random bits, shown once, carried in
+// the URL fragment (never sent to a server by the browser, never in a Referer or an access log), stored only as
+// a SHA-256 hash, compared in constant time, never logged. Revoking a setup link refuses it at once and deletes
+// the Scalekit portal links minted through it, which ends any portal session opened with them.
+
+import type { Context, Env, MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { PortalLinkError, describeError, fromHttpException, fromUpstreamError, statusOf } from './errors.js';
+import type { PortalLinkErrorCode } from './errors.js';
+import {
+  MAX_BODY_BYTES,
+  asOrigin,
+  authorizeCaller,
+  corsForAllowedOrigins,
+  jsonOnly,
+  noStore,
+  principalKey,
+  readBody,
+  sameSiteOnly,
+} from './http-guards.js';
+import type { PortalLinkResponse, PortalPrincipal } from './portal-link.js';
+import { createRateLimiter } from './rate-limit.js';
+import type { RateLimitOptions, RateLimiter } from './rate-limit.js';
+import { ALL_PORTAL_FEATURES } from './scalekit-client.js';
+import type { PortalFeature, ScalekitClientLike } from './scalekit-client.js';
+import { scalekitApi } from './sdk-client.js';
+import { MemorySetupLinkStore } from './setup-link-store.js';
+import type { SetupLinkRecord, SetupLinkStore } from './setup-link-store.js';
+import { constantTimeEqual, hashSetupToken, isSetupLinkId, isSetupToken, newSetupLinkId, newSetupToken } from './setup-link-token.js';
+
+/** What `onLinkIssued` hears about each portal link minted through a setup link. Never the link or the token. */
+export interface SetupLinkPortalLinkIssuedEvent {
+  organizationId: string;
+  /** Always undefined: the holder of a setup link is nobody the host knows. */
+  userId: undefined;
+  /** The setup link it was minted through. */
+  setupLinkId: string;
+  linkId: string;
+  expiresAt: string;
+  features: PortalFeature[];
+}
+
+export interface ScalekitSetupLinksOptions<E extends Env = Env> {
+  /** The Scalekit client: the Node SDK's `new Scalekit(…)`, or `scalekitRest()`. */
+  scalekit: ScalekitClientLike;
+  /**
+   * Who may create, list and revoke setup links: `{ organizationId, userId? }` for the organization they
+   * manage, or `null` (401). Throw `new HTTPException(403)` to refuse. Not asked for `/setup-links/portal-link`,
+   * where the token is the credential.
+   */
+  authorize: (c: Context<E>) => PortalPrincipal | null | Promise<PortalPrincipal | null>;
+  /** The host's invite page (absolute http(s) URL, no fragment). A setup link is `publicUrl#<token>`. */
+  publicUrl: string;
+  /** How long a setup link works. Default 7 days; 1 minute to 30 days. */
+  ttlMs?: number;
+  /** Where setup links live. Default: this process's memory ({@link MemorySetupLinkStore}). */
+  store?: SetupLinkStore;
+  /** Features the invite page may ask for. Default `['sso', 'dir_sync']`. */
+  features?: readonly PortalFeature[];
+  /**
+   * Extra origins allowed to call cross-site. The request's own origin and `publicUrl`'s origin always are.
+   */
+  allowedOrigins?: readonly string[];
+  /**
+   * Portal links per setup link (and setup links created per principal) per window. Default
+   * `{ limit: 10, windowMs: 60_000 }`; `false` turns it off.
+   */
+  rateLimit?: RateLimitOptions | false;
+  /** Audit hook, awaited before a portal link is returned; if it throws, the caller gets 500 and no link. */
+  onLinkIssued?: (event: SetupLinkPortalLinkIssuedEvent) => void | Promise<void>;
+  /** Where server-side failure details go (one redacted line each). Default `console.error`. */
+  log?: (line: string) => void;
+  /** The clock (ms since the epoch), for tests of expiry. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** A setup link as `GET /setup-links` lists it: never its token or url. */
+export interface SetupLinkSummary {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  note: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  uses: number;
+}
+
+/** The answer to `POST /setup-links`: the only time the url (and so the token) is ever shown. */
+export interface CreatedSetupLink {
+  id: string;
+  url: string;
+  expiresAt: string;
+  createdAt: string;
+  note: string | null;
+}
+
+/** Every `error.code` the setup-link routes answer with: §2's, and four of their own. */
+export type SetupLinkErrorCode =
+  | PortalLinkErrorCode
+  | 'setup_link_invalid'
+  | 'setup_link_expired'
+  | 'setup_link_revoked'
+  | 'setup_link_not_found';
+
+type OwnCode = Exclude<SetupLinkErrorCode, PortalLinkErrorCode>;
+
+const OWN: Record<OwnCode, { status: ContentfulStatusCode; message: string }> = {
+  setup_link_invalid: { status: 401, message: 'This setup link is not valid. Ask for a new one.' },
+  setup_link_expired: { status: 410, message: 'This setup link has expired. Ask for a new one.' },
+  setup_link_revoked: { status: 410, message: 'This setup link was revoked. Ask for a new one.' },
+  setup_link_not_found: { status: 404, message: 'There is no such setup link.' },
+};
+
+/** A setup-link failure with its own code; rendered like every other error, `{ error: { code, message } }`. */
+export class SetupLinkError extends HTTPException {
+  readonly code: OwnCode;
+  constructor(code: OwnCode) {
+    super(OWN[code].status, { message: OWN[code].message });
+    this.name = 'SetupLinkError';
+    this.code = code;
+  }
+}
+
+export const SETUP_LINK_TTL = { defaultMs: 7 * 24 * 60 * 60 * 1000, minMs: 60 * 1000, maxMs: 30 * 24 * 60 * 60 * 1000 } as const;
+
+/** Notes longer than this are refused (400). */
+export const MAX_NOTE_LENGTH = 200;
+
+// Portal links minted through a setup link are remembered this long, to be deleted on revocation: past
+// Scalekit's longest portal session (6 hours), with room to spare.
+const PORTAL_LINK_MEMORY_MS = 24 * 60 * 60 * 1000;
+
+const DEFAULTS = {
+  ttlMs: SETUP_LINK_TTL.defaultMs,
+  features: ALL_PORTAL_FEATURES,
+  allowedOrigins: [],
+  rateLimit: {},
+  log: (line: string) => console.error(line),
+  now: Date.now,
+} satisfies Partial<ScalekitSetupLinksOptions>;
+
+/**
+ * Setup links for onboarding an enterprise customer's IT admin: a Hono app with
+ * `POST /setup-links`, `GET /setup-links`, `DELETE /setup-links/:id` (for whoever `authorize` admits) and
+ * `POST /setup-links/portal-link` (for whoever holds a setup link's token).
+ *
+ * @example
+ * ```ts
+ * app.route('/api/scalekit', scalekitSetupLinks({
+ *   scalekit,
+ *   authorize: async (c) => staffOrAdminOf(c),   // -> { organizationId, userId? } or null
+ *   publicUrl: 'https://app.example.com/setup',  // the invite page; the token travels in the URL fragment
+ *   store: sqlSetupLinkStore(pool),
+ * }));
+ * ```
+ */
+export function scalekitSetupLinks<E extends Env = Env>(options: ScalekitSetupLinksOptions<E>): Hono<E> {
+  const config = normalizeOptions(options);
+  const api = scalekitApi(config.scalekit);
+  const { store, log, now } = config;
+  const limiter: RateLimiter | null =
+    config.rateLimit === false ? null : createRateLimiter(config.rateLimit, now);
+
+  const app = new Hono<E>();
+  const guards = (methods: readonly string[]): MiddlewareHandler[] => [
+    noStore,
+    corsForAllowedOrigins(config.allowedOrigins, methods),
+    allowMethods(methods),
+    sameSiteOnly(config.allowedOrigins),
+  ];
+  const jsonBody: MiddlewareHandler[] = [
+    jsonOnly,
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new PortalLinkError('payload_too_large');
+      },
+    }),
+  ];
+
+  // Hono's typed overloads stop at a fixed number of handlers; these chains are built from shared lists.
+  const route = (path: string, ...handlers: Array<MiddlewareHandler | MiddlewareHandler[]>): void => {
+    (app.all as unknown as (path: string, ...handlers: MiddlewareHandler[]) => unknown).call(app, path, ...handlers.flat());
+  };
+
+  async function checkRate(key: string): Promise<void> {
+    if (!limiter) return;
+    const decision = await limiter.check(key);
+    if (!decision.allowed) {
+      throw new PortalLinkError('rate_limited', { headers: { 'Retry-After': String(decision.retryAfterSeconds) } });
+    }
+  }
+
+  // The token holder's route comes first, so that `portal-link` is never taken for a setup link id.
+  route('/setup-links/portal-link', guards(['POST']), jsonBody, async (c) => {
+    const { token, features: requested } = parseTokenRequest(await readBody(c), config.features);
+    if (!isSetupToken(token)) throw new SetupLinkError('setup_link_invalid');
+    const tokenHash = await hashSetupToken(token);
+    const record = await store.findByTokenHash(tokenHash);
+    // The lookup is by hash (timing reveals nothing usable about the token); the comparison is a second guard
+    // against a store that matches loosely (case-insensitive collation, trailing spaces).
+    if (!record || !constantTimeEqual(record.tokenHash, tokenHash)) throw new SetupLinkError('setup_link_invalid');
+    refuseIfUnusable(record, now());
+
+    await checkRate(`setup-link:${record.id}`);
+
+    const features = requested ?? [...config.features];
+    const wireFeatures = requested ?? (coversAllFeatures(config.features) ? undefined : features);
+    let link: PortalLinkResponse;
+    try {
+      link = await api.generatePortalLink(record.organizationId, wireFeatures);
+    } catch (error) {
+      throw upstreamFailure(error, 'minting a portal link through a setup link', log);
+    }
+
+    const issuedAt = new Date(now());
+    const after = await store.recordUse(record.id, { id: link.id, issuedAt }, new Date(issuedAt.getTime() - PORTAL_LINK_MEMORY_MS));
+    if (!after || after.revokedAt !== null) {
+      // Revoked while this link was being minted: the revocation may not have seen it, so delete it here.
+      await api.deletePortalLink(record.organizationId, link.id).catch((error) => {
+        log(`scalekitSetupLinks: deleting a portal link minted during revocation failed: ${describeError(error)}`);
+      });
+      throw new SetupLinkError('setup_link_revoked');
+    }
+
+    if (config.onLinkIssued) {
+      await config.onLinkIssued({
+        organizationId: record.organizationId,
+        userId: undefined,
+        setupLinkId: record.id,
+        linkId: link.id,
+        expiresAt: link.expiresAt,
+        features,
+      });
+    }
+    const body: PortalLinkResponse = { id: link.id, location: link.location, expiresAt: link.expiresAt };
+    return c.json(body, 200);
+  });
+
+  route('/setup-links', guards(['GET', 'POST']), async (c, next) => {
+    if (c.req.method === 'GET') {
+      const principal = await authorizeCaller(config.authorize, c as unknown as Context<E>);
+      const records = await store.list(principal.organizationId);
+      return c.json({ setupLinks: records.filter((r) => r.organizationId === principal.organizationId).map(summary) }, 200);
+    }
+    return next();
+  }, jsonBody, async (c) => {
+    const principal = await authorizeCaller(config.authorize, c as unknown as Context<E>);
+    await checkRate(`setup-links:${principalKey(principal)}`);
+    const note = parseNote(await readBody(c));
+
+    const token = newSetupToken();
+    const createdAt = new Date(now());
+    const record: SetupLinkRecord = {
+      id: newSetupLinkId(),
+      organizationId: principal.organizationId,
+      tokenHash: await hashSetupToken(token),
+      note,
+      createdBy: principal.userId ?? null,
+      createdAt,
+      expiresAt: new Date(createdAt.getTime() + config.ttlMs),
+      revokedAt: null,
+      lastUsedAt: null,
+      uses: 0,
+      portalLinks: [],
+    };
+    await store.create(record);
+    const body: CreatedSetupLink = {
+      id: record.id,
+      url: `${config.publicUrl}#${token}`,
+      expiresAt: record.expiresAt.toISOString(),
+      createdAt: record.createdAt.toISOString(),
+      note,
+    };
+    return c.json(body, 201);
+  });
+
+  route('/setup-links/:id', guards(['DELETE']), async (c) => {
+    const principal = await authorizeCaller(config.authorize, c as unknown as Context<E>);
+    const id = c.req.param('id');
+    const record = isSetupLinkId(id) ? await store.revoke(principal.organizationId, id, new Date(now())) : null;
+    if (!record || record.organizationId !== principal.organizationId) throw new SetupLinkError('setup_link_not_found');
+
+    // Revoked from here on. Deleting the portal links it minted ends their sessions; a failure is reported (the
+    // revocation stands, and repeating the DELETE tries the portal links again).
+    const results = await Promise.allSettled(record.portalLinks.map((link) => api.deletePortalLink(record.organizationId, link.id)));
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw upstreamFailure(failed.reason, 'deleting the portal links of a revoked setup link', log);
+    return c.body(null, 204);
+  });
+
+  app.onError((error, c) => {
+    let code: SetupLinkErrorCode;
+    let status: ContentfulStatusCode;
+    let message: string;
+    let headers: Record<string, string> = {};
+    if (error instanceof SetupLinkError) {
+      ({ code, message } = error);
+      status = error.status as ContentfulStatusCode;
+    } else {
+      let failure: PortalLinkError;
+      if (error instanceof PortalLinkError) failure = error;
+      else if (error instanceof HTTPException) failure = fromHttpException(error);
+      else failure = new PortalLinkError('internal', { cause: error });
+      if (failure.code === 'internal') log(`scalekitSetupLinks: internal error: ${describeError(failure.cause ?? error)}`);
+      ({ code, message, headers } = failure);
+      status = statusOf(failure.code);
+    }
+    c.header('Cache-Control', 'no-store');
+    for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    return c.json({ error: { code, message } }, status);
+  });
+
+  return app;
+}
+
+// --- Options ------------------------------------------------------------------------------------------------
+
+interface NormalizedOptions<E extends Env> {
+  scalekit: ScalekitClientLike;
+  authorize: ScalekitSetupLinksOptions<E>['authorize'];
+  publicUrl: string;
+  ttlMs: number;
+  store: SetupLinkStore;
+  features: readonly PortalFeature[];
+  allowedOrigins: ReadonlySet<string>;
+  rateLimit: RateLimitOptions | false;
+  onLinkIssued: ScalekitSetupLinksOptions<E>['onLinkIssued'];
+  log: (line: string) => void;
+  now: () => number;
+}
+
+function normalizeOptions<E extends Env>(options: ScalekitSetupLinksOptions<E>): NormalizedOptions<E> {
+  const fail = (message: string): never => {
+    throw new TypeError(`scalekitSetupLinks: ${message}`);
+  };
+  if (typeof options !== 'object' || options === null) fail('options are required');
+  if (typeof options.scalekit !== 'object' || options.scalekit === null) fail('`scalekit` (a Scalekit client) is required');
+  if (typeof options.authorize !== 'function') fail("`authorize(c)` is required: it names the caller's organization");
+
+  let publicUrl: URL | null = null;
+  try {
+    publicUrl = typeof options.publicUrl === 'string' ? new URL(options.publicUrl) : null;
+  } catch {
+    publicUrl = null;
+  }
+  if (!publicUrl || (publicUrl.protocol !== 'https:' && publicUrl.protocol !== 'http:') || publicUrl.hash || publicUrl.username || publicUrl.password) {
+    fail('`publicUrl` must be an absolute http(s) URL of the invite page, without a fragment or credentials');
+  }
+
+  const ttlMs = options.ttlMs ?? DEFAULTS.ttlMs;
+  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < SETUP_LINK_TTL.minMs || ttlMs > SETUP_LINK_TTL.maxMs) {
+    fail('`ttlMs` must be between 60 000 (1 minute) and 2 592 000 000 (30 days)');
+  }
+
+  const store = options.store ?? new MemorySetupLinkStore();
+  for (const method of ['create', 'findByTokenHash', 'list', 'revoke', 'recordUse'] as const) {
+    if (typeof (store as unknown as Record<string, unknown>)?.[method] !== 'function') fail(`\`store\` must implement ${method}()`);
+  }
+
+  const features = options.features ?? DEFAULTS.features;
+  if (!Array.isArray(features) || features.length === 0 || !features.every(isPortalFeature)) {
+    fail(`\`features\` must be a non-empty list of ${ALL_PORTAL_FEATURES.join(', ')}`);
+  }
+
+  const allowedOrigins = new Set<string>([publicUrl!.origin]);
+  for (const origin of options.allowedOrigins ?? DEFAULTS.allowedOrigins) {
+    const normalized = typeof origin === 'string' ? asOrigin(origin) : null;
+    if (!normalized) fail(`allowedOrigins entry is not an origin: ${String(origin).slice(0, 100)}`);
+    allowedOrigins.add(normalized!);
+  }
+  if (options.onLinkIssued !== undefined && typeof options.onLinkIssued !== 'function') fail('`onLinkIssued` must be a function');
+  if (options.log !== undefined && typeof options.log !== 'function') fail('`log` must be a function');
+  if (options.now !== undefined && typeof options.now !== 'function') fail('`now` must be a function');
+
+  return {
+    scalekit: options.scalekit,
+    authorize: options.authorize,
+    publicUrl: publicUrl!.href,
+    ttlMs,
+    store,
+    features: [...new Set(features)],
+    allowedOrigins,
+    rateLimit: options.rateLimit === undefined ? DEFAULTS.rateLimit : options.rateLimit,
+    onLinkIssued: options.onLinkIssued,
+    log: options.log ?? DEFAULTS.log,
+    now: options.now ?? DEFAULTS.now,
+  };
+}
+
+function isPortalFeature(value: unknown): value is PortalFeature {
+  return typeof value === 'string' && (ALL_PORTAL_FEATURES as readonly string[]).includes(value);
+}
+
+function coversAllFeatures(features: readonly PortalFeature[]): boolean {
+  return ALL_PORTAL_FEATURES.every((feature) => features.includes(feature));
+}
+
+// --- Requests -------------------------------------------------------------------------------------------------
+
+function allowMethods(methods: readonly string[]): MiddlewareHandler {
+  const allow = methods.join(', ');
+  return async (c, next) => {
+    if (!methods.includes(c.req.method)) {
+      throw new PortalLinkError('method_not_allowed', { message: `Use ${methods.join(' or ')} here.`, headers: { Allow: allow } });
+    }
+    await next();
+  };
+}
+
+function asObject(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new PortalLinkError('invalid_request', { message: 'The body must be a JSON object.' });
+  }
+  return body as Record<string, unknown>;
+}
+
+function parseNote(body: unknown): string | null {
+  const note = asObject(body)['note'];
+  if (note === undefined || note === null) return null;
+  if (typeof note !== 'string') throw new PortalLinkError('invalid_request', { message: '`note` must be a string.' });
+  const trimmed = note.trim();
+  if ([...trimmed].length > MAX_NOTE_LENGTH || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(trimmed)) {
+    throw new PortalLinkError('invalid_request', {
+      message: `\`note\` must be at most ${MAX_NOTE_LENGTH} characters, without control characters.`,
+    });
+  }
+  return trimmed === '' ? null : trimmed;
+}
+
+/** `{ token, features? }`; wrong types are 400, a token of the wrong shape is left for the 401 check. */
+function parseTokenRequest(body: unknown, allowed: readonly PortalFeature[]): { token: unknown; features: PortalFeature[] | undefined } {
+  const object = asObject(body);
+  const token = object['token'];
+  if (typeof token !== 'string') throw new PortalLinkError('invalid_request', { message: '`token` must be a string.' });
+  const features = object['features'];
+  if (features === undefined) return { token, features: undefined };
+  if (!Array.isArray(features) || !features.every((feature) => typeof feature === 'string')) {
+    throw new PortalLinkError('invalid_request', { message: '`features` must be an array of strings.' });
+  }
+  if (features.some((feature) => !(allowed as readonly string[]).includes(feature))) {
+    throw new PortalLinkError('invalid_request', { message: `\`features\` may only name: ${allowed.join(', ')}.` });
+  }
+  const unique = [...new Set(features as PortalFeature[])];
+  return { token, features: unique.length > 0 ? unique : undefined };
+}
+
+function refuseIfUnusable(record: SetupLinkRecord, nowMs: number): void {
+  if (record.revokedAt !== null) throw new SetupLinkError('setup_link_revoked');
+  if (nowMs >= record.expiresAt.getTime()) throw new SetupLinkError('setup_link_expired');
+}
+
+function summary(record: SetupLinkRecord): SetupLinkSummary {
+  return {
+    id: record.id,
+    createdAt: record.createdAt.toISOString(),
+    expiresAt: record.expiresAt.toISOString(),
+    note: record.note,
+    revokedAt: record.revokedAt?.toISOString() ?? null,
+    lastUsedAt: record.lastUsedAt?.toISOString() ?? null,
+    uses: record.uses,
+  };
+}
+
+function upstreamFailure(error: unknown, doing: string, log: (line: string) => void): PortalLinkError {
+  const mapped = fromUpstreamError(error);
+  // `internal` is logged once, by onError; the upstream codes an operator should also see are logged here.
+  if (mapped.code !== 'internal') log(`scalekitSetupLinks: ${doing} failed -> ${mapped.status} ${mapped.code}: ${describeError(error)}`);
+  return mapped;
+}

@@ -1,0 +1,161 @@
+// The checks every runtime passes: the fixture host app (scalekitRest() + scalekitPortal() + scalekitWebhooks())
+// running in that runtime mints portal links from the emulator on loopback, maps Scalekit's refusals, and
+// verifies a webhook the emulator signed (and refuses a forged one).
+import assert from 'node:assert/strict';
+import { createHmac, randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { startEmulator } from '../../server/emulator/index.js';
+import type { Emulator } from '../../server/emulator/index.js';
+import type { RuntimeAppConfig } from './fixtures/app.js';
+import type { RunningRuntime } from './harness.js';
+
+const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
+
+export function runtimeSuite(name: string, start: (config: RuntimeAppConfig) => Promise<RunningRuntime>): void {
+  describe(`the host app on ${name}, with scalekitRest()`, () => {
+    let emulator: Emulator;
+    let runtime: RunningRuntime;
+    let acme: string;
+    const webhookSecret = newSecret();
+
+    before(async () => {
+      // One delivery attempt: a failed delivery shows at once instead of after Scalekit's 5 s retry.
+      emulator = await startEmulator({
+        port: 0,
+        webhooks: { url: 'http://127.0.0.1:9/not-yet', secret: webhookSecret, retryScheduleMs: [0] },
+      });
+      acme = emulator.organizations()[0]!.id;
+      runtime = await start({
+        environmentUrl: emulator.url,
+        clientId: emulator.clientId,
+        clientSecret: emulator.clientSecret,
+        webhookSecret,
+      });
+      emulator.webhooks.configure({ url: `${runtime.url}/webhooks/scalekit`, secret: webhookSecret });
+    });
+    after(async () => {
+      await runtime?.stop();
+      await emulator?.close();
+    });
+
+    const requestLink = (organizationId: string, features?: string[]) =>
+      fetch(`${runtime.url}/api/scalekit/portal-link`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-test-organization': organizationId },
+        body: JSON.stringify(features ? { features } : {}),
+      });
+
+    it(`runs in ${name}`, async () => {
+      const response = await fetch(`${runtime.url}/test/runtime`);
+      assert.deepEqual(await response.json(), { runtime: name });
+    });
+
+    it('mints portal links from the emulator: one token for a burst, one call per link', async () => {
+      const start = emulator.stats();
+      const responses = await Promise.all(Array.from({ length: 10 }, () => requestLink(acme, ['sso'])));
+      for (const response of responses) {
+        const text = await response.text();
+        assert.equal(response.status, 200, `${response.status} ${text}\n${runtime.stderr().slice(-1000)}`);
+        const link = JSON.parse(text) as { id: string; location: string; expiresAt: string };
+        assert.ok(link.location.startsWith(`${emulator.url}/magicLink/`));
+        assert.ok(Date.parse(link.expiresAt) > Date.now());
+      }
+      const now = emulator.stats();
+      assert.equal(now.tokenRequests - start.tokenRequests, 1);
+      assert.equal((now.rpcs['GeneratePortalLink'] ?? 0) - (start.rpcs['GeneratePortalLink'] ?? 0), 10);
+      assert.deepEqual(now.links.at(-1)!.requestedFeatures, ['sso']);
+    });
+
+    it('answers Scalekit’s refusals with the error table', async () => {
+      const notFound = await requestLink('org_unknown_to_scalekit');
+      assert.equal(notFound.status, 404);
+      assert.equal(((await notFound.json()) as { error: { code: string } }).error.code, 'organization_not_found');
+
+      emulator.faults.failRpcs(1, 'resource_exhausted', 'GeneratePortalLink');
+      const limited = await requestLink(acme);
+      assert.equal(limited.status, 429);
+      assert.ok(Number(limited.headers.get('retry-after')) > 0);
+      await limited.body?.cancel();
+    });
+
+    it('onboards: ensureOrganization() creates once, then finds; a setup link mints a link and revoking deletes it', async () => {
+      const externalId = `tenant-${randomBytes(6).toString('hex')}`;
+      const ensure = async () => {
+        const response = await fetch(`${runtime.url}/test/ensure-organization`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ externalId, name: 'Initech' }),
+        });
+        assert.equal(response.status, 200, runtime.stderr().slice(-1000));
+        return (await response.json()) as { organizationId: string; created: boolean };
+      };
+      const first = await ensure();
+      const again = await ensure();
+      assert.deepEqual([first.created, again.created, again.organizationId], [true, false, first.organizationId]);
+
+      const setup = (path: string, init: { method: string; body?: unknown }) =>
+        fetch(`${runtime.url}/api/setup${path}`, {
+          method: init.method,
+          headers: { 'content-type': 'application/json', 'x-test-organization': first.organizationId },
+          body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        });
+      const created = await setup('/setup-links', { method: 'POST', body: {} });
+      assert.equal(created.status, 201, runtime.stderr().slice(-1000));
+      const { id, url } = (await created.json()) as { id: string; url: string };
+      const minted = await setup('/setup-links/portal-link', { method: 'POST', body: { token: new URL(url).hash.slice(1), features: ['sso'] } });
+      assert.equal(minted.status, 200);
+      const link = (await minted.json()) as { id: string };
+      assert.deepEqual(emulator.stats().links.find((l) => l.id === link.id)?.organizationId, first.organizationId);
+
+      const deletes = () => emulator.stats().rpcs['DeletePortalLinkByID'] ?? 0;
+      const before = deletes();
+      assert.equal((await setup(`/setup-links/${id}`, { method: 'DELETE' })).status, 204);
+      assert.equal(deletes() - before, 1);
+    });
+
+    it('verifies a webhook the emulator signed and hands it to onEvent once', async () => {
+      emulator.directory.enable(acme);
+      await emulator.webhooks.settled();
+      const delivery = emulator.webhooks.deliveries().at(-1)!;
+      assert.equal(delivery.type, 'organization.directory_enabled');
+      assert.equal(delivery.lastStatus, 200, `delivery: ${JSON.stringify(delivery)}\n${runtime.stderr().slice(-1000)}`);
+      const seen = (await (await fetch(`${runtime.url}/test/events`)).json()) as Array<{ id: string; type: string }>;
+      assert.deepEqual(seen.filter((event) => event.id === delivery.id), [{ id: delivery.id, type: delivery.type }]);
+    });
+
+    it('refuses a delivery signed with another secret, and one signed right but altered', async () => {
+      const body = JSON.stringify({
+        spec_version: '1',
+        id: `evt_${randomBytes(8).toString('hex')}`,
+        type: 'organization.directory.user_created',
+        occurred_at: new Date().toISOString(),
+        environment_id: 'env_1',
+        organization_id: acme,
+        object: 'DirectoryUser',
+        data: { id: 'diruser_1', organization_id: acme, email: 'ada@example.com' },
+      });
+      const id = `msg_${randomBytes(8).toString('hex')}`;
+      const timestamp = Math.floor(Date.now() / 1000);
+      const sign = (secret: string, signed: string) =>
+        `v1,${createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64')).update(`${id}.${timestamp}.${signed}`).digest('base64')}`;
+      const deliver = (signature: string, sent: string) =>
+        fetch(`${runtime.url}/webhooks/scalekit`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature },
+          body: sent,
+        });
+
+      const forged = await deliver(sign(newSecret(), body), body);
+      assert.equal(forged.status, 401);
+      assert.equal(((await forged.json()) as { error: { code: string } }).error.code, 'invalid_signature');
+      const altered = await deliver(sign(webhookSecret, body), body.replace('ada@', 'eve@'));
+      assert.equal(altered.status, 401);
+      await altered.body?.cancel();
+
+      // The same delivery, signed with the endpoint's secret (a Standard Webhooks HMAC computed here), passes.
+      const genuine = await deliver(sign(webhookSecret, body), body);
+      assert.equal(genuine.status, 200, await genuine.clone().text());
+      await genuine.body?.cancel();
+    });
+  });
+}
