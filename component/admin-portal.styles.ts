@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from '@lit/reactive-element';
 
 // System colours (Canvas, CanvasText) follow the host page's `color-scheme`, so light and dark both work without
 // the element guessing. One rule per line: every byte here ships to each host page.

@@ -1,4 +1,4 @@
-// `scalekitRest()`: a Scalekit client made of `fetch` alone (CONTRACT §7), for runtimes the Node SDK cannot
+// `scalekitRest()`: a Scalekit client made of `fetch` alone, for runtimes the Node SDK cannot
 // run on (Cloudflare Workers has no `http2.connect`) and for hosts that would rather not ship the SDK. It
 // imports nothing but types and the SCALEKIT_API symbol: no `node:` module may enter its import graph.
 //

@@ -26,6 +26,8 @@ import {
   sameSiteOnly,
 } from './http-guards.js';
 import type { PortalLinkResponse, PortalPrincipal } from './portal-link.js';
+import { BODY_CONSUMED_HINT, acceptBodyParsedByHost } from './host-body.js';
+import { withPublicOrigin } from './public-origin.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { RateLimitOptions, RateLimiter } from './rate-limit.js';
 import { ALL_PORTAL_FEATURES } from './scalekit-client.js';
@@ -68,6 +70,8 @@ export interface ScalekitSetupLinksOptions<E extends Env = Env> {
    * Extra origins allowed to call cross-site. The request's own origin and `publicUrl`'s origin always are.
    */
   allowedOrigins?: readonly string[];
+  /** The origin browsers use to reach this app, when the server sees another (behind a proxy), as in scalekitPortal(). */
+  publicOrigin?: string;
   /**
    * Portal links per setup link (and setup links created per principal) per window. Default
    * `{ limit: 10, windowMs: 60_000 }`; `false` turns it off.
@@ -101,7 +105,7 @@ export interface CreatedSetupLink {
   note: string | null;
 }
 
-/** Every `error.code` the setup-link routes answer with: §2's, and four of their own. */
+/** Every `error.code` the setup-link routes answer with: the token endpoint's, and four of their own. */
 export type SetupLinkErrorCode =
   | PortalLinkErrorCode
   | 'setup_link_invalid'
@@ -166,17 +170,24 @@ export function scalekitSetupLinks<E extends Env = Env>(options: ScalekitSetupLi
   const api = scalekitApi(config.scalekit);
   const { store, log, now } = config;
   const limiter: RateLimiter | null =
-    config.rateLimit === false ? null : createRateLimiter(config.rateLimit, now);
+    config.rateLimit === false ? null : createRateLimiter(config.rateLimit, now, log);
 
   const app = new Hono<E>();
   const guards = (methods: readonly string[]): MiddlewareHandler[] => [
     noStore,
     corsForAllowedOrigins(config.allowedOrigins, methods),
     allowMethods(methods),
-    sameSiteOnly(config.allowedOrigins),
+    sameSiteOnly(config.sameSiteOrigins),
   ];
+  let bodyLossLogged = false;
   const jsonBody: MiddlewareHandler[] = [
     jsonOnly,
+    // Mounted in Express behind a global express.json(): take what the host's parser read.
+    acceptBodyParsedByHost(() => {
+      if (!bodyLossLogged) log(`scalekitSetupLinks: ${BODY_CONSUMED_HINT}`);
+      bodyLossLogged = true;
+      throw new PortalLinkError('internal', { cause: new Error('request body consumed before the route') });
+    }),
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
@@ -194,7 +205,9 @@ export function scalekitSetupLinks<E extends Env = Env>(options: ScalekitSetupLi
     if (!limiter) return;
     const decision = await limiter.check(key);
     if (!decision.allowed) {
-      throw new PortalLinkError('rate_limited', { headers: { 'Retry-After': String(decision.retryAfterSeconds) } });
+      // A rate-limit store that failed refuses too (503), unless the host chose rateLimit.failOpen.
+      const code = decision.unavailable ? 'rate_limit_unavailable' : 'rate_limited';
+      throw new PortalLinkError(code, { headers: { 'Retry-After': String(decision.retryAfterSeconds) } });
     }
   }
 
@@ -220,13 +233,22 @@ export function scalekitSetupLinks<E extends Env = Env>(options: ScalekitSetupLi
       throw upstreamFailure(error, 'minting a portal link through a setup link', log);
     }
 
-    const issuedAt = new Date(now());
-    const after = await store.recordUse(record.id, { id: link.id, issuedAt }, new Date(issuedAt.getTime() - PORTAL_LINK_MEMORY_MS));
-    if (!after || after.revokedAt !== null) {
-      // Revoked while this link was being minted: the revocation may not have seen it, so delete it here.
-      await api.deletePortalLink(record.organizationId, link.id).catch((error) => {
-        log(`scalekitSetupLinks: deleting a portal link minted during revocation failed: ${describeError(error)}`);
+    // A link handed out must be one a revocation can find; one that cannot be is deleted instead.
+    const discard = () =>
+      api.deletePortalLink(record.organizationId, link.id).catch((error) => {
+        log(`scalekitSetupLinks: deleting an unrecorded portal link failed: ${describeError(error)}`);
       });
+    const issuedAt = new Date(now());
+    let after: SetupLinkRecord | null;
+    try {
+      after = await store.recordUse(record.id, { id: link.id, issuedAt }, new Date(issuedAt.getTime() - PORTAL_LINK_MEMORY_MS));
+    } catch (error) {
+      await discard();
+      throw error;
+    }
+    if (!after || after.revokedAt !== null) {
+      // Revoked while this link was being minted: the revocation may not have seen it.
+      await discard();
       throw new SetupLinkError('setup_link_revoked');
     }
 
@@ -331,6 +353,8 @@ interface NormalizedOptions<E extends Env> {
   store: SetupLinkStore;
   features: readonly PortalFeature[];
   allowedOrigins: ReadonlySet<string>;
+  /** `allowedOrigins` plus `publicOrigin`: who passes the same-site check (CORS stays with `allowedOrigins`). */
+  sameSiteOrigins: ReadonlySet<string>;
   rateLimit: RateLimitOptions | false;
   onLinkIssued: ScalekitSetupLinksOptions<E>['onLinkIssued'];
   log: (line: string) => void;
@@ -388,6 +412,7 @@ function normalizeOptions<E extends Env>(options: ScalekitSetupLinksOptions<E>):
     store,
     features: [...new Set(features)],
     allowedOrigins,
+    sameSiteOrigins: withPublicOrigin(allowedOrigins, options.publicOrigin, 'scalekitSetupLinks'),
     rateLimit: options.rateLimit === undefined ? DEFAULTS.rateLimit : options.rateLimit,
     onLinkIssued: options.onLinkIssued,
     log: options.log ?? DEFAULTS.log,

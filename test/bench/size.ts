@@ -1,12 +1,16 @@
-// 1. Size: the element as a host ships it (minified ESM, gzip), with Lit bundled and with Lit external,
-// beside the floor — a Lit element that only renders an iframe — built the same way.
+// 1. Size: the element as a host ships it (minified ESM, gzip), with its runtime (@lit/reactive-element) bundled
+// and with Lit external, beside the floor — a LitElement that only renders an iframe — built the same way; and the
+// React entry without React. `npm run size` holds the same figures to a budget (.size-limit.json).
+import { build } from 'esbuild';
+import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { bundleWithInputs } from './support/bundle.js';
+import { bundleWithInputs, repoRoot } from './support/bundle.js';
 import { kib, type BenchSection } from './support/report.js';
 import { ratio } from './support/stats.js';
 
 const ELEMENT_ENTRY = 'component/index.ts';
 const FLOOR_ENTRY = 'test/bench/floor/floor-element.ts';
+const REACT_ENTRY = 'component/react.ts';
 const TARGET_WITH_LIT_BYTES = 8 * 1024;
 const TARGET_RATIO = 1.3;
 
@@ -23,8 +27,28 @@ async function sizesOf(entry: string, litExternal: boolean): Promise<Sizes> {
   return { minified: code.length, gzip: gzipSync(code, { level: 9 }).length, inputs: bundle.inputs };
 }
 
+/** The React entry as a React app ships it: the element, @lit/react and the wrapper; React is the app's own. */
+async function reactEntrySize(): Promise<{ minified: number; gzip: number }> {
+  const result = await build({
+    entryPoints: [resolve(repoRoot, REACT_ENTRY)],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    tsconfig: resolve(repoRoot, 'tsconfig.json'),
+    external: ['react', 'react-dom'],
+    write: false,
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  const code = Buffer.from(result.outputFiles[0]!.text);
+  return { minified: code.length, gzip: gzipSync(code, { level: 9 }).length };
+}
+
 export async function measureSize(_context?: unknown): Promise<BenchSection> {
   const element = { withLit: await sizesOf(ELEMENT_ENTRY, false), litExternal: await sizesOf(ELEMENT_ENTRY, true) };
+  const react = await reactEntrySize();
   const floor = { withLit: await sizesOf(FLOOR_ENTRY, false), litExternal: await sizesOf(FLOOR_ENTRY, true) };
   const ratioWithLit = ratio(element.withLit.gzip, floor.withLit.gzip);
   const ratioLitExternal = ratio(element.litExternal.gzip, floor.litExternal.gzip);
@@ -36,6 +60,7 @@ export async function measureSize(_context?: unknown): Promise<BenchSection> {
     rows: [
       ['Lit bundled', kib(element.withLit.minified), kib(element.withLit.gzip), kib(floor.withLit.gzip), `${ratioWithLit}×`],
       ['Lit external', kib(element.litExternal.minified), kib(element.litExternal.gzip), kib(floor.litExternal.gzip), `${ratioLitExternal}×`],
+      ['`/react` entry, React external', kib(react.minified), kib(react.gzip), '—', '—'],
     ],
     checks: [
       {
@@ -54,9 +79,10 @@ export async function measureSize(_context?: unknown): Promise<BenchSection> {
         .map((input) => `${input.path.replace(/^component\//, '')} ${input.bytes}`)
         .join(', ')}.`,
       'The floor is test/bench/floor/floor-element.ts: one `src` property and an iframe, nothing else. ' +
-        'With Lit external, the ratio compares only the code each element adds on top of Lit.',
+        'With Lit external, the ratio compares only the code each element adds on top of Lit. ' +
+        'The element is built on @lit/reactive-element alone (no lit-html templates), the floor on LitElement.',
     ],
-    data: { element, floor, ratioWithLit, ratioLitExternal, targets: { withLitBytes: TARGET_WITH_LIT_BYTES, ratio: TARGET_RATIO } },
+    data: { element, floor, react, ratioWithLit, ratioLitExternal, targets: { withLitBytes: TARGET_WITH_LIT_BYTES, ratio: TARGET_RATIO } },
   };
 }
 

@@ -100,10 +100,12 @@ describe('<scalekit-admin-portal> keyboard', () => {
         const button = el.shadowRoot!.querySelector<HTMLButtonElement>(selector)!;
         expect(button.textContent).to.equal(label);
         expect(el.shadowRoot!.activeElement).to.equal(button);
+        // Both listeners before the key press: the portal may be ready again before sendKeys returns.
         const loading = oneEvent(el, 'scalekit-loading');
+        const ready = oneEvent(el, 'scalekit-ready');
         await sendKeys({ press: key });
         await loading;
-        await oneEvent(el, 'scalekit-ready');
+        await ready;
         expect(await s.requests()).to.have.length(requestsBefore + 1);
       });
     }

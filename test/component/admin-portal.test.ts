@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, fixtureSync, html, oneEvent } from '@open-wc/testing';
 import '../../component/index.js';
 import { ScalekitAdminPortal } from '../../component/admin-portal.js';
 import { toEndpoint, toFeatures, toLoadTimeout } from '../../component/options.js';
@@ -13,7 +13,7 @@ describe('<scalekit-admin-portal>', () => {
   describe('link request', () => {
     it('POSTs JSON with the features to the endpoint and frames the returned link', async () => {
       const s = await scenario();
-      const el = await fixture<ScalekitAdminPortal>(
+      const el = fixtureSync<ScalekitAdminPortal>(
         html`<scalekit-admin-portal loading="eager" endpoint=${s.endpoint} features="sso dir_sync"></scalekit-admin-portal>`,
       );
       const { detail } = await oneEvent(el, 'scalekit-ready');
@@ -39,13 +39,13 @@ describe('<scalekit-admin-portal>', () => {
 
     it('sends {} when no features are set (the server decides)', async () => {
       const s = await scenario();
-      const el = await fixture<ScalekitAdminPortal>(html`<scalekit-admin-portal loading="eager" endpoint=${s.endpoint}></scalekit-admin-portal>`);
+      const el = fixtureSync<ScalekitAdminPortal>(html`<scalekit-admin-portal loading="eager" endpoint=${s.endpoint}></scalekit-admin-portal>`);
       await oneEvent(el, 'scalekit-ready');
       expect(JSON.parse((await s.requests())[0].body)).to.deep.equal({});
     });
 
     it('uses the default endpoint /api/scalekit/portal-link when none (or a blank one) is given', async () => {
-      const el = await fixture<ScalekitAdminPortal>(html`<scalekit-admin-portal loading="eager" endpoint="  "></scalekit-admin-portal>`);
+      const el = fixtureSync<ScalekitAdminPortal>(html`<scalekit-admin-portal loading="eager" endpoint="  "></scalekit-admin-portal>`);
       await oneEvent(el, 'scalekit-ready');
       expect(el.status).to.equal('ready');
     });
@@ -89,9 +89,10 @@ describe('<scalekit-admin-portal>', () => {
       expect(events).to.have.length(0);
 
       const loading = oneEvent(el, 'scalekit-loading');
+      const ready = oneEvent(el, 'scalekit-ready');
       el.scrollIntoView();
       expect((await loading).detail).to.deep.equal({ attempt: 1 });
-      await oneEvent(el, 'scalekit-ready');
+      await ready;
       expect(await s.requests()).to.have.length(1);
       window.scrollTo(0, 0);
     });
@@ -99,21 +100,22 @@ describe('<scalekit-admin-portal>', () => {
     it('requests nothing while the page is hidden, then one link when it becomes visible', async () => {
       const s = await scenario();
       setPageHidden(true);
-      const el = await fixture<ScalekitAdminPortal>(html`<scalekit-admin-portal endpoint=${s.endpoint}></scalekit-admin-portal>`);
+      const el = fixtureSync<ScalekitAdminPortal>(html`<scalekit-admin-portal endpoint=${s.endpoint}></scalekit-admin-portal>`);
       await intersectionsComputed(el);
       expect(await s.requests()).to.have.length(0);
       expect(el.status).to.equal('idle');
 
       const loading = oneEvent(el, 'scalekit-loading');
+      const ready = oneEvent(el, 'scalekit-ready');
       setPageHidden(false);
       await loading;
-      await oneEvent(el, 'scalekit-ready');
+      await ready;
       expect(await s.requests()).to.have.length(1);
     });
 
     it('loading="eager" requests on connect even off-screen', async () => {
       const s = await scenario();
-      const wrapper = await fixture<HTMLDivElement>(
+      const wrapper = fixtureSync<HTMLDivElement>(
         html`<div><div style="height: 4000px"></div><scalekit-admin-portal loading="eager" endpoint=${s.endpoint}></scalekit-admin-portal></div>`,
       );
       const el = wrapper.querySelector('scalekit-admin-portal')!;
@@ -135,7 +137,8 @@ describe('<scalekit-admin-portal>', () => {
   describe('portal events', () => {
     async function readyPortal(attrs: { noAutoRenew?: boolean } = {}) {
       const s = await scenario();
-      const el = await fixture<ScalekitAdminPortal>(
+      // fixtureSync: the listener below is attached before the element can start anything asynchronous.
+      const el = fixtureSync<ScalekitAdminPortal>(
         html`<scalekit-admin-portal loading="eager" endpoint=${s.endpoint} ?no-auto-renew=${attrs.noAutoRenew}></scalekit-admin-portal>`,
       );
       await oneEvent(el, 'scalekit-ready');
@@ -231,7 +234,7 @@ describe('<scalekit-admin-portal>', () => {
 
     it('ignores a load failure from the old page while a fresh link is on its way', async () => {
       const s = await scenario({ responses: [{}, { hang: true }] });
-      const el = await fixture<ScalekitAdminPortal>(html`<scalekit-admin-portal loading="eager" endpoint=${s.endpoint}></scalekit-admin-portal>`);
+      const el = fixtureSync<ScalekitAdminPortal>(html`<scalekit-admin-portal loading="eager" endpoint=${s.endpoint}></scalekit-admin-portal>`);
       await oneEvent(el, 'scalekit-ready');
       const events = recordEvents(el);
       const loading = oneEvent(el, 'scalekit-loading');
@@ -249,9 +252,10 @@ describe('<scalekit-admin-portal>', () => {
       expect(el.status).to.equal('expired');
       expect(await s.requests()).to.have.length(1);
       const loading = oneEvent(el, 'scalekit-loading');
+      const ready = oneEvent(el, 'scalekit-ready');
       setPageHidden(false);
       await loading;
-      await oneEvent(el, 'scalekit-ready');
+      await ready;
       expect(await s.requests()).to.have.length(2);
     });
 
@@ -318,11 +322,12 @@ describe('<scalekit-admin-portal>', () => {
       const el = document.createElement('scalekit-admin-portal');
       el.endpoint = s.endpoint;
       document.body.append(el);
+      const ready = oneEvent(el, 'scalekit-ready');
       const first = el.refresh();
       const second = el.refresh();
       expect(second).to.equal(first);
       await first;
-      await oneEvent(el, 'scalekit-ready');
+      await ready;
       el.remove();
       expect(await s.requests()).to.have.length(1);
     });
@@ -335,7 +340,7 @@ describe('<scalekit-admin-portal>', () => {
       const warn = console.warn;
       console.warn = (...args: unknown[]) => warnings.push(args);
       try {
-        const el = await fixture<ScalekitAdminPortal>(
+        const el = fixtureSync<ScalekitAdminPortal>(
           html`<scalekit-admin-portal loading="eager" endpoint=${s.endpoint} features="  sso bogus sso <script> "></scalekit-admin-portal>`,
         );
         expect(el.features).to.deep.equal(['sso']);
@@ -352,7 +357,7 @@ describe('<scalekit-admin-portal>', () => {
       const warn = console.warn;
       console.warn = () => {};
       try {
-        const el = await fixture<ScalekitAdminPortal>(
+        const el = fixtureSync<ScalekitAdminPortal>(
           html`<scalekit-admin-portal loading="eager" endpoint=${s.endpoint} features="saml scim"></scalekit-admin-portal>`,
         );
         await oneEvent(el, 'scalekit-ready');
@@ -369,7 +374,7 @@ describe('<scalekit-admin-portal>', () => {
 
     it('uses frame-title for the iframe, falling back to "Admin portal" when blank', async () => {
       const s = await scenario();
-      const el = await fixture<ScalekitAdminPortal>(
+      const el = fixtureSync<ScalekitAdminPortal>(
         html`<scalekit-admin-portal loading="eager" endpoint=${s.endpoint} frame-title="Acme SSO settings"></scalekit-admin-portal>`,
       );
       await oneEvent(el, 'scalekit-ready');

@@ -1,5 +1,5 @@
 // Failures of the link request and of the portal load: retries, backoff, Retry-After, aborts, expiry, timeouts.
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, fixtureSync, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../component/index.js';
 import { ScalekitAdminPortal } from '../../component/admin-portal.js';
 import { parseRetryAfter } from '../../component/link-request.js';
@@ -199,7 +199,7 @@ describe('<scalekit-admin-portal> resilience', () => {
 
   it('re-mints on reconnect and never loads a used link twice', async () => {
     const s = await scenario();
-    const el = await fixture<ScalekitAdminPortal>(html`<scalekit-admin-portal loading="eager" endpoint=${s.endpoint}></scalekit-admin-portal>`);
+    const el = fixtureSync<ScalekitAdminPortal>(html`<scalekit-admin-portal loading="eager" endpoint=${s.endpoint}></scalekit-admin-portal>`);
     await oneEvent(el, 'scalekit-ready');
     const parent = el.parentElement!;
     el.remove();
@@ -215,7 +215,7 @@ describe('<scalekit-admin-portal> resilience', () => {
 
   it('re-mints when moved within the page (disconnect and connect in one task)', async () => {
     const s = await scenario();
-    const el = await fixture<ScalekitAdminPortal>(html`<scalekit-admin-portal loading="eager" endpoint=${s.endpoint}></scalekit-admin-portal>`);
+    const el = fixtureSync<ScalekitAdminPortal>(html`<scalekit-admin-portal loading="eager" endpoint=${s.endpoint}></scalekit-admin-portal>`);
     await oneEvent(el, 'scalekit-ready');
     const first = frameOf(el)!.src;
     const ready = oneEvent(el, 'scalekit-ready');

@@ -13,7 +13,16 @@ test('the element modules import in Node without a DOM, twice', async () => {
   assert.equal(again.tagName, 'scalekit-admin-portal');
   assert.equal(typeof (globalThis as { window?: unknown }).window, 'undefined');
   assert.equal(typeof (globalThis as { document?: unknown }).document, 'undefined');
-  // Lit's Node build provides a minimal registry; where there is one, the tag is registered exactly once.
+  // @lit/reactive-element's Node build provides a minimal registry; where there is one, the tag is registered exactly once.
   const registry = (globalThis as { customElements?: CustomElementRegistry }).customElements;
   if (registry) assert.equal(registry.get('scalekit-admin-portal'), element.ScalekitAdminPortal);
+});
+
+test('the React entry server-renders the tag held back with defer-hydration', async () => {
+  const React = await import('react');
+  const { renderToString } = await import('react-dom/server');
+  const { ScalekitAdminPortal } = await import('../../component/react.js');
+  const markup = renderToString(React.createElement(ScalekitAdminPortal, { features: ['sso'], loading: 'eager' }));
+  assert.equal(markup, '<scalekit-admin-portal defer-hydration=""></scalekit-admin-portal>');
+  assert.equal(typeof (globalThis as { document?: unknown }).document, 'undefined');
 });

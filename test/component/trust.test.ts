@@ -1,13 +1,13 @@
 // The trust rule: a message counts only if it comes from this element's iframe AND from the link's origin AND
 // is an object with a string event_type. Everything else must change nothing and dispatch nothing.
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixtureSync, html, oneEvent } from '@open-wc/testing';
 import '../../component/index.js';
 import type { ScalekitAdminPortal } from '../../component/admin-portal.js';
 import { acknowledged, frameOf, origins, payloads, portalSays, recordEvents, scenario } from './support/harness.js';
 
 async function readyPortal() {
   const s = await scenario();
-  const el = await fixture<ScalekitAdminPortal>(html`<scalekit-admin-portal loading="eager" endpoint=${s.endpoint}></scalekit-admin-portal>`);
+  const el = fixtureSync<ScalekitAdminPortal>(html`<scalekit-admin-portal loading="eager" endpoint=${s.endpoint}></scalekit-admin-portal>`);
   await oneEvent(el, 'scalekit-ready');
   return { el, s };
 }
@@ -109,25 +109,28 @@ describe('<scalekit-admin-portal> message trust', () => {
 
   it('keeps two portals on one page isolated', async () => {
     const [a, b] = await Promise.all([scenario(), scenario({ portal: { org: 'org_b' } })]);
-    const wrapper = await fixture<HTMLDivElement>(html`<div>
+    const wrapper = fixtureSync<HTMLDivElement>(html`<div>
       <scalekit-admin-portal id="a" loading="eager" endpoint=${a.endpoint}></scalekit-admin-portal>
       <scalekit-admin-portal id="b" loading="eager" endpoint=${b.endpoint}></scalekit-admin-portal>
     </div>`);
     const elA = wrapper.querySelector<ScalekitAdminPortal>('#a')!;
     const elB = wrapper.querySelector<ScalekitAdminPortal>('#b')!;
+    // Both listeners are attached in the same task as the insertion, before either element can be ready.
     const [readyA, readyB] = await Promise.all([oneEvent(elA, 'scalekit-ready'), oneEvent(elB, 'scalekit-ready')]);
     expect(readyA.detail.organizationId).to.equal('org_test');
     expect(readyB.detail.organizationId).to.equal('org_b');
 
     const eventsA = recordEvents(elA);
     const eventsB = recordEvents(elB);
+    // A's renewal after the expiry may finish before portalSays returns: listen first.
+    const renewedA = oneEvent(elA, 'scalekit-ready');
     await portalSays(elA, payloads.sso(true), payloads.expiry());
     await portalSays(elB, payloads.directory(true));
     expect(eventsA.map((e) => e.type)).to.include.members(['scalekit-sso-enabled', 'scalekit-session-expired']);
     expect(eventsA.map((e) => e.type)).to.not.include('scalekit-directory-enabled');
     expect(eventsB.map((e) => e.type)).to.deep.equal(['scalekit-portal-message', 'scalekit-directory-enabled']);
     expect(elB.status).to.equal('ready');
-    await oneEvent(elA, 'scalekit-ready');
+    await renewedA;
     expect(await a.requests()).to.have.length(2);
     expect(await b.requests()).to.have.length(1);
   });

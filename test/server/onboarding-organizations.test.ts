@@ -161,6 +161,40 @@ describe('ensureOrganization()', () => {
     assert.equal(JSON.stringify(emulator.stats().rpcs), rpcsBefore, 'nothing reached Scalekit');
   });
 
+  it('random input (seeded): either an organization or a TypeError — Scalekit never sees what it would refuse', async () => {
+    let seed = 424242;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const chars = ['a', 'Z', '0', '-', '_', ' ', '\t', '\n', '\u0000', '\u007f', 'é', '中', '😀', '\ud800', '\udc00', '/', '%', '#', '"'];
+    const text = (max: number) => Array.from({ length: Math.floor(random() * max) }, () => pick(chars)).join('');
+    const value = (): unknown => pick([() => text(8), () => text(300), () => 42, () => null, () => undefined, () => ['x'], () => ({ a: 1 })])();
+    const outcomes = { created: 0, refused: 0 };
+    for (let i = 0; i < 150; i++) {
+      // Each field is plausible most of the time, hostile otherwise, so both outcomes get exercised.
+      const plausible = () => random() < 0.8;
+      const metadata = plausible()
+        ? pick([undefined, { plan: `p${i}` }])
+        : pick([null, 'plan', Object.fromEntries(Array.from({ length: Math.floor(random() * 13) }, () => [text(30), value()]))]);
+      const input = {
+        externalId: plausible() ? `fz-${i}-${text(10).replace(/[\u0000-\u001f\u007f\ud800-\udfff]/g, '')}` : value(),
+        name: plausible() ? `Org ${i} ${text(20).replace(/[\u0000-\u001f\u007f\ud800-\udfff]/g, '')}` : pick([() => text(20), () => text(210), value])(),
+        metadata,
+      };
+      try {
+        const org = await ensureOrganization(scalekit, input as never);
+        assert.equal(org.created, true, `#${i}`);
+        outcomes.created++;
+      } catch (error) {
+        assert.ok(error instanceof TypeError, `#${i} ${JSON.stringify(input).slice(0, 120)}: ${error}`);
+        outcomes.refused++;
+      }
+    }
+    assert.ok(outcomes.created >= 10 && outcomes.refused >= 10, JSON.stringify(outcomes));
+  });
+
   it('accepts the limits exactly, unicode included (lengths in characters)', async () => {
     const name = '組'.repeat(ORGANIZATION_LIMITS.nameMaxLength);
     const externalId = '🏢'.repeat(ORGANIZATION_LIMITS.externalIdMaxLength);

@@ -192,6 +192,27 @@ describe('scalekitSetupLinks(): authorization, scoping and errors', () => {
     await expectError(await request(app, 'POST', '/setup-links', { body: '{}', headers: { 'x-org': h.acme } }), 429, 'rate_limited');
   });
 
+  it('a rate-limit store that fails refuses with 503 rate_limit_unavailable, unless failOpen', async () => {
+    const broken = { hit: () => Promise.reject(new Error('redis down')) };
+    const closed = hostApp(h, { rateLimit: { store: broken } });
+    await expectError(await request(closed, 'POST', '/setup-links', { body: '{}', headers: { 'x-org': h.acme } }), 503, 'rate_limit_unavailable');
+    const store = new MemorySetupLinkStore();
+    const open = hostApp(h, { store, rateLimit: { store: broken, failOpen: true } });
+    const { token } = await createLink(open, h.acme);
+    assert.equal((await portalLink(open, token)).status, 200);
+    const shut = hostApp(h, { store, rateLimit: { store: broken } });
+    await expectError(await portalLink(shut, token), 503, 'rate_limit_unavailable');
+    assert.ok(!h.logLines.join('\n').includes(token));
+  });
+
+  it('publicOrigin: behind a proxy, the public origin passes the same-site check', async () => {
+    const headers = { origin: 'https://staff.example.com', 'sec-fetch-site': 'same-site', 'x-org': h.acme };
+    await expectError(await request(hostApp(h), 'POST', '/setup-links', { body: '{}', headers }), 403, 'forbidden');
+    const proxied = hostApp(h, { publicOrigin: 'https://staff.example.com' });
+    assert.equal((await request(proxied, 'POST', '/setup-links', { body: '{}', headers })).status, 201);
+    assert.throws(() => hostApp(h, { publicOrigin: 'not an origin' }), TypeError);
+  });
+
   it('upstream failures map as in the token endpoint; a failed portal-link deletion on revoke is reported, and a retry finishes it', async () => {
     const app = hostApp(h);
     const { id, token } = await createLink(app, h.acme);
@@ -243,6 +264,25 @@ describe('scalekitSetupLinks(): authorization, scoping and errors', () => {
     const minted = h.emulator.stats().links.at(-1)!;
     const sdk = sdkOrganizationClient(h.scalekit);
     assert.ok(!(await sdk.exec(sdk.client.getPortalLinks, { id: h.acme })).links.some((l) => l.id === minted.id), 'deleted in Scalekit');
+  });
+
+  it('a store that fails to record a use: 500 internal, and the portal link it could not record is deleted', async () => {
+    const inner = new MemorySetupLinkStore();
+    const store: SetupLinkStore = {
+      create: (r) => inner.create(r),
+      findByTokenHash: (hash) => inner.findByTokenHash(hash),
+      list: (org) => inner.list(org),
+      revoke: (org, id, at) => inner.revoke(org, id, at),
+      recordUse: () => Promise.reject(new Error('database went away')),
+    };
+    const app = hostApp(h, { store });
+    const { token } = await createLink(app, h.acme);
+    await expectError(await portalLink(app, token), 500, 'internal');
+    const minted = h.emulator.stats().links.at(-1)!;
+    const sdk = sdkOrganizationClient(h.scalekit);
+    assert.ok(!(await sdk.exec(sdk.client.getPortalLinks, { id: h.acme })).links.some((l) => l.id === minted.id), 'deleted in Scalekit');
+    assert.match(h.logLines.join('\n'), /database went away/);
+    assert.ok(!h.logLines.join('\n').includes(token));
   });
 
   it('a cross-site caller is refused; publicUrl\'s origin and allowedOrigins are allowed', async () => {
