@@ -35,7 +35,9 @@ export function httpApp(deps: HttpDeps): Hono {
   app.route('/', portalRoutes({ state: deps.state, options: deps.options, directoryPanel: deps.directoryPanel, branding: deps.branding }));
   mountRest(app, { ...deps, knownToken: (token) => deps.state.tokens.has(token) });
   deps.extendApp?.(app);
-  app.get('/', (c) => c.text('Scalekit emulator: gRPC (h2c) and /oauth/token on this port. Controls under /_emulator/.\n'));
+  app.get('/', (c) =>
+    c.text('Scalekit emulator: /oauth/token, gRPC (HTTP/2) and REST under /api/v1/ on this port. Controls under /_emulator/.\n'),
+  );
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route on the Scalekit emulator' } }, 404));
   app.onError((error, c) => {
     // A request aborted while waiting out injected latency lands here; nobody is listening for the answer.

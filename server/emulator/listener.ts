@@ -60,6 +60,28 @@ export async function listenDual(opts: ListenOptions): Promise<DualListener> {
     const h1 = http.createServer(opts.app as Http1Handler);
     const h2 = http2.createServer(onHttp2);
     inner = [h1, h2];
+    // Bun's node:http2 server serves only sockets it accepted itself (a socket handed over with
+    // emit('connection') gets no HTTP/2 session), so under Bun the h2c server listens on a private loopback
+    // port and sniffed HTTP/2 connections are relayed to it byte for byte.
+    let h2Port: number | null = null;
+    if (typeof process.versions.bun === 'string') {
+      await new Promise<void>((resolve, reject) => {
+        h2.once('error', reject);
+        h2.listen(0, '127.0.0.1', () => resolve());
+      });
+      h2Port = (h2.address() as net.AddressInfo).port;
+    }
+    const relay = (socket: net.Socket, first: Buffer) => {
+      const upstream = net.connect(h2Port!, '127.0.0.1');
+      track(upstream);
+      upstream.on('error', () => socket.destroy());
+      upstream.on('close', () => socket.destroy());
+      socket.on('close', () => upstream.destroy());
+      upstream.write(first);
+      socket.pipe(upstream);
+      upstream.pipe(socket);
+      socket.resume();
+    };
     server = net.createServer((socket) => {
       track(socket);
       socket.on('error', () => socket.destroy()); // a peer resetting mid-sniff is not our problem
@@ -76,6 +98,7 @@ export async function listenDual(opts: ListenOptions): Promise<DualListener> {
         socket.setTimeout(0);
         socket.off('timeout', onIdle);
         socket.pause();
+        if (maybeH2 && h2Port !== null) return relay(socket, seen);
         socket.unshift(seen);
         // Both servers pick up bytes already buffered on the socket (http2 reads them on the next tick).
         (maybeH2 ? h2 : h1).emit('connection', socket);

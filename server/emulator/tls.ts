@@ -6,7 +6,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generate } from 'selfsigned';
 import type { EmulatorTls } from './types.js';
 
 export interface TlsMaterial extends EmulatorTls {
@@ -20,6 +19,13 @@ const HOUR = 3600_000;
 
 /** Certificate for localhost, 127.0.0.1, ::1 and any other host name the emulator is told it is reached by. */
 export async function createTlsMaterial(extraHosts: readonly string[] = []): Promise<TlsMaterial> {
+  // Loaded only for `tls: true`, so the emulator without TLS needs nothing beyond its usual peers.
+  let generate: typeof import('selfsigned').generate;
+  try {
+    ({ generate } = await import('selfsigned'));
+  } catch {
+    throw new Error('tls: true needs the selfsigned package (npm install -D selfsigned)');
+  }
   const notBeforeDate = new Date(Date.now() - HOUR); // tolerate a little clock skew between processes
   const notAfterDate = new Date(Date.now() + 30 * 24 * HOUR);
   const ca = await generate([{ name: 'commonName', value: 'Scalekit emulator local CA' }], {

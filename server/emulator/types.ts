@@ -128,7 +128,7 @@ export interface EmulatorFaults {
 }
 
 export interface Emulator {
-  /** e.g. `http://127.0.0.1:8788`, no trailing slash: the SDK's environment URL. */
+  /** e.g. `http://127.0.0.1:8788` (`https://…` with `tls: true`), no trailing slash: the SDK's environment URL. */
   url: string;
   clientId: string;
   clientSecret: string;

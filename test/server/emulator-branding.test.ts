@@ -3,8 +3,11 @@
 // values are refused with 400 and change nothing.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Scalekit } from '@scalekit-sdk/node';
 import { startEmulator, type Emulator } from '../../server/emulator/index.js';
+import { launchBrowser } from '../support/browser.js';
 
 const LOGO = 'https://cdn.example.com/brand/logo.svg';
 const FAVICON = 'data:image/png;base64,iVBORw0KGgo=';
@@ -112,4 +115,39 @@ describe('emulator branding', () => {
     await assert.rejects(startEmulator({ branding: { accentColor: 'url(x)' } }), TypeError);
     await assert.rejects(startEmulator({ branding: { logoUrl: 'javascript:1' } }), TypeError);
   });
+});
+
+it('in Chromium the logo from another origin loads under the page CSP, on the live and the expired page, and the accent colours the controls', async () => {
+  const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="28"><rect width="120" height="28" fill="#0a7c4b"/></svg>';
+  const images = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(svg));
+  await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
+  const logoUrl = `http://localhost:${(images.address() as AddressInfo).port}/logo.svg`;
+  const emulator = await startEmulator({ branding: { logoUrl, accentColor: '#c2255c', faviconUrl: FAVICON } });
+  const browser = await launchBrowser();
+  try {
+    const scalekit = new Scalekit(emulator.url, emulator.clientId, emulator.clientSecret);
+    const link = await scalekit.organization.generatePortalLink('org_acme');
+    const page = await browser.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    for (const expected of [200, 410]) {
+      const response = await page.goto(link.location); // the second load finds the link used: the expired page
+      assert.equal(response!.status(), expected);
+      await page.waitForFunction(() => {
+        const img = document.querySelector<HTMLImageElement>('#brand-logo');
+        return img !== null && img.complete;
+      });
+      assert.ok(await page.$eval('#brand-logo', (img) => (img as HTMLImageElement).naturalWidth > 0), 'the logo loaded');
+      assert.equal(await page.$eval('link[rel=icon]', (el) => el.getAttribute('href')), FAVICON);
+    }
+    await page.goto((await scalekit.organization.generatePortalLink('org_acme')).location);
+    assert.equal(await page.$eval('#sso-enable', (el) => getComputedStyle(el).backgroundColor), 'rgb(194, 37, 92)');
+    assert.deepEqual(violations, []);
+  } finally {
+    await browser.close();
+    await emulator.close();
+    await new Promise((resolve) => images.close(resolve));
+  }
 });

@@ -99,6 +99,16 @@ describe('emulator over TLS', () => {
       assert.equal(message!.data.event_type, 'PORTAL_LOAD_SUCCESS');
       assert.equal(message!.origin, new URL(location).origin);
       assert.equal(emulator.stats().linksLoaded, 1);
+
+      // Chromium negotiates HTTP/2 by ALPN, and the page routes (not only gRPC) answer on it.
+      const direct = await browser.newPage();
+      const cdp = await direct.createCDPSession();
+      await cdp.send('Network.enable');
+      const protocols: string[] = [];
+      cdp.on('Network.responseReceived', (event) => protocols.push(event.response.protocol ?? ''));
+      const expired = await direct.goto(location); // used once already: the expired page
+      assert.equal(expired!.status(), 410);
+      assert.equal(protocols[0], 'h2');
     } finally {
       await browser.close();
       await host.close();
