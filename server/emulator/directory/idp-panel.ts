@@ -53,8 +53,10 @@ export const IDP_PANEL_STYLE = `
 .idp table { width: 100%; border-collapse: collapse; font-size: 13px; }
 .idp th, .idp td { text-align: left; padding: 6px 8px; border-bottom: 1px solid #eceef2; vertical-align: middle; }
 .idp th { font-weight: 600; color: #5b6270; font-size: 12px; }
-.idp td.idp-actions { white-space: nowrap; text-align: right; }
-.idp td.idp-actions button { margin-left: 4px; }
+.idp td[data-testid="idp-user-email-cell"] { overflow-wrap: anywhere; }
+/* Buttons wrap inside their cell rather than push the table past the card on narrow frames. */
+.idp td.idp-actions { text-align: right; }
+.idp td.idp-actions button { margin: 2px 0 2px 4px; }
 .idp .idp-badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; background: #e6f4ea; color: #1e6b34; }
 .idp .idp-badge[data-active="false"] { background: #f1f2f4; color: #5b6270; }
 .idp .idp-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
