@@ -7,6 +7,8 @@ import { Scalekit } from '@scalekit-sdk/node';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { scalekitPortal } from '../../../server/portal-link.js';
 import { closedLoop, type LoopLimits } from './closed-loop.js';
 import { announceReady } from './processes.js';
@@ -39,9 +41,70 @@ control.get('/__bench/memory', (c) => {
   // Two collections: the second frees what the first only finalised.
   globalThis.gc?.();
   globalThis.gc?.();
-  const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
-  return c.json({ rss, heapUsed, heapTotal, external, gcExposed: typeof globalThis.gc === 'function' });
+  const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+  return c.json({
+    rss,
+    heapUsed,
+    heapTotal,
+    external,
+    arrayBuffers,
+    ...residentSplit(),
+    mallocArenas: mallocArenaRss(),
+    codeSpace: getHeapSpaceStatistics().find((space) => space.space_name === 'code_space')?.space_used_size ?? 0,
+    mallocedMemory: getHeapStatistics().malloced_memory,
+    resources: countResources(),
+    gcExposed: typeof globalThis.gc === 'function',
+  });
 });
+
+/** RSS split into anonymous memory (heaps, buffers, malloc) and mapped files (node, shared libraries). */
+function residentSplit(): { rssAnon: number; rssFile: number } {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
+    return { rssAnon: kib('RssAnon'), rssFile: kib('RssFile') };
+  } catch {
+    return { rssAnon: Number.NaN, rssFile: Number.NaN };
+  }
+}
+
+// glibc gives each thread arena a heap of its own, reserved 64 MiB at a time and aligned to that size.
+const ARENA_HEAP = 64 * 1024 * 1024;
+
+/**
+ * Resident bytes in glibc malloc's heaps: the main arena (`[heap]`) plus the thread arenas (anonymous mappings
+ * starting on a 64 MiB boundary, no larger). Freed memory glibc keeps for reuse stays counted here, which is
+ * what tells allocator retention apart from live objects. An estimate; NaN off Linux.
+ */
+function mallocArenaRss(): number {
+  let smaps: string;
+  try {
+    smaps = readFileSync('/proc/self/smaps', 'utf8');
+  } catch {
+    return Number.NaN;
+  }
+  let total = 0;
+  let counting = false;
+  for (const line of smaps.split('\n')) {
+    const mapping = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
+    if (mapping) {
+      const start = BigInt(`0x${mapping[1]}`);
+      const size = BigInt(`0x${mapping[2]}`) - start;
+      const path = mapping[3]!.trim();
+      counting = path === '[heap]' || (path === '' && start % BigInt(ARENA_HEAP) === 0n && size <= BigInt(ARENA_HEAP));
+    } else if (counting && line.startsWith('Rss:')) {
+      total += Number(/(\d+) kB/.exec(line)?.[1] ?? 0) * 1024;
+    }
+  }
+  return total;
+}
+
+/** Live libuv handles and requests by kind (TCPSocketWrap, Timeout, …): a leaked socket or timer shows here. */
+function countResources(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
+}
 control.post('/__bench/fresh-client', (c) => {
   scalekit = newClient();
   endpoint = endpointApp(scalekit);

@@ -4,14 +4,31 @@ import type { EmulatorInfo } from './emulator.js';
 import { scalekitEnv } from './emulator.js';
 import type { CallOutcome, LoopLimits, LoopResult } from './closed-loop.js';
 import { startChild, type Child } from './processes.js';
+import { buildForNode } from './bundle.js';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
+/** The endpoint process's memory after a full GC (bytes), as its own /__bench/memory reports it. */
 export interface MemorySnapshot {
   rss: number;
   heapUsed: number;
   heapTotal: number;
+  /** Memory V8 does not manage but JS objects hold: Buffers, ArrayBuffers, native bindings. */
   external: number;
+  /** The part of `external` in ArrayBuffers and Buffers. */
+  arrayBuffers: number;
+  /** RSS that is anonymous memory (heaps, malloc, buffers); NaN off Linux. */
+  rssAnon: number;
+  /** RSS that is mapped files (the node binary, shared libraries); NaN off Linux. */
+  rssFile: number;
+  /** Resident glibc malloc heaps, freed-but-kept memory included (an estimate from /proc/self/smaps). */
+  mallocArenas: number;
+  /** Compiled code on the V8 heap. */
+  codeSpace: number;
+  /** What V8 itself holds through malloc (compiler zones and the like), outside its heap. */
+  mallocedMemory: number;
+  /** Live libuv handles and requests by kind. */
+  resources: Record<string, number>;
   gcExposed: boolean;
 }
 
@@ -31,8 +48,16 @@ export interface EndpointProcess extends Child<{ url: string; pid: number }> {
   direct(limits: LoopLimits & { client: 'endpoint' | 'new-bare' | 'bare' }): Promise<LoopResult>;
 }
 
-export async function startEndpointProcess(emulator: EmulatorInfo, options: { exposeGc?: boolean } = {}): Promise<EndpointProcess> {
-  const child = await startChild<{ url: string; pid: number }>('support/endpoint-child.ts', {
+/**
+ * Start the endpoint child. `built`: run it bundled by esbuild with plain node, as a host's built server runs,
+ * instead of through tsx (whose loader thread adds a V8 heap of its own to the process's RSS).
+ */
+export async function startEndpointProcess(
+  emulator: EmulatorInfo,
+  options: { exposeGc?: boolean; built?: boolean } = {},
+): Promise<EndpointProcess> {
+  const script = options.built ? await buildForNode('support/endpoint-child.ts') : 'support/endpoint-child.ts';
+  const child = await startChild<{ url: string; pid: number }>(script, {
     env: scalekitEnv(emulator),
     nodeFlags: options.exposeGc ? ['--expose-gc'] : [],
   });

@@ -1,0 +1,140 @@
+// 7. Soak: 100 000 links through one endpoint process, its memory sampled (after a full GC) every 10 000.
+// The figure is RSS growth over the second half, once start-up and JIT warm-up are behind: a token endpoint
+// runs for weeks, so what matters is whether memory levels off, not what the first thousand links cost.
+// Not in the default run (it takes several minutes): `npm run bench -- soak`.
+import { closedLoop } from './support/closed-loop.js';
+import type { BenchContext } from './support/context.js';
+import { startEndpointProcess, type MemorySnapshot } from './support/endpoint.js';
+import type { BenchSection } from './support/report.js';
+import { round } from './support/stats.js';
+
+const STEP = 10_000;
+// BENCH_SOAK_LINKS, a multiple of twice STEP, for a longer (or a quicker, diagnostic) soak.
+const TOTAL = Number(process.env['BENCH_SOAK_LINKS'] ?? 100_000);
+const CONCURRENCY = 16;
+// Per step of 10 000 links; generous because a busy shared machine can mint as few as ~60 links/s.
+const STEP_MAX_MS = 300_000;
+const TARGET_GROWTH = 0.05;
+
+export interface SoakSample extends MemorySnapshot {
+  links: number;
+  /** Seconds since the first link was requested. */
+  elapsedS: number;
+}
+
+const mib = (bytes: number) => (Number.isFinite(bytes) ? `${(bytes / 1024 / 1024).toFixed(1)}` : 'n/a');
+const percent = (value: number) => `${value >= 0 ? '+' : ''}${round(value * 100)}%`;
+
+/** `{ TCPSocketWrap: 3, Timeout: 1 }` → `TCPSocketWrap 3, Timeout 1`. */
+const resources = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
+
+export async function measureSoak(context: BenchContext): Promise<BenchSection> {
+  if (!Number.isInteger(TOTAL) || TOTAL <= 0 || TOTAL % (2 * STEP) !== 0) {
+    throw new Error(`BENCH_SOAK_LINKS must be a positive multiple of ${2 * STEP}, not ${process.env['BENCH_SOAK_LINKS']}`);
+  }
+  const emulator = await context.emulator();
+  const endpoint = await startEndpointProcess(emulator.info, { exposeGc: true, built: process.env['BENCH_SOAK_TSX'] !== '1' });
+  const samples: SoakSample[] = [];
+  const failures: Record<string, number> = {};
+  let links = 0;
+  const begin = performance.now();
+  const sample = async () => {
+    const snapshot: SoakSample = { links, elapsedS: round((performance.now() - begin) / 1000, 0), ...(await endpoint.memory()) };
+    samples.push(snapshot);
+    process.stderr.write(
+      `bench: soak ${links} links, ${snapshot.elapsedS} s: RSS ${mib(snapshot.rss)} MiB, heap used ${mib(snapshot.heapUsed)}, ` +
+        `malloc heaps ${mib(snapshot.mallocArenas)}, external ${mib(snapshot.external)}, arrayBuffers ${mib(snapshot.arrayBuffers)}\n`,
+    );
+  };
+  try {
+    await sample();
+    while (links < TOTAL) {
+      const step = await closedLoop(endpoint.mintLink, { concurrency: CONCURRENCY, maxCalls: STEP, maxMs: STEP_MAX_MS });
+      links += step.ok;
+      for (const [outcome, n] of Object.entries(step.failures)) failures[outcome] = (failures[outcome] ?? 0) + n;
+      await sample();
+      // A step cut short by its time bound (or by failures) would sample at the wrong counts: stop there.
+      if (step.ok !== STEP) break;
+    }
+  } finally {
+    await endpoint.stop();
+  }
+
+  const complete = links === TOTAL;
+  const first = samples[0]!;
+  const half = samples.find((s) => s.links === TOTAL / 2);
+  const last = samples.at(-1)!;
+  const growth = (key: 'rss' | 'heapUsed' | 'external' | 'arrayBuffers' | 'rssAnon' | 'mallocArenas') =>
+    half && complete ? last[key] / half[key] - 1 : Number.NaN;
+  const secondHalf = {
+    rss: growth('rss'),
+    rssAnon: growth('rssAnon'),
+    mallocArenas: growth('mallocArenas'),
+    heapUsed: growth('heapUsed'),
+    external: growth('external'),
+    arrayBuffers: growth('arrayBuffers'),
+  };
+  const elapsedS = round((performance.now() - begin) / 1000, 0);
+  const arenaMax = process.env['MALLOC_ARENA_MAX'];
+
+  return {
+    id: 'soak',
+    title: `Soak: one endpoint process, ${TOTAL} links (MiB after a full GC, every ${STEP} links)`,
+    head: ['links', 'seconds', 'RSS', 'anonymous RSS', 'malloc heaps', 'heap used', 'heap total', 'external', 'arrayBuffers', 'code space', 'V8 malloc', 'live handles'],
+    rows: [
+      ...samples.map((s) => [
+        s.links,
+        s.elapsedS,
+        mib(s.rss),
+        mib(s.rssAnon),
+        mib(s.mallocArenas),
+        mib(s.heapUsed),
+        mib(s.heapTotal),
+        mib(s.external),
+        mib(s.arrayBuffers),
+        mib(s.codeSpace),
+        mib(s.mallocedMemory),
+        resources(s.resources),
+      ]),
+      [
+        `second half (${TOTAL / 2} → ${TOTAL})`,
+        '',
+        percent(secondHalf.rss),
+        percent(secondHalf.rssAnon),
+        percent(secondHalf.mallocArenas),
+        percent(secondHalf.heapUsed),
+        '',
+        percent(secondHalf.external),
+        percent(secondHalf.arrayBuffers),
+        '',
+        '',
+        '',
+      ],
+    ],
+    checks: [
+      {
+        target: `RSS growth ≤ ${TARGET_GROWTH * 100}% over the second half of ${TOTAL} links (a plateau)`,
+        measured: complete
+          ? `${percent(secondHalf.rss)} (${mib(half!.rss)} → ${mib(last.rss)} MiB; ${TOTAL} links in ${elapsedS} s)`
+          : `stopped after ${links} links (${JSON.stringify(failures)})`,
+        // A soak cut short by its time bound or by failures proves nothing either way.
+        met: complete && first.gcExposed ? secondHalf.rss <= TARGET_GROWTH : null,
+      },
+    ],
+    notes: [
+      `Closed loop at concurrency ${CONCURRENCY} from the bench process; the endpoint and the emulator each in a process of their own. ` +
+        `Run alone: \`npm run bench -- soak\` (${elapsedS} s here).`,
+      'Anonymous RSS is RSS without mapped files (node, shared libraries): the heaps, buffers and malloc. ' +
+        '"malloc heaps" is the resident part of glibc\'s arenas, freed memory it keeps for reuse included (from /proc/self/smaps). ' +
+        '"V8 malloc" is what V8 holds outside its heap (compiler zones); "live handles" are libuv handles by kind, sockets and timers included.',
+      arenaMax === undefined
+        ? 'glibc malloc with its default arenas (MALLOC_ARENA_MAX unset).'
+        : `MALLOC_ARENA_MAX=${arenaMax} (inherited by the endpoint and emulator processes).`,
+    ],
+    data: { total: TOTAL, step: STEP, concurrency: CONCURRENCY, samples, secondHalf, failures, elapsedS, mallocArenaMax: arenaMax ?? null },
+  };
+}
