@@ -12,8 +12,8 @@ const STEP = 10_000;
 // BENCH_SOAK_LINKS, a multiple of twice STEP, for a longer (or a quicker, diagnostic) soak.
 const TOTAL = Number(process.env['BENCH_SOAK_LINKS'] ?? 100_000);
 const CONCURRENCY = 16;
-// Per step of 10 000 links; generous because a busy shared machine can mint as few as ~60 links/s.
-const STEP_MAX_MS = 300_000;
+// The whole soak; generous because a busy shared machine can mint as few as ~30 links/s.
+const MAX_MS = 90 * 60_000;
 const TARGET_GROWTH = 0.05;
 
 export interface SoakSample extends MemorySnapshot {
@@ -46,14 +46,15 @@ export async function measureSoak(context: BenchContext): Promise<BenchSection> 
     const snapshot: SoakSample = { links, elapsedS: round((performance.now() - begin) / 1000, 0), ...(await endpoint.memory()) };
     samples.push(snapshot);
     process.stderr.write(
-      `bench: soak ${links} links, ${snapshot.elapsedS} s: RSS ${mib(snapshot.rss)} MiB, heap used ${mib(snapshot.heapUsed)}, ` +
+      `bench: soak ${links} links, ${snapshot.elapsedS} s: RSS ${mib(snapshot.rss)} MiB (${mib(snapshot.rssAtGc)} right after GC), ` +
+        `V8 pages ${mib(snapshot.v8Pages)}, heap total ${mib(snapshot.heapTotal)}, heap used ${mib(snapshot.heapUsed)}, ` +
         `malloc heaps ${mib(snapshot.mallocArenas)}, external ${mib(snapshot.external)}, arrayBuffers ${mib(snapshot.arrayBuffers)}\n`,
     );
   };
   try {
     await sample();
     while (links < TOTAL) {
-      const step = await closedLoop(endpoint.mintLink, { concurrency: CONCURRENCY, maxCalls: STEP, maxMs: STEP_MAX_MS });
+      const step = await closedLoop(endpoint.mintLink, { concurrency: CONCURRENCY, maxCalls: STEP, maxMs: begin + MAX_MS - performance.now() });
       links += step.ok;
       for (const [outcome, n] of Object.entries(step.failures)) failures[outcome] = (failures[outcome] ?? 0) + n;
       await sample();
@@ -68,12 +69,13 @@ export async function measureSoak(context: BenchContext): Promise<BenchSection> 
   const first = samples[0]!;
   const half = samples.find((s) => s.links === TOTAL / 2);
   const last = samples.at(-1)!;
-  const growth = (key: 'rss' | 'heapUsed' | 'external' | 'arrayBuffers' | 'rssAnon' | 'mallocArenas') =>
+  const growth = (key: 'rss' | 'heapUsed' | 'external' | 'arrayBuffers' | 'rssAnon' | 'mallocArenas' | 'v8Pages') =>
     half && complete ? last[key] / half[key] - 1 : Number.NaN;
   const secondHalf = {
     rss: growth('rss'),
     rssAnon: growth('rssAnon'),
     mallocArenas: growth('mallocArenas'),
+    v8Pages: growth('v8Pages'),
     heapUsed: growth('heapUsed'),
     external: growth('external'),
     arrayBuffers: growth('arrayBuffers'),
@@ -84,33 +86,49 @@ export async function measureSoak(context: BenchContext): Promise<BenchSection> 
   return {
     id: 'soak',
     title: `Soak: one endpoint process, ${TOTAL} links (MiB after a full GC, every ${STEP} links)`,
-    head: ['links', 'seconds', 'RSS', 'anonymous RSS', 'malloc heaps', 'heap used', 'heap total', 'external', 'arrayBuffers', 'code space', 'V8 malloc', 'live handles'],
+    head: [
+      'links',
+      'seconds',
+      'RSS',
+      'RSS right after GC',
+      'anonymous RSS',
+      'V8 pages',
+      'malloc heaps',
+      'heap used',
+      'heap total',
+      'external',
+      'arrayBuffers',
+      'code space',
+      'live handles',
+    ],
     rows: [
       ...samples.map((s) => [
         s.links,
         s.elapsedS,
         mib(s.rss),
+        mib(s.rssAtGc),
         mib(s.rssAnon),
+        mib(s.v8Pages),
         mib(s.mallocArenas),
         mib(s.heapUsed),
         mib(s.heapTotal),
         mib(s.external),
         mib(s.arrayBuffers),
         mib(s.codeSpace),
-        mib(s.mallocedMemory),
         resources(s.resources),
       ]),
       [
         `second half (${TOTAL / 2} → ${TOTAL})`,
         '',
         percent(secondHalf.rss),
+        '',
         percent(secondHalf.rssAnon),
+        percent(secondHalf.v8Pages),
         percent(secondHalf.mallocArenas),
         percent(secondHalf.heapUsed),
         '',
         percent(secondHalf.external),
         percent(secondHalf.arrayBuffers),
-        '',
         '',
         '',
       ],

@@ -37,25 +37,45 @@ let scalekit = newClient();
 let endpoint = endpointApp(scalekit);
 
 const control = new Hono();
-control.get('/__bench/memory', (c) => {
+control.get('/__bench/memory', async (c) => {
   // Two collections: the second frees what the first only finalised.
   globalThis.gc?.();
   globalThis.gc?.();
+  const rssAtGc = process.memoryUsage.rss();
+  await settled();
   const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
   return c.json({
     rss,
+    rssAtGc,
     heapUsed,
     heapTotal,
     external,
     arrayBuffers,
     ...residentSplit(),
-    mallocArenas: mallocArenaRss(),
+    ...anonymousMappings(),
     codeSpace: getHeapSpaceStatistics().find((space) => space.space_name === 'code_space')?.space_used_size ?? 0,
     mallocedMemory: getHeapStatistics().malloced_memory,
     resources: countResources(),
     gcExposed: typeof globalThis.gc === 'function',
   });
 });
+
+const SETTLE_STEP_MS = 100;
+const SETTLE_MAX_MS = 5_000;
+
+/**
+ * V8 hands the pages a collection freed to a background thread to unmap, so RSS read right after gc() still
+ * counts some of them, more the busier the machine. Wait (bounded) until RSS stops falling.
+ */
+async function settled(): Promise<void> {
+  let previous = process.memoryUsage.rss();
+  for (let waited = 0; waited < SETTLE_MAX_MS; waited += SETTLE_STEP_MS) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_STEP_MS));
+    const now = process.memoryUsage.rss();
+    if (now > previous - 256 * 1024) return;
+    previous = now;
+  }
+}
 
 /** RSS split into anonymous memory (heaps, buffers, malloc) and mapped files (node, shared libraries). */
 function residentSplit(): { rssAnon: number; rssFile: number } {
@@ -69,34 +89,40 @@ function residentSplit(): { rssAnon: number; rssFile: number } {
 }
 
 // glibc gives each thread arena a heap of its own, reserved 64 MiB at a time and aligned to that size.
-const ARENA_HEAP = 64 * 1024 * 1024;
+const ARENA_HEAP = 64n * 1024n * 1024n;
+// V8 allocates its heap in pages of this size (large objects apart), each a mapping of its own.
+const V8_PAGE = 256n * 1024n;
 
 /**
- * Resident bytes in glibc malloc's heaps: the main arena (`[heap]`) plus the thread arenas (anonymous mappings
- * starting on a 64 MiB boundary, no larger). Freed memory glibc keeps for reuse stays counted here, which is
- * what tells allocator retention apart from live objects. An estimate; NaN off Linux.
+ * Resident anonymous memory by owner, from /proc/self/smaps (estimates; NaN off Linux):
+ * `mallocArenas`, glibc malloc's heaps — the main arena (`[heap]`) and the thread arenas (mappings starting on
+ * a 64 MiB boundary, no larger) — freed memory glibc keeps for reuse included, which is what tells allocator
+ * retention apart from live objects; `v8Pages`, V8 heap pages of every isolate in the process (the tsx loader
+ * thread's too), against which heapTotal (this isolate only) can be read.
  */
-function mallocArenaRss(): number {
+function anonymousMappings(): { mallocArenas: number; v8Pages: number } {
   let smaps: string;
   try {
     smaps = readFileSync('/proc/self/smaps', 'utf8');
   } catch {
-    return Number.NaN;
+    return { mallocArenas: Number.NaN, v8Pages: Number.NaN };
   }
-  let total = 0;
-  let counting = false;
+  const totals = { mallocArenas: 0, v8Pages: 0 };
+  let owner: keyof typeof totals | null = null;
   for (const line of smaps.split('\n')) {
     const mapping = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
     if (mapping) {
       const start = BigInt(`0x${mapping[1]}`);
       const size = BigInt(`0x${mapping[2]}`) - start;
       const path = mapping[3]!.trim();
-      counting = path === '[heap]' || (path === '' && start % BigInt(ARENA_HEAP) === 0n && size <= BigInt(ARENA_HEAP));
-    } else if (counting && line.startsWith('Rss:')) {
-      total += Number(/(\d+) kB/.exec(line)?.[1] ?? 0) * 1024;
+      if (path === '[heap]' || (path === '' && start % ARENA_HEAP === 0n && size <= ARENA_HEAP)) owner = 'mallocArenas';
+      else if (path === '' && size === V8_PAGE) owner = 'v8Pages';
+      else owner = null;
+    } else if (owner && line.startsWith('Rss:')) {
+      totals[owner] += Number(/(\d+) kB/.exec(line)?.[1] ?? 0) * 1024;
     }
   }
-  return total;
+  return totals;
 }
 
 /** Live libuv handles and requests by kind (TCPSocketWrap, Timeout, …): a leaked socket or timer shows here. */

@@ -10,7 +10,10 @@ const REQUEST_TIMEOUT_MS = 10_000;
 
 /** The endpoint process's memory after a full GC (bytes), as its own /__bench/memory reports it. */
 export interface MemorySnapshot {
+  /** Once RSS stopped falling after the collection (V8 unmaps freed pages on a background thread). */
   rss: number;
+  /** Read right after the collection. */
+  rssAtGc: number;
   heapUsed: number;
   heapTotal: number;
   /** Memory V8 does not manage but JS objects hold: Buffers, ArrayBuffers, native bindings. */
@@ -23,6 +26,8 @@ export interface MemorySnapshot {
   rssFile: number;
   /** Resident glibc malloc heaps, freed-but-kept memory included (an estimate from /proc/self/smaps). */
   mallocArenas: number;
+  /** Resident V8 heap pages of every isolate in the process (an estimate from /proc/self/smaps). */
+  v8Pages: number;
   /** Compiled code on the V8 heap. */
   codeSpace: number;
   /** What V8 itself holds through malloc (compiler zones and the like), outside its heap. */
