@@ -37,7 +37,9 @@ export async function measureSoak(context: BenchContext): Promise<BenchSection> 
     throw new Error(`BENCH_SOAK_LINKS must be a positive multiple of ${2 * STEP}, not ${process.env['BENCH_SOAK_LINKS']}`);
   }
   const emulator = await context.emulator();
-  const endpoint = await startEndpointProcess(emulator.info, { exposeGc: true, built: process.env['BENCH_SOAK_TSX'] !== '1' });
+  // Built, as a host runs it; BENCH_SOAK_TSX=1 shows what running through tsx adds.
+  const built = process.env['BENCH_SOAK_TSX'] !== '1';
+  const endpoint = await startEndpointProcess(emulator.info, { exposeGc: true, built });
   const samples: SoakSample[] = [];
   const failures: Record<string, number> = {};
   let links = 0;
@@ -144,15 +146,16 @@ export async function measureSoak(context: BenchContext): Promise<BenchSection> 
       },
     ],
     notes: [
-      `Closed loop at concurrency ${CONCURRENCY} from the bench process; the endpoint and the emulator each in a process of their own. ` +
-        `Run alone: \`npm run bench -- soak\` (${elapsedS} s here).`,
-      'Anonymous RSS is RSS without mapped files (node, shared libraries): the heaps, buffers and malloc. ' +
-        '"malloc heaps" is the resident part of glibc\'s arenas, freed memory it keeps for reuse included (from /proc/self/smaps). ' +
-        '"V8 malloc" is what V8 holds outside its heap (compiler zones); "live handles" are libuv handles by kind, sockets and timers included.',
+      `Closed loop at concurrency ${CONCURRENCY} from the bench process; the endpoint (${built ? 'built by esbuild, run by node alone' : 'through tsx'}) ` +
+        `and the emulator each in a process of their own. Run alone: \`npm run bench -- soak\` (${elapsedS} s here).`,
+      'RSS is read once it stops falling after the GC; "right after GC" it still counts pages V8 has yet to unmap. ' +
+        'Anonymous RSS is RSS without mapped files (node, shared libraries). "V8 pages": resident heap pages of every isolate; ' +
+        '"malloc heaps": the resident part of glibc\'s arenas, freed memory it keeps for reuse included (both from /proc/self/smaps). ' +
+        '"live handles": libuv handles by kind, sockets and timers included.',
       arenaMax === undefined
         ? 'glibc malloc with its default arenas (MALLOC_ARENA_MAX unset).'
         : `MALLOC_ARENA_MAX=${arenaMax} (inherited by the endpoint and emulator processes).`,
     ],
-    data: { total: TOTAL, step: STEP, concurrency: CONCURRENCY, samples, secondHalf, failures, elapsedS, mallocArenaMax: arenaMax ?? null },
+    data: { total: TOTAL, step: STEP, concurrency: CONCURRENCY, built, samples, secondHalf, failures, elapsedS, mallocArenaMax: arenaMax ?? null },
   };
 }
