@@ -4,7 +4,7 @@
 // Not in the default run (it takes several minutes): `npm run bench -- soak`.
 import { closedLoop } from './support/closed-loop.js';
 import type { BenchContext } from './support/context.js';
-import { startEndpointProcess, type MemorySnapshot } from './support/endpoint.js';
+import { startEndpointProcess, type HeapCounts, type MemorySnapshot } from './support/endpoint.js';
 import type { BenchSection } from './support/report.js';
 import { round } from './support/stats.js';
 
@@ -12,9 +12,26 @@ const STEP = 10_000;
 // BENCH_SOAK_LINKS, a multiple of twice STEP, for a longer (or a quicker, diagnostic) soak.
 const TOTAL = Number(process.env['BENCH_SOAK_LINKS'] ?? 100_000);
 const CONCURRENCY = 16;
-// The whole soak; generous because a busy shared machine can mint as few as ~30 links/s.
-const MAX_MS = 90 * 60_000;
+// The whole soak, 90 minutes per 100 000 links: generous because a busy shared machine can mint as few as
+// ~30 links/s.
+const MAX_MS = (TOTAL / 100_000) * 90 * 60_000;
 const TARGET_GROWTH = 0.05;
+// BENCH_SOAK_HEAP_COUNTS=1: also count live objects (heap snapshots) at the half and at the end. Diagnostic only:
+// writing a snapshot leaves the process ~100 MiB of malloc heap it keeps, so that run's RSS figure means nothing.
+const HEAP_COUNTS = process.env['BENCH_SOAK_HEAP_COUNTS'] === '1';
+
+/** The entries whose live count changed most between two heap counts, as `object Foo +12 (1.2 KiB)`. */
+function countChanges(before: HeapCounts, after: HeapCounts, top = 12): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys]
+    .map((key) => ({ key, count: (after[key]?.count ?? 0) - (before[key]?.count ?? 0), bytes: (after[key]?.bytes ?? 0) - (before[key]?.bytes ?? 0) }))
+    .filter((change) => change.count !== 0)
+    .sort((a, b) => Math.abs(b.count) - Math.abs(a.count))
+    .slice(0, top)
+    .map((change) => `${change.key} ${change.count > 0 ? '+' : ''}${change.count} (${change.bytes > 0 ? '+' : ''}${round(change.bytes / 1024)} KiB)`);
+}
+
+const totalOf = (counts: HeapCounts) => Object.values(counts).reduce((sum, entry) => ({ count: sum.count + entry.count, bytes: sum.bytes + entry.bytes }), { count: 0, bytes: 0 });
 
 export interface SoakSample extends MemorySnapshot {
   links: number;
@@ -41,6 +58,7 @@ export async function measureSoak(context: BenchContext): Promise<BenchSection> 
   const built = process.env['BENCH_SOAK_TSX'] !== '1';
   const endpoint = await startEndpointProcess(emulator.info, { exposeGc: true, built });
   const samples: SoakSample[] = [];
+  const heapCounts: { links: number; counts: HeapCounts }[] = [];
   const failures: Record<string, number> = {};
   let links = 0;
   const begin = performance.now();
@@ -60,6 +78,7 @@ export async function measureSoak(context: BenchContext): Promise<BenchSection> 
       links += step.ok;
       for (const [outcome, n] of Object.entries(step.failures)) failures[outcome] = (failures[outcome] ?? 0) + n;
       await sample();
+      if (HEAP_COUNTS && (links === TOTAL / 2 || links === TOTAL)) heapCounts.push({ links, counts: await endpoint.heapCounts() });
       // A step cut short by its time bound (or by failures) would sample at the wrong counts: stop there.
       if (step.ok !== STEP) break;
     }
@@ -142,7 +161,7 @@ export async function measureSoak(context: BenchContext): Promise<BenchSection> 
           ? `${percent(secondHalf.rss)} (${mib(half!.rss)} → ${mib(last.rss)} MiB; ${TOTAL} links in ${elapsedS} s)`
           : `stopped after ${links} links (${JSON.stringify(failures)})`,
         // A soak cut short by its time bound or by failures proves nothing either way.
-        met: complete && first.gcExposed ? secondHalf.rss <= TARGET_GROWTH : null,
+        met: complete && first.gcExposed && !HEAP_COUNTS ? secondHalf.rss <= TARGET_GROWTH : null,
       },
     ],
     notes: [
@@ -152,10 +171,22 @@ export async function measureSoak(context: BenchContext): Promise<BenchSection> 
         'Anonymous RSS is RSS without mapped files (node, shared libraries). "V8 pages": resident heap pages of every isolate; ' +
         '"malloc heaps": the resident part of glibc\'s arenas, freed memory it keeps for reuse included (both from /proc/self/smaps). ' +
         '"live handles": libuv handles by kind, sockets and timers included.',
+      ...heapCountNotes(heapCounts),
       arenaMax === undefined
         ? 'glibc malloc with its default arenas (MALLOC_ARENA_MAX unset).'
         : `MALLOC_ARENA_MAX=${arenaMax} (inherited by the endpoint and emulator processes).`,
     ],
-    data: { total: TOTAL, step: STEP, concurrency: CONCURRENCY, built, samples, secondHalf, failures, elapsedS, mallocArenaMax: arenaMax ?? null },
+    data: { total: TOTAL, step: STEP, concurrency: CONCURRENCY, built, samples, heapCounts, secondHalf, failures, elapsedS, mallocArenaMax: arenaMax ?? null },
   };
+}
+
+function heapCountNotes(heapCounts: { links: number; counts: HeapCounts }[]): string[] {
+  if (heapCounts.length < 2) return heapCounts.length === 0 ? [] : ['Heap counts: only one snapshot was taken.'];
+  const [before, after] = [heapCounts[0]!, heapCounts.at(-1)!];
+  const [b, a] = [totalOf(before.counts), totalOf(after.counts)];
+  return [
+    `Heap snapshots at ${before.links} and ${after.links} links: ${b.count} → ${a.count} live objects, ` +
+      `${round(b.bytes / 1024 / 1024)} → ${round(a.bytes / 1024 / 1024)} MiB. Largest changes in count: ` +
+      `${countChanges(before.counts, after.counts).join(', ') || 'none'}. (A diagnostic run: its RSS figure is not a verdict.)`,
+  ];
 }

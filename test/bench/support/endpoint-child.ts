@@ -7,8 +7,10 @@ import { Scalekit } from '@scalekit-sdk/node';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getHeapSpaceStatistics, getHeapStatistics, writeHeapSnapshot } from 'node:v8';
 import { scalekitPortal } from '../../../server/portal-link.js';
 import { closedLoop, type LoopLimits } from './closed-loop.js';
 import { announceReady } from './processes.js';
@@ -59,6 +61,41 @@ control.get('/__bench/memory', async (c) => {
     gcExposed: typeof globalThis.gc === 'function',
   });
 });
+
+// Live objects by constructor (a heap snapshot, which collects garbage first), for telling a leak apart from
+// memory that is merely kept: only called between load steps, since writing it stalls the process.
+control.get('/__bench/heap-counts', (c) => {
+  const path = writeHeapSnapshot(join(tmpdir(), `bench-endpoint-${process.pid}-${Date.now()}.heapsnapshot`));
+  try {
+    return c.json(countObjects(JSON.parse(readFileSync(path, 'utf8')) as HeapSnapshot));
+  } finally {
+    rmSync(path, { force: true });
+  }
+});
+
+interface HeapSnapshot {
+  snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } };
+  nodes: number[];
+  strings: string[];
+}
+
+/** `{ "object Request": { count, bytes }, … }`: objects, closures and native objects by name, other kinds by type. */
+function countObjects(snapshot: HeapSnapshot): Record<string, { count: number; bytes: number }> {
+  const fields = snapshot.snapshot.meta.node_fields;
+  const types = snapshot.snapshot.meta.node_types[0];
+  const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((field) => fields.indexOf(field)) as [number, number, number];
+  const counts: Record<string, { count: number; bytes: number }> = {};
+  for (let i = 0; i < snapshot.nodes.length; i += fields.length) {
+    const type = types[snapshot.nodes[i + typeAt]!]!;
+    if (type === 'synthetic') continue;
+    const named = type === 'object' || type === 'closure' || type === 'native';
+    const key = named ? `${type} ${snapshot.strings[snapshot.nodes[i + nameAt]!]!.slice(0, 80)}` : type;
+    const entry = (counts[key] ??= { count: 0, bytes: 0 });
+    entry.count++;
+    entry.bytes += snapshot.nodes[i + sizeAt]!;
+  }
+  return counts;
+}
 
 const SETTLE_STEP_MS = 100;
 const SETTLE_MAX_MS = 5_000;

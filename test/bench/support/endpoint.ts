@@ -37,6 +37,9 @@ export interface MemorySnapshot {
   gcExposed: boolean;
 }
 
+/** `{ "object Request": { count, bytes }, "closure onData": …, "string": … }` */
+export type HeapCounts = Record<string, { count: number; bytes: number }>;
+
 export interface EndpointProcess extends Child<{ url: string; pid: number }> {
   /** POST /api/scalekit/portal-link with `{}`: 'ok' for a 200 carrying a link, else 'http <status>'. */
   mintLink(): Promise<CallOutcome>;
@@ -45,6 +48,8 @@ export interface EndpointProcess extends Child<{ url: string; pid: number }> {
   /** The hop plus the same SDK call, without scalekitPortal()'s checks (/__bench/hop-sdk). */
   hopAndSdk(): Promise<CallOutcome>;
   memory(): Promise<MemorySnapshot>;
+  /** Live objects by constructor, from a heap snapshot (slow; stalls the process while it is written). */
+  heapCounts(): Promise<HeapCounts>;
   freshClient(): Promise<void>;
   /**
    * Call the SDK's generatePortalLink directly against the emulator, inside the endpoint's process:
@@ -115,6 +120,7 @@ export async function startEndpointProcess(
     hopOnly: () => post('/__bench/hop'),
     hopAndSdk: () => post('/__bench/hop-sdk'),
     memory: () => control<MemorySnapshot>('memory'),
+    heapCounts: () => control<HeapCounts>('heap-counts'),
     freshClient: async () => {
       await control('fresh-client', {});
     },
