@@ -17,7 +17,7 @@ const CONCURRENCY = 16;
 const MAX_MS = (TOTAL / 100_000) * 90 * 60_000;
 const TARGET_GROWTH = 0.05;
 // BENCH_SOAK_HEAP_COUNTS=1: also count live objects (heap snapshots) at the half and at the end. Diagnostic only:
-// writing a snapshot leaves the process ~100 MiB of malloc heap it keeps, so that run's RSS figure means nothing.
+// writing a snapshot leaves the process ~110 MiB of malloc heap it keeps, so that run's RSS figure means nothing.
 const HEAP_COUNTS = process.env['BENCH_SOAK_HEAP_COUNTS'] === '1';
 
 /** The entries whose live count changed most between two heap counts, as `object Foo +12 (1.2 KiB)`. */
