@@ -1,7 +1,7 @@
 // 7. Soak: 100 000 links through one endpoint process, its memory sampled (after a full GC) every 10 000.
 // The figure is RSS growth over the second half, once start-up and JIT warm-up are behind: a token endpoint
 // runs for weeks, so what matters is whether memory levels off, not what the first thousand links cost.
-// Not in the default run (it takes several minutes): `npm run bench -- soak`.
+// Not in the default run (minutes on a quiet machine, tens of minutes on a busy one): `npm run bench -- soak`.
 import { closedLoop } from './support/closed-loop.js';
 import type { BenchContext } from './support/context.js';
 import { startEndpointProcess, type HeapCounts, type MemorySnapshot } from './support/endpoint.js';
