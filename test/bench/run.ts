@@ -1,6 +1,7 @@
 // `npm run bench [-- name…]`: runs the measurements (all, or those named), prints a markdown report and
 // writes the same figures to bench-results.json. Names: size, time-to-portal, throughput, upstream-cost,
-// memory, load. Every child process and browser it starts is stopped before it exits, even on error.
+// memory, load, and soak — the last only when named, since it alone takes several minutes. Every child
+// process and browser it starts is stopped before it exits, even on error.
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
@@ -14,6 +15,7 @@ import { measureThroughput } from './throughput.js';
 import { measureUpstreamCost } from './upstream-cost.js';
 import { measureMemory } from './memory.js';
 import { measureLoad } from './load.js';
+import { measureSoak } from './soak.js';
 
 const MEASUREMENTS: Record<string, (context: BenchContext) => Promise<BenchSection>> = {
   size: measureSize,
@@ -22,10 +24,12 @@ const MEASUREMENTS: Record<string, (context: BenchContext) => Promise<BenchSecti
   'upstream-cost': measureUpstreamCost,
   memory: measureMemory,
   load: measureLoad,
+  soak: measureSoak,
 };
+const ONLY_WHEN_NAMED = new Set(['soak']);
 
 function selected(args: string[]): string[] {
-  if (args.length === 0) return Object.keys(MEASUREMENTS);
+  if (args.length === 0) return Object.keys(MEASUREMENTS).filter((name) => !ONLY_WHEN_NAMED.has(name));
   const unknown = args.filter((name) => !(name in MEASUREMENTS));
   if (unknown.length > 0) {
     console.error(`Unknown measurement: ${unknown.join(', ')}. Choose from: ${Object.keys(MEASUREMENTS).join(', ')}.`);

@@ -1,6 +1,8 @@
-// esbuild builds shared by the size measurement and the time-to-portal page: minified ESM for the browser.
+// esbuild builds shared by the size measurement and the time-to-portal page (minified ESM for the browser),
+// and the endpoint child built for Node, run without the tsx loader.
 import { build } from 'esbuild';
-import { resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 
 export const repoRoot = resolve(import.meta.dirname, '../../..');
 
@@ -37,4 +39,27 @@ export async function bundleWithInputs(entry: string, options: { litExternal?: b
     .map(([path, { bytesInOutput }]) => ({ path, bytes: bytesInOutput }))
     .sort((a, b) => b.bytes - a.bytes);
   return { code: result.outputFiles[0]!.text, inputs };
+}
+
+/**
+ * Build a bench child (`support/….ts`) into one ESM file for Node, its npm dependencies left to node_modules,
+ * and return its path. Run by node alone, the process holds only what a host's built server would: tsx runs
+ * its loader on a thread of its own, with a V8 heap that process.memoryUsage() does not see.
+ */
+export async function buildForNode(script: string): Promise<string> {
+  const outdir = resolve(repoRoot, 'node_modules/.cache/scalekit-admin-portal-bench');
+  await mkdir(outdir, { recursive: true });
+  const outfile = resolve(outdir, basename(script).replace(/\.ts$/, '.mjs'));
+  await build({
+    entryPoints: [resolve(repoRoot, 'test/bench', script)],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    tsconfig: resolve(repoRoot, 'tsconfig.json'),
+    logLevel: 'silent',
+  });
+  return outfile;
 }

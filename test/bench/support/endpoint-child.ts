@@ -10,6 +10,7 @@ import type { Server } from 'node:http';
 import { scalekitPortal } from '../../../server/portal-link.js';
 import { closedLoop, type LoopLimits } from './closed-loop.js';
 import { announceReady } from './processes.js';
+import { heapCounts, memorySnapshot } from './process-memory.js';
 
 export const ORGANIZATION_ID = 'org_acme';
 
@@ -35,13 +36,9 @@ let scalekit = newClient();
 let endpoint = endpointApp(scalekit);
 
 const control = new Hono();
-control.get('/__bench/memory', (c) => {
-  // Two collections: the second frees what the first only finalised.
-  globalThis.gc?.();
-  globalThis.gc?.();
-  const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
-  return c.json({ rss, heapUsed, heapTotal, external, gcExposed: typeof globalThis.gc === 'function' });
-});
+control.get('/__bench/memory', async (c) => c.json(await memorySnapshot()));
+// Only called between load steps: writing a heap snapshot stalls the process.
+control.get('/__bench/heap-counts', (c) => c.json(heapCounts()));
 control.post('/__bench/fresh-client', (c) => {
   scalekit = newClient();
   endpoint = endpointApp(scalekit);

@@ -18,12 +18,16 @@ export interface Child<Info> {
 
 const running = new Set<ChildProcess>();
 
-/** Start `script` (a .ts file under test/bench) and resolve with what it printed after `BENCH_READY`. */
+/**
+ * Start `script` (a .ts file under test/bench, run through tsx; or a built .mjs file, run by node alone) and
+ * resolve with what it printed after `BENCH_READY`.
+ */
 export async function startChild<Info>(
   script: string,
   options: { env?: Record<string, string>; nodeFlags?: string[] } = {},
 ): Promise<Child<Info>> {
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', resolve(import.meta.dirname, '..', script)], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...loader, resolve(import.meta.dirname, '..', script)], {
     cwd: root,
     env: { ...process.env, ...options.env },
     // stdin stays an open pipe: the child exits when it closes, so a crashed bench leaves nothing behind.
