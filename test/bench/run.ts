@@ -16,12 +16,14 @@ import { measureUpstreamCost } from './upstream-cost.js';
 import { measureMemory } from './memory.js';
 import { measureLoad } from './load.js';
 import { measureSoak } from './soak.js';
+import { measureRestVsSdk } from './rest-vs-sdk.js';
 
 const MEASUREMENTS: Record<string, (context: BenchContext) => Promise<BenchSection>> = {
   size: measureSize,
   'time-to-portal': measureTimeToPortal,
   throughput: measureThroughput,
   'upstream-cost': measureUpstreamCost,
+  'rest-vs-sdk': measureRestVsSdk,
   memory: measureMemory,
   load: measureLoad,
   soak: measureSoak,
