@@ -1,4 +1,4 @@
-// Switching organization in the host mints a link for the new organization only (seed step 2, one admin per customer).
+// Switching organization in the host mints a link for the new organization only (one admin per customer).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_ORGANIZATIONS } from '../../server/emulator/index.js';

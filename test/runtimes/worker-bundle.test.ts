@@ -1,5 +1,5 @@
 // A Worker that imports `scalekit-admin-portal/server` and uses only scalekitRest() must bundle without Node:
-// no `node:` module, no Node SDK, no Node-only package anywhere in the bundle (CONTRACT §7).
+// no `node:` module, no Node SDK, no Node-only package anywhere in the bundle.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';

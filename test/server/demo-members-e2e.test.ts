@@ -1,4 +1,4 @@
-// Issue 7 end to end on Node: the demo server (createDemoServer) with its in-process emulator. A directory change
+// Provisioning end to end on Node: the demo server (createDemoServer) with its in-process emulator. A directory change
 // in the simulated IdP → a signed webhook → scalekitWebhooks() (the SDK verifies) → the member store → the
 // session's server-sent events. Reconcile goes through the real SDK's listDirectoryUsers to the emulator.
 import { after, before, describe, it } from 'node:test';

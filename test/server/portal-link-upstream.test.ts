@@ -1,5 +1,5 @@
 // scalekitPortal() when Scalekit misbehaves, and what it costs upstream: the real SDK against the emulator,
-// failures injected through the emulator's faults (CONTRACT §2 error table, issue 3).
+// failures injected through the emulator's faults (the endpoint's error table).
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Scalekit } from '@scalekit-sdk/node';

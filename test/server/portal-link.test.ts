@@ -1,4 +1,4 @@
-// scalekitPortal(): the HTTP surface (CONTRACT §2) through app.request(), with the real SDK minting links on
+// scalekitPortal(): the HTTP surface through app.request(), with the real SDK minting links on
 // the emulator wherever a request gets that far.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';

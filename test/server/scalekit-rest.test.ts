@@ -1,5 +1,5 @@
 // scalekitRest(): the fetch-only client against the emulator's REST routes — what it sends, what it costs
-// upstream (token sharing), and how its failures reach the token endpoint's error table (CONTRACT §7, §2).
+// upstream (token sharing), and how its failures reach the token endpoint's error table.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Hono } from 'hono';
