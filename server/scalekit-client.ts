@@ -70,3 +70,13 @@ export type ScalekitClientLike = Scalekit | ScalekitApiProvider;
 export function providesScalekitApi(value: unknown): value is ScalekitApiProvider {
   return typeof value === 'object' && value !== null && typeof (value as Record<symbol, unknown>)[SCALEKIT_API] === 'function';
 }
+
+/** Whether `value` is an absolute http(s) URL: the only kind of portal link a browser should be sent to. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

@@ -21,7 +21,7 @@
 // maps the SDK's exceptions (NotFound → 404, ResourceExhausted → 429, Unavailable → 503, DeadlineExceeded →
 // 504, Unauthenticated → 502 upstream_auth_failed).
 
-import { SCALEKIT_API } from './scalekit-client.js';
+import { isHttpUrl, SCALEKIT_API } from './scalekit-client.js';
 import type {
   CreateOrganizationInput,
   IssuedPortalLink,
@@ -250,15 +250,6 @@ function readOptions(options: ScalekitRestOptions): Config {
     fetch: userFetch ?? ((input, init) => globalThis.fetch(input, init)),
     timeoutMs,
   };
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }
 
 // --- The wire ------------------------------------------------------------------------------------------------

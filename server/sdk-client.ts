@@ -12,7 +12,7 @@
 // Both reach into SDK internals, so the shape is checked once, up front, with an error that says what changed.
 
 import type { Scalekit } from '@scalekit-sdk/node';
-import { providesScalekitApi, SCALEKIT_API } from './scalekit-client.js';
+import { isHttpUrl, providesScalekitApi, SCALEKIT_API } from './scalekit-client.js';
 import type {
   IssuedPortalLink,
   PortalFeature,
@@ -276,15 +276,6 @@ function toIssuedLink(response: GeneratePortalLinkResponse): IssuedPortalLink {
   const expiresAt = timestampToIso(link.expireTime);
   if (!expiresAt) throw new MalformedLinkError('no expiry');
   return { id: link.id, location: link.location, expiresAt };
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }
 
 /** `google.protobuf.Timestamp` → ISO 8601. Its `seconds` is a BigInt, which `JSON.stringify` refuses. */
