@@ -1,35 +1,15 @@
-// Seed step 4, verified in the browser: a user created in the customer's directory (the emulator's simulated IdP,
+// Provisioning, verified in the browser: a user created in the customer's directory (the emulator's simulated IdP,
 // inside the portal) reaches the host's Members panel through signed webhooks and server-sent events; edits,
 // deactivation and deletion follow; a user of another organization never shows up.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'puppeteer-core';
 import { DEFAULT_ORGANIZATIONS } from '../../server/emulator/index.js';
-import { portalFrame, signIn, startDemo, waitForLogEntry, waitForStatus, type DemoRun } from './harness.js';
+import { idpAction, portalFrame, signIn, startDemo, testid, waitForLogEntry, waitForStatus, type DemoRun } from './harness.js';
 
 const [org, otherOrg] = DEFAULT_ORGANIZATIONS;
 const EMAIL = 'ada.lovelace@acme.example';
 const OTHER_EMAIL = 'mallory@globex.example';
-
-const testid = (id: string) => `[data-testid="${id}"]`;
-
-/** Runs an IdP panel action and waits until the panel re-rendered from the server after it. */
-async function idpAction(frame: Frame, action: () => Promise<void>): Promise<void> {
-  const panel = testid('idp-panel');
-  const revision = await frame.$eval(panel, (el) => Number(el.getAttribute('data-revision')));
-  await action();
-  await frame.waitForFunction(
-    (selector: string, seen: number) => {
-      const el = document.querySelector(selector);
-      return el?.getAttribute('data-state') === 'idle' && Number(el.getAttribute('data-revision')) > seen;
-    },
-    {},
-    panel,
-    revision,
-  );
-  const error = await frame.$eval(testid('idp-error'), (el) => el.textContent ?? '');
-  assert.equal(error, '', 'the simulated IdP reported no error');
-}
 
 async function setField(frame: Frame, id: string, value: string): Promise<void> {
   await frame.$eval(testid(id), (el, v) => ((el as HTMLInputElement).value = v as string), value);
