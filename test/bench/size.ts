@@ -1,10 +1,8 @@
 // 1. Size: the element as a host ships it (minified ESM, gzip), with its runtime (@lit/reactive-element) bundled
 // and with Lit external, beside the floor — a LitElement that only renders an iframe — built the same way; and the
 // React entry without React. `npm run size` holds the same figures to a budget (.size-limit.json).
-import { build } from 'esbuild';
-import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { bundleWithInputs, repoRoot } from './support/bundle.js';
+import { bundleWithInputs, type BrowserBundleOptions } from './support/bundle.js';
 import { kib, type BenchSection } from './support/report.js';
 import { ratio } from './support/stats.js';
 
@@ -21,35 +19,17 @@ interface Sizes {
   inputs: { path: string; bytes: number }[];
 }
 
-async function sizesOf(entry: string, litExternal: boolean): Promise<Sizes> {
-  const bundle = await bundleWithInputs(entry, { litExternal });
+async function sizesOf(entry: string, options: BrowserBundleOptions = {}): Promise<Sizes> {
+  const bundle = await bundleWithInputs(entry, options);
   const code = Buffer.from(bundle.code);
   return { minified: code.length, gzip: gzipSync(code, { level: 9 }).length, inputs: bundle.inputs };
 }
 
-/** The React entry as a React app ships it: the element, @lit/react and the wrapper; React is the app's own. */
-async function reactEntrySize(): Promise<{ minified: number; gzip: number }> {
-  const result = await build({
-    entryPoints: [resolve(repoRoot, REACT_ENTRY)],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    tsconfig: resolve(repoRoot, 'tsconfig.json'),
-    external: ['react', 'react-dom'],
-    write: false,
-    legalComments: 'none',
-    logLevel: 'silent',
-  });
-  const code = Buffer.from(result.outputFiles[0]!.text);
-  return { minified: code.length, gzip: gzipSync(code, { level: 9 }).length };
-}
-
 export async function measureSize(_context?: unknown): Promise<BenchSection> {
-  const element = { withLit: await sizesOf(ELEMENT_ENTRY, false), litExternal: await sizesOf(ELEMENT_ENTRY, true) };
-  const react = await reactEntrySize();
-  const floor = { withLit: await sizesOf(FLOOR_ENTRY, false), litExternal: await sizesOf(FLOOR_ENTRY, true) };
+  const element = { withLit: await sizesOf(ELEMENT_ENTRY), litExternal: await sizesOf(ELEMENT_ENTRY, { litExternal: true }) };
+  // The React entry as a React app ships it: the element, @lit/react and the wrapper; React is the app's own.
+  const react = await sizesOf(REACT_ENTRY, { external: ['react', 'react-dom'] });
+  const floor = { withLit: await sizesOf(FLOOR_ENTRY), litExternal: await sizesOf(FLOOR_ENTRY, { litExternal: true }) };
   const ratioWithLit = ratio(element.withLit.gzip, floor.withLit.gzip);
   const ratioLitExternal = ratio(element.litExternal.gzip, floor.litExternal.gzip);
 

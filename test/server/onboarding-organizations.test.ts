@@ -49,6 +49,24 @@ describe('ensureOrganization()', () => {
   const withExternalId = async (externalId: string) =>
     (await scalekit.organization.listOrganization({ pageSize: 100 })).organizations.filter((o) => o.externalId === externalId);
 
+  /** Two host processes call ensureOrganization() for one external id at once; exactly one creates it. */
+  async function raceTwoProcesses(externalId: string, kindA: 'sdk' | 'rest', kindB: 'sdk' | 'rest') {
+    const a = await startHostProcess(emulator, externalId, 'Racer A', kindA);
+    const b = await startHostProcess(emulator, externalId, 'Racer B', kindB);
+    try {
+      a.go();
+      b.go();
+      const [ra, rb] = await Promise.all([a.result(), b.result()]);
+      assert.ok(ra.ok && rb.ok, JSON.stringify({ ra, rb }));
+      assert.equal(ra.ok.organizationId, rb.ok.organizationId);
+      assert.equal([ra.ok.created, rb.ok.created].filter(Boolean).length, 1, 'exactly one created it');
+      assert.equal((await withExternalId(externalId)).length, 1);
+    } finally {
+      a.kill();
+      b.kill();
+    }
+  }
+
   it('creates the organization once, then finds it again by external id', async () => {
     const first = await ensureOrganization(scalekit, { externalId: 'tenant-1', name: '  Initech  ', metadata: { plan: 'enterprise' } });
     assert.equal(first.created, true);
@@ -81,20 +99,7 @@ describe('ensureOrganization()', () => {
   });
 
   it('two processes racing for one external id end with one organization', async () => {
-    const a = await startHostProcess(emulator, 'tenant-race', 'Race A');
-    const b = await startHostProcess(emulator, 'tenant-race', 'Race B');
-    try {
-      a.go();
-      b.go();
-      const [ra, rb] = await Promise.all([a.result(), b.result()]);
-      assert.ok(ra.ok && rb.ok, JSON.stringify({ ra, rb }));
-      assert.equal(ra.ok.organizationId, rb.ok.organizationId);
-      assert.equal([ra.ok.created, rb.ok.created].filter(Boolean).length, 1, 'exactly one created it');
-      assert.equal((await withExternalId('tenant-race')).length, 1);
-    } finally {
-      a.kill();
-      b.kill();
-    }
+    await raceTwoProcesses('tenant-race', 'sdk', 'sdk');
   });
 
   it('a process that lost the create race (its lookup missed, its create got ALREADY_EXISTS) reads the winner back', async () => {
@@ -223,20 +228,7 @@ describe('ensureOrganization()', () => {
   });
 
   it('an SDK process and a scalekitRest() process racing end with one organization', async () => {
-    const a = await startHostProcess(emulator, 'tenant-mixed', 'Mixed A', 'sdk');
-    const b = await startHostProcess(emulator, 'tenant-mixed', 'Mixed B', 'rest');
-    try {
-      a.go();
-      b.go();
-      const [ra, rb] = await Promise.all([a.result(), b.result()]);
-      assert.ok(ra.ok && rb.ok, JSON.stringify({ ra, rb }));
-      assert.equal(ra.ok.organizationId, rb.ok.organizationId);
-      assert.equal([ra.ok.created, rb.ok.created].filter(Boolean).length, 1);
-      assert.equal((await withExternalId('tenant-mixed')).length, 1);
-    } finally {
-      a.kill();
-      b.kill();
-    }
+    await raceTwoProcesses('tenant-mixed', 'sdk', 'rest');
   });
 
   it('shares the SDK client\'s token with the portal-link endpoint (one token request for a cold burst)', async () => {

@@ -12,25 +12,10 @@ import type { Server } from 'node:http';
 import { startEmulator } from '../../server/emulator/index.js';
 import type { Emulator } from '../../server/emulator/index.js';
 import { scalekitPortal } from '../../server/index.js';
+import { seededRandom, type SeededRandom } from './support/seeded-random.js';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 0x5ca1e);
 const CASES = 1_500;
-
-/** mulberry32: small, fast, good enough to make cases reproducible from SEED. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
-  return { next, int, pick };
-}
-type Rng = ReturnType<typeof random>;
 
 const FEATURES = ['sso', 'dir_sync'] as const;
 const NASTY_STRINGS = [
@@ -39,7 +24,7 @@ const NASTY_STRINGS = [
   'org_globex', 'toString', '%00', '\\u0073so',
 ];
 
-function hostileValue(rng: Rng, depth = 0): unknown {
+function hostileValue(rng: SeededRandom, depth = 0): unknown {
   switch (rng.int(depth > 2 ? 6 : 9)) {
     case 0: return null;
     case 1: return rng.next() < 0.5;
@@ -70,7 +55,7 @@ function acceptableBody(body: string | Uint8Array): boolean {
   return Array.isArray(features) && features.every((f) => f === 'sso' || f === 'dir_sync');
 }
 
-const TEXT_BODIES: Array<(rng: Rng) => string> = [
+const TEXT_BODIES: Array<(rng: SeededRandom) => string> = [
   (rng) => JSON.stringify(hostileValue(rng)),
   (rng) => JSON.stringify(hostileValue(rng)).slice(0, Math.max(0, rng.int(20))),
   (rng) => '['.repeat(1 + rng.int(2000)) + ']'.repeat(rng.int(2000)),
@@ -93,7 +78,7 @@ interface Case {
   defects: Defect[];
 }
 
-function generateCase(rng: Rng): Case {
+function generateCase(rng: SeededRandom): Case {
   const defects = new Set<Defect>([rng.pick(DEFECTS)]);
   while (rng.next() < 0.3) defects.add(rng.pick(DEFECTS));
 
@@ -183,7 +168,7 @@ after(() => emulator.close());
 describe('scalekitPortal(): generated hostile requests', () => {
   it(`answers ${CASES} malformed or hostile requests (seed ${SEED}) with a 4xx JSON error and never a link`, async () => {
     const app = portal();
-    const rng = random(SEED);
+    const rng = seededRandom(SEED);
     const issuedBefore = emulator.stats().linksIssued;
     const statuses = new Map<number, number>();
     for (let i = 0; i < CASES; i++) {

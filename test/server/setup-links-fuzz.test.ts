@@ -8,6 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { MAX_BODY_BYTES, MemorySetupLinkStore, sqlSetupLinkStore } from '../../server/index.js';
 import type { SetupLinkStore } from '../../server/index.js';
 import { createLink, hostApp, request, startHarness, type Harness } from './support/setup-links-harness.js';
+import { seededRandom } from './support/seeded-random.js';
 
 let h: Harness;
 let pglite: PGlite;
@@ -19,16 +20,6 @@ after(async () => {
   await h.close();
   await pglite.close();
 });
-
-// A small deterministic generator, so a failure names a case that can be replayed.
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const linksIssued = () => h.emulator.stats().linksIssued;
 
@@ -144,8 +135,7 @@ for (const [storeName, makeStore] of stores) describe(`scalekitSetupLinks() unde
   });
 
   it('random bodies, headers and tokens (seeded): never a 5xx, never a link', async () => {
-    const random = prng(20261201);
-    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+    const { next: random, pick } = seededRandom(20261201);
     const alphabet = 'abcXYZ019_-+/=.~ "\\{}[]:,\u0000\u00e9\u4e2d\ud83d\ude00\ud800#%';
     const randomText = (max: number) => Array.from({ length: Math.floor(random() * max) }, () => pick([...alphabet])).join('');
     const before = linksIssued();

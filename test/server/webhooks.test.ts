@@ -9,6 +9,7 @@ import { scalekitWebhooks, type ScalekitWebhooksOptions } from '../../server/web
 import type { ScalekitWebhookEvent, UnknownScalekitWebhookEvent } from '../../server/webhook-events.js';
 import { generateWebhookSecret, signWebhook } from '../../server/emulator/directory/webhook-signer.js';
 import { MemoryIdempotencyStore, type IdempotencyStore } from '../../server/idempotency.js';
+import { seededRandom } from './support/seeded-random.js';
 
 // The real SDK verifies; it makes no network call for that, so the URL is never contacted.
 const scalekit = new Scalekit('http://127.0.0.1:9', 'skc_test', 'test_secret');
@@ -629,7 +630,7 @@ describe('scalekitWebhooks(): malformed and hostile input', () => {
 
   it('survives 400 generated hostile deliveries without a 5xx or an unsigned event reaching onEvent', async () => {
     const { app, events } = receiver();
-    const random = seeded(7);
+    const random = seededRandom(7).next;
     const pieces = ['{', '}', '[', ']', '"', ':', ',', 'null', 'true', '"id"', '"type"', '"data"', '\\u0000', '\u2028', '💥', '1e999', '-0', ' '];
     for (let i = 0; i < 400; i += 1) {
       const body =
@@ -705,15 +706,3 @@ describe('scalekitWebhooks(): options', () => {
     }
   });
 });
-
-/** A small deterministic generator (mulberry32), so a failing case can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -15,11 +15,18 @@ export interface Bundle {
   inputs: { path: string; bytes: number }[];
 }
 
-export async function bundleForBrowser(entry: string, options: { litExternal?: boolean } = {}): Promise<string> {
+export interface BrowserBundleOptions {
+  /** Leave Lit to the host's bundle. */
+  litExternal?: boolean;
+  /** Other packages the host provides (React for the React entry). */
+  external?: string[];
+}
+
+export async function bundleForBrowser(entry: string, options: BrowserBundleOptions = {}): Promise<string> {
   return (await bundleWithInputs(entry, options)).code;
 }
 
-export async function bundleWithInputs(entry: string, options: { litExternal?: boolean } = {}): Promise<Bundle> {
+export async function bundleWithInputs(entry: string, options: BrowserBundleOptions = {}): Promise<Bundle> {
   const result = await build({
     entryPoints: [resolve(repoRoot, entry)],
     bundle: true,
@@ -28,7 +35,7 @@ export async function bundleWithInputs(entry: string, options: { litExternal?: b
     platform: 'browser',
     target: 'es2022',
     tsconfig: resolve(repoRoot, 'tsconfig.json'),
-    external: options.litExternal ? LIT_EXTERNAL : [],
+    external: [...(options.litExternal ? LIT_EXTERNAL : []), ...(options.external ?? [])],
     write: false,
     legalComments: 'none',
     logLevel: 'silent',
