@@ -24,7 +24,7 @@ import { demoProvisioning, generateDemoWebhookSecret } from './demo-members.js';
 import type { DemoProvisioning } from './demo-members.js';
 import { demoConfigurationRoutes } from './demo-configuration.js';
 import { DemoMemberStore } from './demo-members.js';
-import { openDemoDatabase } from './database.js';
+import { openDemoDatabase, type DemoDatabase } from './database.js';
 import { NorthwindData, stepsProvedBy, type Branding } from './northwind-data.js';
 import { ensureOrganization } from '../../server/organizations.js';
 import { SETUP_LINK_TTL, scalekitSetupLinks } from '../../server/setup-links.js';
@@ -294,6 +294,10 @@ export interface DemoServerOptions {
   setupLinkTtlMs?: number;
   /** The clock setup links expire by (tests move it). Default `Date.now`. */
   now?: () => number;
+  /** Emulator mode: the webhook receiver's signing secret. Default a fresh one per process (tests sign their own). */
+  webhookSecret?: string;
+  /** Opens Northwind's database. Default {@link openDemoDatabase} (tests wrap it to make a write fail). */
+  openDatabase?: (dir: string | null) => Promise<DemoDatabase>;
 }
 
 export interface DemoServer {
@@ -322,7 +326,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     log(`Scalekit: using the environment at ${new URL(config.environmentUrl).origin}`);
   }
   try {
-    const database = await openDemoDatabase(options.dataDir ?? null);
+    const database = await (options.openDatabase ?? openDemoDatabase)(options.dataDir ?? null);
     cleanup.push(() => database.close());
     log(database.dir ? `Northwind: data in ${database.dir}` : 'Northwind: data in memory (gone when the server stops)');
     const data = new NorthwindData(database);
@@ -353,7 +357,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       scalekit = new Scalekit(config.environmentUrl, config.clientId, config.clientSecret);
     }
     const environmentOrigin = new URL(emulator?.url ?? (config.mode === 'scalekit' ? config.environmentUrl : '')).origin;
-    const webhookSecret = webhookSecretFromEnv(config, env);
+    const webhookSecret = config.mode === 'emulator' && options.webhookSecret ? options.webhookSecret : webhookSecretFromEnv(config, env);
 
     // Every customer on file has its organization (idempotent: found by Northwind's tenant id, created if gone).
     // A Scalekit that cannot be reached now is no reason not to start: the staff page shows what it can read.
