@@ -46,6 +46,15 @@ CREATE TABLE IF NOT EXISTS northwind_members (
   members         jsonb NOT NULL,
   updated_at      timestamptz NOT NULL DEFAULT now()
 );
+-- Each directory user's last applied change (deletions too), so a late or retried older event changes nothing.
+CREATE TABLE IF NOT EXISTS northwind_member_changes (
+  organization_id text NOT NULL,
+  user_id         text NOT NULL,
+  changed_at      bigint NOT NULL,
+  deleted         boolean NOT NULL,
+  event_id        text NOT NULL,
+  PRIMARY KEY (organization_id, user_id)
+);
 CREATE TABLE IF NOT EXISTS northwind_onboarding (
   organization_id text NOT NULL,
   step            text NOT NULL,
