@@ -7,7 +7,7 @@
 
 import { ConfigError, createDemoServer, parsePort, setupLinkTtlFromEnv } from './app.js';
 import type { DemoServer } from './app.js';
-import { dataDirFromEnv } from './database.js';
+import { DataFolderInUseError, dataDirFromEnv } from './database.js';
 
 const log = (line: string) => console.log(line);
 
@@ -57,7 +57,7 @@ async function start(): Promise<DemoServer | null> {
 
 /** One line for the operator; never an error object (it could hold request echoes). */
 function startupFailure(error: unknown): string {
-  if (error instanceof ConfigError) return error.message;
+  if (error instanceof ConfigError || error instanceof DataFolderInUseError) return error.message;
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   if (code === 'EADDRINUSE') return 'the port is already in use (set PORT to another one).';
   if (code === 'EACCES') return 'not allowed to listen on that port (set PORT to one above 1024).';
