@@ -22,6 +22,7 @@ import { isSameSiteRequest, scalekitPortal } from '../../server/portal-link.js';
 import { scalekitApi } from '../../server/sdk-client.js';
 import { demoProvisioning, generateDemoWebhookSecret } from './demo-members.js';
 import type { DemoProvisioning } from './demo-members.js';
+import { allowedHosts, allowedHostsFromEnv } from './allowed-hosts.js';
 import { demoConfigurationRoutes } from './demo-configuration.js';
 import { DemoMemberStore } from './demo-members.js';
 import { openDemoDatabase, type DemoDatabase } from './database.js';
@@ -138,6 +139,8 @@ export interface DemoAppDeps {
   provisioning?: DemoProvisioning;
   /** Northwind's staff console (`/api/staff`, `/staff`) and the setup links behind it; absent: not mounted. */
   onboarding?: { staff: StaffConsole; setupLinks: Hono; data: NorthwindData };
+  /** Host names the app answers to (see allowed-hosts.ts). Default: the loopback names only. */
+  allowedHosts?: readonly string[];
 }
 
 /** The built demo page, next to the package: `demo-dist/`. */
@@ -145,6 +148,9 @@ export const DEFAULT_DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), '.
 
 export function createDemoApp(deps: DemoAppDeps): Hono {
   const app = new Hono();
+
+  // First, before any route can answer a page from a name that only points here.
+  app.use('*', allowedHosts(deps.allowedHosts));
 
   // Northwind's logo is also shown by the portal pages (branding), which live on Scalekit's origin. Registered
   // before the security headers so that it runs after them and has the last word on this one header.
@@ -440,6 +446,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       sessions,
       env,
       demoDir: options.demoDir ?? DEFAULT_DEMO_DIR,
+      allowedHosts: allowedHostsFromEnv(env, [url, publicUrl]),
       log,
     });
 
