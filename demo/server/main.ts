@@ -3,7 +3,8 @@
 // Optional: HOST (default 127.0.0.1; 0.0.0.0 in a container), EMULATOR_PORT (default: any free port),
 // DEMO_DIR (the built demo, default demo-dist/), NORTHWIND_DATA_DIR (Northwind's database, default .data/northwind;
 // `memory` keeps nothing), PUBLIC_URL (the origin setup links point at, default this server's),
-// NORTHWIND_SETUP_LINK_TTL_MS (how long setup links last, default 7 days).
+// NORTHWIND_SETUP_LINK_TTL_MS (how long setup links last, default 7 days), NORTHWIND_ALLOWED_HOSTS (more host names
+// to answer, comma-separated; others get 403).
 
 import { ConfigError, createDemoServer, parsePort, setupLinkTtlFromEnv } from './app.js';
 import type { DemoServer } from './app.js';
