@@ -160,9 +160,20 @@ export class DemoMemberStore {
    * a member; rejects (changing nothing) when the ledger's write failed.
    */
   apply(event: ScalekitWebhookEvent): Promise<boolean> {
-    const applied = this.#queue.then(() => this.#apply(event));
-    this.#queue = applied.catch(() => undefined);
-    return applied;
+    return this.#inTurn(() => this.#apply(event));
+  }
+
+  /**
+   * Replaces an organization's members wholesale (Reconcile): `save` first, then memory, in turn with events (so
+   * an event being applied cannot write the old list over the new one). Resolves to the new list.
+   */
+  reconcile(organizationId: string, members: Member[], save?: (members: Member[]) => void | Promise<void>): Promise<Member[]> {
+    return this.#inTurn(async () => {
+      const next = members.slice(0, MAX_MEMBERS_PER_ORGANIZATION);
+      await save?.(next);
+      this.replace(organizationId, next);
+      return this.list(organizationId);
+    });
   }
 
   list(organizationId: string): Member[] {
@@ -201,6 +212,12 @@ export class DemoMemberStore {
     this.#closing.abort();
   }
 
+  #inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const done = this.#queue.then(work);
+    this.#queue = done.catch(() => undefined);
+    return done;
+  }
+
   async #apply(event: ScalekitWebhookEvent): Promise<boolean> {
     // Group changes arrive as user_updated for each member too; directory and SSO events change no member.
     if (!USER_EVENTS.has(event.type)) return false;
@@ -210,11 +227,12 @@ export class DemoMemberStore {
     // An unreadable occurred_at counts as the moment it arrived.
     const at = timeOf(event.occurred_at) ?? Date.now();
 
-    const last = await this.#ledger.lastChange(organizationId, data.id);
-    if (!supersedes(at, deletion, last)) return false;
-
     const current = this.#byOrganization.get(organizationId) ?? new Map<string, Member>();
     const previous = current.get(data.id);
+    const last = await this.#ledger.lastChange(organizationId, data.id);
+    if (!supersedes(at, deletion, last)) return false;
+    // A member Reconcile brought in carries the directory's own time of its last change: older events lose to it too.
+    if (previous && at < (timeOf(previous.updatedAt) ?? -Infinity)) return false;
     if (!deletion && !previous && current.size >= MAX_MEMBERS_PER_ORGANIZATION) return false;
     const next = new Map(current);
     if (deletion) next.delete(data.id);
@@ -299,7 +317,7 @@ export interface DemoMembersRoutesOptions {
   organizationOf: (c: Context) => string | null | Promise<string | null>;
   /** How often an idle stream sends a comment so proxies keep it open. Default 15 s. */
   keepAliveMs?: number;
-  /** Awaited after Reconcile replaced an organization's members (persistence). */
+  /** Awaited with Reconcile's new list before it replaces the organization's members (persistence); a throw keeps the old ones. */
   afterReconcile?: (organizationId: string, members: Member[]) => void | Promise<void>;
   log?: (line: string) => void;
 }
@@ -375,9 +393,8 @@ export function demoMembersRoutes(options: DemoMembersRoutesOptions): Hono<Membe
       log(`demo members: reconcile failed (${error instanceof Error ? error.name : typeof error})`);
       return errorResponse(c, 502, 'reconcile_failed', 'Could not list the directory users from Scalekit.');
     }
-    store.replace(organizationId, members);
-    await options.afterReconcile?.(organizationId, store.list(organizationId));
-    return c.json({ members: store.list(organizationId) });
+    const list = await store.reconcile(organizationId, members, (next) => options.afterReconcile?.(organizationId, next));
+    return c.json({ members: list });
   });
 
   return app;

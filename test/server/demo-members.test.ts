@@ -326,6 +326,37 @@ describe('demoMembersRoutes()', () => {
     }
   });
 
+  it('keeps the members it had when saving Reconcile\'s list fails', async () => {
+    const emulator = await startEmulator({ port: 0 });
+    try {
+      const scalekit = new Scalekit(emulator.url, emulator.clientId, emulator.clientSecret);
+      const store = new DemoMemberStore();
+      const organizationId = emulator.organizations()[0]!.id;
+      let saved: Member[] | null = null;
+      const app = new Hono()
+        .route('/api/demo/members', demoMembersRoutes({
+          store, scalekit, organizationOf: () => organizationId, log: () => {},
+          afterReconcile: (_organizationId, members) => {
+            if (saved === null) {
+              saved = [];
+              throw new Error('disk full');
+            }
+            saved = members;
+          },
+        }))
+        .onError((_error, c) => c.json({ error: { code: 'internal' } }, 500));
+      await store.apply(userEvent('user_created', organizationId, ADA));
+      const reconcile = () => app.request('/api/demo/members/reconcile', { method: 'POST' });
+      assert.equal((await reconcile()).status, 500);
+      assert.deepEqual(store.list(organizationId).map((member) => member.id), ['diruser_ada'], 'nothing saved, nothing changed');
+      assert.equal((await reconcile()).status, 200);
+      assert.deepEqual(store.list(organizationId), []);
+      assert.deepEqual(saved, []);
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it('streams the members on connect and on every change of that organization only, over a real socket', { timeout: 30_000 }, async () => {
     const { app, store } = routesFixture();
     await store.apply(userEvent('user_created', 'org_acme', ADA));
