@@ -133,9 +133,17 @@ export function memoryLedger(): MemberLedger {
  * stored event apply again.
  */
 function supersedes(at: number, deletion: boolean, last: LastChange | null): boolean {
-  if (last === null || at !== last.at) return last === null || at > last.at;
+  if (last === null) return true;
+  if (at !== last.at) return at > last.at;
   return deletion || !last.deleted;
 }
+
+/** The events that change a member; group changes arrive as user_updated for each member too. */
+const USER_EVENTS = new Set<string>([
+  'organization.directory.user_created',
+  'organization.directory.user_updated',
+  'organization.directory.user_deleted',
+]);
 
 /** The demo host's user store: members per organization, with listeners per organization. */
 export class DemoMemberStore {
@@ -181,7 +189,7 @@ export class DemoMemberStore {
     return members ? [...members.values()].map((member) => ({ ...member, groups: [...member.groups] })) : [];
   }
 
-  /** Replaces an organization's members wholesale (reconcile, or loading from the database) and tells its listeners. */
+  /** Sets an organization's members as the database holds them (at start-up) and tells its listeners. */
   replace(organizationId: string, members: Member[]): void {
     const next = new Map<string, Member>();
     for (const member of members.slice(0, MAX_MEMBERS_PER_ORGANIZATION)) next.set(member.id, member);
@@ -219,8 +227,7 @@ export class DemoMemberStore {
   }
 
   async #apply(event: ScalekitWebhookEvent): Promise<boolean> {
-    // Group changes arrive as user_updated for each member too; directory and SSO events change no member.
-    if (!USER_EVENTS.has(event.type)) return false;
+    if (!USER_EVENTS.has(event.type)) return false; // directory, group and SSO events change no member
     const organizationId = event.organization_id;
     const data = event.data as DirectoryUserData;
     const deletion = event.type === 'organization.directory.user_deleted';
@@ -253,12 +260,6 @@ export class DemoMemberStore {
     for (const listener of [...listeners]) listener(members);
   }
 }
-
-const USER_EVENTS = new Set<string>([
-  'organization.directory.user_created',
-  'organization.directory.user_updated',
-  'organization.directory.user_deleted',
-]);
 
 type DirectoryApi = Pick<ScalekitClient['directory'], 'listDirectories' | 'listDirectoryUsers'>;
 type DirectoryUser = Awaited<ReturnType<DirectoryApi['listDirectoryUsers']>>['users'][number];
