@@ -25,7 +25,19 @@ function refuse(code: string): void {
   document.title = 'Setup link no longer works · Northwind';
 }
 
-const token = decodeURIComponent(location.hash.slice(1));
+/** The token in the fragment, or '' when there is none or it is not even valid percent-encoding. */
+function tokenFromFragment(): string {
+  try {
+    return decodeURIComponent(location.hash.slice(1));
+  } catch {
+    return ''; // a URIError: shown as the "not valid" panel like any other malformed link
+  }
+}
+
+const token = tokenFromFragment();
+// Read once, so out of the address bar: no screenshot, screen share, copied address or history entry shows it.
+// Path and query stay; reloading the page then shows "not valid" (the link in the email still works).
+if (location.hash) history.replaceState(history.state, '', `${location.pathname}${location.search}`);
 
 class LinkRefused extends Error {
   constructor(readonly status: number) {

@@ -22,9 +22,10 @@ import { isSameSiteRequest, scalekitPortal } from '../../server/portal-link.js';
 import { scalekitApi } from '../../server/sdk-client.js';
 import { demoProvisioning, generateDemoWebhookSecret } from './demo-members.js';
 import type { DemoProvisioning } from './demo-members.js';
+import { allowedHosts, allowedHostsFromEnv } from './allowed-hosts.js';
 import { demoConfigurationRoutes } from './demo-configuration.js';
 import { DemoMemberStore } from './demo-members.js';
-import { openDemoDatabase } from './database.js';
+import { openDemoDatabase, type DemoDatabase } from './database.js';
 import { NorthwindData, stepsProvedBy, type Branding } from './northwind-data.js';
 import { ensureOrganization } from '../../server/organizations.js';
 import { SETUP_LINK_TTL, scalekitSetupLinks } from '../../server/setup-links.js';
@@ -138,6 +139,8 @@ export interface DemoAppDeps {
   provisioning?: DemoProvisioning;
   /** Northwind's staff console (`/api/staff`, `/staff`) and the setup links behind it; absent: not mounted. */
   onboarding?: { staff: StaffConsole; setupLinks: Hono; data: NorthwindData };
+  /** Host names the app answers to (see allowed-hosts.ts). Default: the loopback names only. */
+  allowedHosts?: readonly string[];
 }
 
 /** The built demo page, next to the package: `demo-dist/`. */
@@ -145,6 +148,9 @@ export const DEFAULT_DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), '.
 
 export function createDemoApp(deps: DemoAppDeps): Hono {
   const app = new Hono();
+
+  // First, before any route can answer a page from a name that only points here.
+  app.use('*', allowedHosts(deps.allowedHosts));
 
   // Northwind's logo is also shown by the portal pages (branding), which live on Scalekit's origin. Registered
   // before the security headers so that it runs after them and has the last word on this one header.
@@ -294,6 +300,10 @@ export interface DemoServerOptions {
   setupLinkTtlMs?: number;
   /** The clock setup links expire by (tests move it). Default `Date.now`. */
   now?: () => number;
+  /** Emulator mode: the webhook receiver's signing secret. Default a fresh one per process (tests sign their own). */
+  webhookSecret?: string;
+  /** Opens Northwind's database. Default {@link openDemoDatabase} (tests wrap it to make a write fail). */
+  openDatabase?: (dir: string | null) => Promise<DemoDatabase>;
 }
 
 export interface DemoServer {
@@ -322,7 +332,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     log(`Scalekit: using the environment at ${new URL(config.environmentUrl).origin}`);
   }
   try {
-    const database = await openDemoDatabase(options.dataDir ?? null);
+    const database = await (options.openDatabase ?? openDemoDatabase)(options.dataDir ?? null);
     cleanup.push(() => database.close());
     log(database.dir ? `Northwind: data in ${database.dir}` : 'Northwind: data in memory (gone when the server stops)');
     const data = new NorthwindData(database);
@@ -353,7 +363,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       scalekit = new Scalekit(config.environmentUrl, config.clientId, config.clientSecret);
     }
     const environmentOrigin = new URL(emulator?.url ?? (config.mode === 'scalekit' ? config.environmentUrl : '')).origin;
-    const webhookSecret = webhookSecretFromEnv(config, env);
+    const webhookSecret = config.mode === 'emulator' && options.webhookSecret ? options.webhookSecret : webhookSecretFromEnv(config, env);
 
     // Every customer on file has its organization (idempotent: found by Northwind's tenant id, created if gone).
     // A Scalekit that cannot be reached now is no reason not to start: the staff page shows what it can read.
@@ -369,7 +379,8 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       }
     }
 
-    const members = new DemoMemberStore();
+    // Memory holds what the database holds: loaded now, and changed by an event only once the database has it.
+    const members = new DemoMemberStore({ ledger: data.memberLedger() });
     await data.loadMembers(members);
 
     const sessions = demoSessions({
@@ -385,11 +396,9 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       webhookSecret,
       organizationOf: organizationOf(sessions),
       store: members,
-      // The delivery is acknowledged only once Northwind's database has it, so a failed write is retried.
-      afterEvent: async (event, effect) => {
-        if (effect.changed) await data.saveMembers(event.organization_id, members.list(event.organization_id));
-        await data.complete(event.organization_id, stepsProvedBy(event, effect));
-      },
+      // The delivery is acknowledged only once Northwind's database has the change and the progress it proves,
+      // so a failed write answers 500 and Scalekit retries it.
+      afterEvent: (event, effect) => data.complete(event.organization_id, stepsProvedBy(event, effect)),
       afterReconcile: (organizationId, list) => data.saveMembers(organizationId, list),
       log,
     });
@@ -437,6 +446,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       sessions,
       env,
       demoDir: options.demoDir ?? DEFAULT_DEMO_DIR,
+      allowedHosts: allowedHostsFromEnv(env, [url, publicUrl]),
       log,
     });
 

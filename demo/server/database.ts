@@ -3,7 +3,7 @@
 // everything here speaks plain SQL through `query(text, params)`, which node-postgres has too.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -46,6 +46,15 @@ CREATE TABLE IF NOT EXISTS northwind_members (
   members         jsonb NOT NULL,
   updated_at      timestamptz NOT NULL DEFAULT now()
 );
+-- Each directory user's last applied change (deletions too), so a late or retried older event changes nothing.
+CREATE TABLE IF NOT EXISTS northwind_member_changes (
+  organization_id text NOT NULL,
+  user_id         text NOT NULL,
+  changed_at      bigint NOT NULL,
+  deleted         boolean NOT NULL,
+  event_id        text NOT NULL,
+  PRIMARY KEY (organization_id, user_id)
+);
 CREATE TABLE IF NOT EXISTS northwind_onboarding (
   organization_id text NOT NULL,
   step            text NOT NULL,
@@ -58,29 +67,79 @@ CREATE TABLE IF NOT EXISTS northwind_settings (
 );
 `;
 
+/** Another live demo server holds the data folder; the message is one line saying what to do. */
+export class DataFolderInUseError extends Error {
+  constructor(dir: string, pid: number) {
+    super(`another demo server (pid ${pid}) is using the data folder ${dir}; stop it, or set NORTHWIND_DATA_DIR to another folder.`);
+    this.name = 'DataFolderInUseError';
+  }
+}
+
+const LOCK_FILE = 'northwind-server.pid';
+
 /**
- * Opens (creating if needed) the demo database in `dir`, or in memory when `dir` is null. An in-memory one
+ * Claims `dir` for this process: a file holding its pid. PGlite has no lock of its own (it writes a fixed
+ * postmaster.pid and lets a second process open the folder, and then the two overwrite each other's writes).
+ * A file left by a server that crashed names a pid that no longer runs, so it is taken over, never stale.
+ * Resolves to the release function.
+ */
+async function lockDataFolder(dir: string): Promise<() => Promise<void>> {
+  const file = join(dir, LOCK_FILE);
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const handle = await open(file, 'wx');
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      return () => unlink(file).catch(() => undefined);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
+    }
+    const holder = Number.parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
+    if (Number.isInteger(holder) && holder > 0 && isRunning(holder)) throw new DataFolderInUseError(dir, holder);
+    await unlink(file).catch(() => undefined);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+/**
+ * Opens (creating if needed) the demo database in `dir`, or in memory when `dir` is null. A folder is held by
+ * one process at a time: a second open, from any process, rejects with {@link DataFolderInUseError}. An in-memory one
  * starts from a cached empty cluster: PGlite's initdb costs seconds, loading a dump of its result a fraction.
  */
 export async function openDemoDatabase(dir: string | null): Promise<DemoDatabase> {
   // Loaded on demand: the WebAssembly Postgres is only paid for by the demo server, never by the package.
   const { PGlite } = await import('@electric-sql/pglite');
   let db: PGlite;
-  if (dir !== null) {
-    await mkdir(dir, { recursive: true });
-    if (!existsSync(join(dir, 'PG_VERSION'))) {
-      // A new folder: initdb, then start again. WebAssembly memory never shrinks, and initdb's peak would otherwise
-      // stay with the server for its whole life (about twice the resident size of a plain start).
-      const fresh = new PGlite(dir);
-      await fresh.waitReady;
-      await fresh.close();
+  let unlock = async () => {};
+  try {
+    if (dir !== null) {
+      await mkdir(dir, { recursive: true });
+      unlock = await lockDataFolder(dir);
+      if (!existsSync(join(dir, 'PG_VERSION'))) {
+        // A new folder: initdb, then start again. WebAssembly memory never shrinks, and initdb's peak would otherwise
+        // stay with the server for its whole life (about twice the resident size of a plain start).
+        const fresh = new PGlite(dir);
+        await fresh.waitReady;
+        await fresh.close();
+      }
+      db = new PGlite(dir);
+    } else {
+      db = new PGlite({ loadDataDir: await emptyClusterDump() });
     }
-    db = new PGlite(dir);
-  } else {
-    db = new PGlite({ loadDataDir: await emptyClusterDump() });
+    await db.waitReady;
+    await db.exec(SCHEMA);
+  } catch (error) {
+    await unlock();
+    throw error;
   }
-  await db.waitReady;
-  await db.exec(SCHEMA);
   let closing: Promise<void> | null = null;
   return {
     dir,
@@ -88,7 +147,7 @@ export async function openDemoDatabase(dir: string | null): Promise<DemoDatabase
       const result = await db.query<R>(text, params);
       return { rows: result.rows };
     },
-    close: () => (closing ??= db.close()),
+    close: () => (closing ??= db.close().finally(unlock)),
   };
 }
 

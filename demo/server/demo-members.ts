@@ -1,7 +1,8 @@
 /**
  * DEMO ONLY: the host app's own user store, as a real host would keep it, fed by `scalekitWebhooks()`'s `onEvent`
- * and rebuildable from Scalekit's directory API. Held in memory; the demo server writes each organization's
- * members through to its database after every change (northwind-data.ts), as a real host writes to its own.
+ * and rebuildable from Scalekit's directory API. Read from memory; every event is written to a ledger first (in the
+ * demo server, Northwind's database: northwind-data.ts) and reaches memory only once the write succeeded, as a
+ * real host commits to its own database before it acknowledges a delivery.
  *
  * Routes (mount at `/api/demo/members`), always for the organization of the signed-in demo session:
  * `GET /` → `{ members }`; `GET /stream` → server-sent events, event `members` with `{ members }` on connect and
@@ -34,7 +35,7 @@ export type MembersListener = (members: Member[]) => void;
 
 // Bounds for a demo that only signed events can feed; they keep one bad directory from exhausting memory.
 const MAX_MEMBERS_PER_ORGANIZATION = 5_000;
-const MAX_REMEMBERED_DELETIONS = 5_000;
+const MAX_REMEMBERED_CHANGES = 5_000;
 const MAX_GROUPS_PER_MEMBER = 100;
 const MAX_TEXT = 320;
 const RECONCILE_PAGE_SIZE = 100;
@@ -48,7 +49,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Milliseconds of an ISO timestamp, or null when it is missing or unreadable (then the event applies as it comes). */
+/** Milliseconds of an ISO timestamp, or null when it is missing or unreadable. */
 function timeOf(iso: unknown): number | null {
   if (typeof iso !== 'string') return null;
   const ms = Date.parse(iso);
@@ -91,50 +92,107 @@ function memberFromEvent(data: DirectoryUserData, previous: Member | undefined, 
   };
 }
 
-interface StoredMember {
-  member: Member;
-  /** occurred_at of the event that last changed it, to ignore a late retry of an older event. */
-  changedAt: number | null;
+/** A user's last applied change, as the ledger holds it: what a late or retried event is ordered against. */
+export interface LastChange {
+  /** occurred_at of the event, in milliseconds since the epoch. */
+  at: number;
+  deleted: boolean;
+  eventId: string;
 }
+
+/**
+ * Where the store keeps what it applied (Northwind's database in the demo server). `write` is all or nothing:
+ * the organization's members and the user's last change together. The store changes its memory only after
+ * `write` resolved, so a failed write leaves nothing applied and the retry of the same event applies it.
+ */
+export interface MemberLedger {
+  lastChange(organizationId: string, userId: string): Promise<LastChange | null>;
+  write(organizationId: string, members: Member[], userId: string, change: LastChange): Promise<void>;
+}
+
+/** A ledger in memory, for a store on its own (tests): bounded, and gone with the process. */
+export function memoryLedger(): MemberLedger {
+  const changes = new Map<string, LastChange>();
+  return {
+    lastChange: async (organizationId, userId) => changes.get(`${organizationId}\n${userId}`) ?? null,
+    write: async (organizationId, _members, userId, change) => {
+      const key = `${organizationId}\n${userId}`;
+      changes.delete(key);
+      changes.set(key, change);
+      if (changes.size > MAX_REMEMBERED_CHANGES) changes.delete(changes.keys().next().value as string);
+    },
+  };
+}
+
+/**
+ * Whether an event at `at` may change a user whose last applied change is `last`. Times compare as milliseconds,
+ * never as text (`…:05Z` sorts after `…:05.300Z` as a string, yet is 300 ms earlier). At the same millisecond the
+ * order cannot be told, so the outcome is fixed instead: a deletion wins — it applies over an update, and an
+ * update does not apply over it (when in doubt, Northwind revokes access rather than grants it). Two updates or
+ * two deletions at the same millisecond: the later delivery applies, which is also what lets a redelivery of the
+ * stored event apply again.
+ */
+function supersedes(at: number, deletion: boolean, last: LastChange | null): boolean {
+  if (last === null) return true;
+  if (at !== last.at) return at > last.at;
+  return deletion || !last.deleted;
+}
+
+/** The events that change a member; group changes arrive as user_updated for each member too. */
+const USER_EVENTS = new Set<string>([
+  'organization.directory.user_created',
+  'organization.directory.user_updated',
+  'organization.directory.user_deleted',
+]);
 
 /** The demo host's user store: members per organization, with listeners per organization. */
 export class DemoMemberStore {
-  readonly #byOrganization = new Map<string, Map<string, StoredMember>>();
-  /** `${organizationId}\n${userId}` → occurred_at of the deletion, so a late retried update cannot resurrect a user. */
-  readonly #deletions = new Map<string, number>();
+  readonly #ledger: MemberLedger;
+  readonly #byOrganization = new Map<string, Map<string, Member>>();
   readonly #listeners = new Map<string, Set<MembersListener>>();
   readonly #closing = new AbortController();
+  /** Events apply one at a time: each reads the ledger and writes the organization's whole list. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: { ledger?: MemberLedger } = {}) {
+    this.#ledger = options.ledger ?? memoryLedger();
+  }
 
   /** Aborted by `close()`: open streams end. */
   get closed(): AbortSignal {
     return this.#closing.signal;
   }
 
-  /** Applies one verified webhook event. Returns whether the organization's members changed. */
-  apply(event: ScalekitWebhookEvent): boolean {
-    switch (event.type) {
-      case 'organization.directory.user_created':
-      case 'organization.directory.user_updated':
-        return this.#upsert(event.organization_id, event.data, event.occurred_at);
-      case 'organization.directory.user_deleted':
-        return this.#remove(event.organization_id, event.data.id, event.occurred_at);
-      default:
-        // Group changes arrive as user_updated for each member too; directory and SSO events change no member.
-        return false;
-    }
+  /**
+   * Applies one verified webhook event, to the ledger first and then to memory. Resolves to whether it changed
+   * a member; rejects (changing nothing) when the ledger's write failed.
+   */
+  apply(event: ScalekitWebhookEvent): Promise<boolean> {
+    return this.#inTurn(() => this.#apply(event));
+  }
+
+  /**
+   * Replaces an organization's members wholesale (Reconcile): `save` first, then memory, in turn with events (so
+   * an event being applied cannot write the old list over the new one). Resolves to the new list.
+   */
+  reconcile(organizationId: string, members: Member[], save?: (members: Member[]) => void | Promise<void>): Promise<Member[]> {
+    return this.#inTurn(async () => {
+      const next = members.slice(0, MAX_MEMBERS_PER_ORGANIZATION);
+      await save?.(next);
+      this.replace(organizationId, next);
+      return this.list(organizationId);
+    });
   }
 
   list(organizationId: string): Member[] {
     const members = this.#byOrganization.get(organizationId);
-    return members ? [...members.values()].map(({ member }) => ({ ...member, groups: [...member.groups] })) : [];
+    return members ? [...members.values()].map((member) => ({ ...member, groups: [...member.groups] })) : [];
   }
 
-  /** Replaces an organization's members wholesale (reconcile) and tells its listeners. */
+  /** Sets an organization's members as the database holds them (at start-up) and tells its listeners. */
   replace(organizationId: string, members: Member[]): void {
-    const next = new Map<string, StoredMember>();
-    for (const member of members.slice(0, MAX_MEMBERS_PER_ORGANIZATION)) {
-      next.set(member.id, { member, changedAt: timeOf(member.updatedAt) });
-    }
+    const next = new Map<string, Member>();
+    for (const member of members.slice(0, MAX_MEMBERS_PER_ORGANIZATION)) next.set(member.id, member);
     this.#byOrganization.set(organizationId, next);
     this.#notify(organizationId);
   }
@@ -162,30 +220,37 @@ export class DemoMemberStore {
     this.#closing.abort();
   }
 
-  #upsert(organizationId: string, data: DirectoryUserData, occurredAt: string): boolean {
-    const at = timeOf(occurredAt);
-    const deletedAt = this.#deletions.get(`${organizationId}\n${data.id}`);
-    if (deletedAt !== undefined && at !== null && at <= deletedAt) return false;
-    let members = this.#byOrganization.get(organizationId);
-    const stored = members?.get(data.id);
-    if (stored && at !== null && stored.changedAt !== null && at < stored.changedAt) return false;
-    if (!members) this.#byOrganization.set(organizationId, (members = new Map()));
-    if (!stored && members.size >= MAX_MEMBERS_PER_ORGANIZATION) return false;
-    const updatedAt = at !== null ? new Date(at).toISOString() : new Date().toISOString();
-    members.set(data.id, { member: memberFromEvent(data, stored?.member, updatedAt), changedAt: at ?? stored?.changedAt ?? null });
-    this.#notify(organizationId);
-    return true;
+  #inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const done = this.#queue.then(work);
+    this.#queue = done.catch(() => undefined);
+    return done;
   }
 
-  #remove(organizationId: string, userId: string, occurredAt: string): boolean {
-    const at = timeOf(occurredAt) ?? Date.now();
-    const key = `${organizationId}\n${userId}`;
-    this.#deletions.delete(key);
-    this.#deletions.set(key, at);
-    if (this.#deletions.size > MAX_REMEMBERED_DELETIONS) this.#deletions.delete(this.#deletions.keys().next().value as string);
-    const removed = this.#byOrganization.get(organizationId)?.delete(userId) ?? false;
-    if (removed) this.#notify(organizationId);
-    return removed;
+  async #apply(event: ScalekitWebhookEvent): Promise<boolean> {
+    if (!USER_EVENTS.has(event.type)) return false; // directory, group and SSO events change no member
+    const organizationId = event.organization_id;
+    const data = event.data as DirectoryUserData;
+    const deletion = event.type === 'organization.directory.user_deleted';
+    // An unreadable occurred_at counts as the moment it arrived.
+    const at = timeOf(event.occurred_at) ?? Date.now();
+
+    const current = this.#byOrganization.get(organizationId) ?? new Map<string, Member>();
+    const previous = current.get(data.id);
+    const last = await this.#ledger.lastChange(organizationId, data.id);
+    if (!supersedes(at, deletion, last)) return false;
+    // A member Reconcile brought in carries the directory's own time of its last change: older events lose to it too.
+    if (previous && at < (timeOf(previous.updatedAt) ?? -Infinity)) return false;
+    if (!deletion && !previous && current.size >= MAX_MEMBERS_PER_ORGANIZATION) return false;
+    const next = new Map(current);
+    if (deletion) next.delete(data.id);
+    else next.set(data.id, memberFromEvent(data, previous, new Date(at).toISOString()));
+
+    await this.#ledger.write(organizationId, [...next.values()], data.id, { at, deleted: deletion, eventId: event.id });
+    this.#byOrganization.set(organizationId, next);
+    this.#notify(organizationId);
+    // A redelivery of the event behind the stored change counts as that change again: whatever failed after it
+    // the first time (onboarding progress) is done on the retry.
+    return !deletion || previous !== undefined || last?.eventId === event.id;
   }
 
   #notify(organizationId: string): void {
@@ -253,7 +318,7 @@ export interface DemoMembersRoutesOptions {
   organizationOf: (c: Context) => string | null | Promise<string | null>;
   /** How often an idle stream sends a comment so proxies keep it open. Default 15 s. */
   keepAliveMs?: number;
-  /** Awaited after Reconcile replaced an organization's members (persistence). */
+  /** Awaited with Reconcile's new list before it replaces the organization's members (persistence); a throw keeps the old ones. */
   afterReconcile?: (organizationId: string, members: Member[]) => void | Promise<void>;
   log?: (line: string) => void;
 }
@@ -329,9 +394,8 @@ export function demoMembersRoutes(options: DemoMembersRoutesOptions): Hono<Membe
       log(`demo members: reconcile failed (${error instanceof Error ? error.name : typeof error})`);
       return errorResponse(c, 502, 'reconcile_failed', 'Could not list the directory users from Scalekit.');
     }
-    store.replace(organizationId, members);
-    await options.afterReconcile?.(organizationId, store.list(organizationId));
-    return c.json({ members: store.list(organizationId) });
+    const list = await store.reconcile(organizationId, members, (next) => options.afterReconcile?.(organizationId, next));
+    return c.json({ members: list });
   });
 
   return app;
@@ -339,8 +403,8 @@ export function demoMembersRoutes(options: DemoMembersRoutesOptions): Hono<Membe
 
 /** Wires a store to `scalekitWebhooks()`: use as its `onEvent`. */
 export function memberEventHandler(store: DemoMemberStore) {
-  return (event: ScalekitWebhookEvent): void => {
-    store.apply(event);
+  return async (event: ScalekitWebhookEvent): Promise<void> => {
+    await store.apply(event);
   };
 }
 
@@ -357,7 +421,7 @@ export interface DemoProvisioningOptions {
   /** The store to fill; default a fresh, empty one. */
   store?: DemoMemberStore;
   /**
-   * Awaited after each verified event was applied to the store (persistence, onboarding progress). A throw
+   * Awaited after each verified event was applied to the store and its ledger (onboarding progress). A throw
    * answers the delivery 500, so Scalekit retries it.
    */
   afterEvent?: (event: ScalekitWebhookEvent, effect: EventEffect) => void | Promise<void>;
@@ -388,14 +452,13 @@ export function demoProvisioning(options: DemoProvisioningOptions): DemoProvisio
   const log = options.log ?? ((line: string) => console.log(line));
   const secret = options.webhookSecret;
   const afterEvent = options.afterEvent;
-  const onEvent = afterEvent
-    ? async (event: ScalekitWebhookEvent) => {
-        const changed = store.apply(event);
-        const userId = event.type.startsWith('organization.directory.user_') ? (event.data as { id?: unknown }).id : undefined;
-        const member = typeof userId === 'string' ? store.list(event.organization_id).find((m) => m.id === userId) : undefined;
-        await afterEvent(event, { changed, member });
-      }
-    : memberEventHandler(store);
+  const onEvent = async (event: ScalekitWebhookEvent) => {
+    const changed = await store.apply(event);
+    if (!afterEvent) return;
+    const userId = USER_EVENTS.has(event.type) ? (event.data as { id?: unknown }).id : undefined;
+    const member = typeof userId === 'string' ? store.list(event.organization_id).find((m) => m.id === userId) : undefined;
+    await afterEvent(event, { changed, member });
+  };
   return {
     store,
     receiving: secret !== null,

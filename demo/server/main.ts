@@ -3,11 +3,12 @@
 // Optional: HOST (default 127.0.0.1; 0.0.0.0 in a container), EMULATOR_PORT (default: any free port),
 // DEMO_DIR (the built demo, default demo-dist/), NORTHWIND_DATA_DIR (Northwind's database, default .data/northwind;
 // `memory` keeps nothing), PUBLIC_URL (the origin setup links point at, default this server's),
-// NORTHWIND_SETUP_LINK_TTL_MS (how long setup links last, default 7 days).
+// NORTHWIND_SETUP_LINK_TTL_MS (how long setup links last, default 7 days), NORTHWIND_ALLOWED_HOSTS (more host names
+// to answer, comma-separated; others get 403).
 
 import { ConfigError, createDemoServer, parsePort, setupLinkTtlFromEnv } from './app.js';
 import type { DemoServer } from './app.js';
-import { dataDirFromEnv } from './database.js';
+import { DataFolderInUseError, dataDirFromEnv } from './database.js';
 
 const log = (line: string) => console.log(line);
 
@@ -57,7 +58,7 @@ async function start(): Promise<DemoServer | null> {
 
 /** One line for the operator; never an error object (it could hold request echoes). */
 function startupFailure(error: unknown): string {
-  if (error instanceof ConfigError) return error.message;
+  if (error instanceof ConfigError || error instanceof DataFolderInUseError) return error.message;
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   if (code === 'EADDRINUSE') return 'the port is already in use (set PORT to another one).';
   if (code === 'EACCES') return 'not allowed to listen on that port (set PORT to one above 1024).';

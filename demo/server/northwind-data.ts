@@ -3,7 +3,7 @@
 // ticked by signed webhooks), the members they provisioned, and the portal branding Northwind chose.
 import type { ScalekitWebhookEvent } from '../../server/webhook-events.js';
 import type { SqlClient } from './database.js';
-import type { DemoMemberStore, Member } from './demo-members.js';
+import type { DemoMemberStore, LastChange, Member, MemberLedger } from './demo-members.js';
 
 /** The checks of "Verify provisioning and run test sync", plus the two connections before them. */
 export const ONBOARDING_STEPS = [
@@ -130,6 +130,35 @@ export class NorthwindData {
       [organizationId, JSON.stringify(members)],
     );
     this.#emit({ kind: 'customer', organizationId });
+  }
+
+  /** The member store's ledger: its members and each user's last change, written in one statement. */
+  memberLedger(): MemberLedger {
+    return {
+      lastChange: async (organizationId, userId): Promise<LastChange | null> => {
+        const { rows } = await this.#db.query<Row>(
+          'SELECT changed_at, deleted, event_id FROM northwind_member_changes WHERE organization_id = $1 AND user_id = $2',
+          [organizationId, userId],
+        );
+        const row = rows[0];
+        return row ? { at: Number(row['changed_at']), deleted: row['deleted'] === true, eventId: String(row['event_id']) } : null;
+      },
+      write: async (organizationId, members, userId, change) => {
+        // One statement is one transaction: both tables change, or neither does.
+        await this.#db.query(
+          `WITH change AS (
+             INSERT INTO northwind_member_changes (organization_id, user_id, changed_at, deleted, event_id)
+             VALUES ($1, $3, $4, $5, $6)
+             ON CONFLICT (organization_id, user_id) DO UPDATE
+               SET changed_at = EXCLUDED.changed_at, deleted = EXCLUDED.deleted, event_id = EXCLUDED.event_id
+           )
+           INSERT INTO northwind_members (organization_id, members, updated_at) VALUES ($1, $2, now())
+           ON CONFLICT (organization_id) DO UPDATE SET members = EXCLUDED.members, updated_at = now()`,
+          [organizationId, JSON.stringify(members), userId, change.at, change.deleted, change.eventId],
+        );
+        this.#emit({ kind: 'customer', organizationId });
+      },
+    };
   }
 
   // --- branding -------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // page's secure headers and static files — over real HTTP, the real SDK and the emulator.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -292,6 +293,58 @@ describe('createDemoServer() on the emulator', () => {
     await extra.close();
     await assert.rejects(fetch(`${extra.url}/healthz`));
     await assert.rejects(fetch(`${extra.emulator!.url}/_emulator/stats`));
+  });
+});
+
+describe('createDemoServer() refuses Host names it does not serve (DNS rebinding)', () => {
+  let server: DemoServer;
+  let port: number;
+
+  before(async () => {
+    server = await createDemoServer({
+      port: 0,
+      env: { PUBLIC_URL: 'https://northwind.example', NORTHWIND_ALLOWED_HOSTS: ' demo.internal ,Intranet.Example:8443' },
+      log: () => {},
+    });
+    port = Number(new URL(server.url).port);
+  });
+  after(() => server.close());
+
+  /** A request with a Host header of our choosing (fetch does not let a caller set it). */
+  function requestAs(host: string, path: string, method = 'GET'): Promise<{ status: number; type: string; body: string }> {
+    const origin = `http://${host}`;
+    return new Promise((resolvePromise, reject) => {
+      const request = httpRequest(
+        { host: '127.0.0.1', port, path, method, headers: { host, origin, 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' } },
+        (response) => {
+          let body = '';
+          response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+          response.on('end', () => resolvePromise({ status: response.statusCode!, type: response.headers['content-type'] ?? '', body }));
+        },
+      );
+      request.on('error', reject);
+      request.end(method === 'POST' ? JSON.stringify({ organizationId: 'org_acme' }) : undefined);
+    });
+  }
+
+  const routes = [['GET', '/'], ['GET', '/healthz'], ['POST', '/api/demo/session'], ['GET', '/api/staff/customers'], ['POST', '/webhooks/scalekit']] as const;
+
+  it('answers 403 with a plain line saying how to allow the name, on every route', async () => {
+    for (const host of ['attacker.example', `attacker.example:${port}`, `localhost.attacker.example:${port}`]) {
+      for (const [method, path] of routes) {
+        const response = await requestAs(host, path, method);
+        assert.equal(response.status, 403, `${method} ${path} as ${host}`);
+        assert.match(response.type, /^text\/plain/);
+        assert.match(response.body, /NORTHWIND_ALLOWED_HOSTS/);
+      }
+    }
+  });
+
+  it('serves the loopback names, the public origin\'s host and the configured ones', async () => {
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'northwind.example', 'demo.internal:3000', 'intranet.example:8443']) {
+      const response = await requestAs(host, '/healthz');
+      assert.equal(response.status, 200, host);
+    }
   });
 });
 

@@ -10,7 +10,7 @@ import {
   DirectoryGroupSchema,
   DirectoryUserSchema,
 } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/directories/directories_pb.js';
-import { DemoMemberStore, demoMembersRoutes, memberEventHandler, memberFromDirectoryUser, type Member } from '../../demo/server/demo-members.js';
+import { DemoMemberStore, demoMembersRoutes, memberEventHandler, memberFromDirectoryUser, memoryLedger, type Member } from '../../demo/server/demo-members.js';
 import { scalekitWebhooks } from '../../server/webhooks.js';
 import { readEvents } from './support/sse.js';
 import { startEmulator } from '../../server/emulator/index.js';
@@ -48,9 +48,9 @@ const ADA = {
 };
 
 describe('DemoMemberStore', () => {
-  it('adds a created user with its attributes, keyed on the directory user id', () => {
+  it('adds a created user with its attributes, keyed on the directory user id', async () => {
     const store = new DemoMemberStore();
-    assert.equal(store.apply(userEvent('user_created', 'org_acme', ADA, '2026-11-28T17:00:00.000Z')), true);
+    assert.equal(await store.apply(userEvent('user_created', 'org_acme', ADA, '2026-11-28T17:00:00.000Z')), true);
     assert.deepEqual(store.list('org_acme'), [
       {
         id: 'diruser_ada',
@@ -65,10 +65,10 @@ describe('DemoMemberStore', () => {
     ]);
   });
 
-  it('applies an update (even a changed email) to the same member, and keeps fields the update leaves out', () => {
+  it('applies an update (even a changed email) to the same member, and keeps fields the update leaves out', async () => {
     const store = new DemoMemberStore();
-    store.apply(userEvent('user_created', 'org_acme', ADA));
-    store.apply(userEvent('user_updated', 'org_acme', { id: 'diruser_ada', email: 'ada.l@acme.test', groups: [] }));
+    await store.apply(userEvent('user_created', 'org_acme', ADA));
+    await store.apply(userEvent('user_updated', 'org_acme', { id: 'diruser_ada', email: 'ada.l@acme.test', groups: [] }));
     const [ada] = store.list('org_acme');
     assert.equal(store.list('org_acme').length, 1);
     assert.equal(ada!.email, 'ada.l@acme.test');
@@ -76,43 +76,77 @@ describe('DemoMemberStore', () => {
     assert.deepEqual(ada!.groups, []);
   });
 
-  it('deactivates on user_updated with active:false and removes on user_deleted', () => {
+  it('deactivates on user_updated with active:false and removes on user_deleted', async () => {
     const store = new DemoMemberStore();
-    store.apply(userEvent('user_created', 'org_acme', ADA));
-    store.apply(userEvent('user_updated', 'org_acme', { ...ADA, active: false }));
+    await store.apply(userEvent('user_created', 'org_acme', ADA));
+    await store.apply(userEvent('user_updated', 'org_acme', { ...ADA, active: false }));
     assert.equal(store.list('org_acme')[0]!.active, false);
     const { active: _active, ...withoutStatus } = ADA;
-    store.apply(userEvent('user_updated', 'org_acme', { ...withoutStatus, email: 'still@acme.test' }));
+    await store.apply(userEvent('user_updated', 'org_acme', { ...withoutStatus, email: 'still@acme.test' }));
     assert.equal(store.list('org_acme')[0]!.active, false, 'an update that does not mention the status keeps it');
-    store.apply(userEvent('user_deleted', 'org_acme', { id: 'diruser_ada', email: 'ada@acme.test', dp_id: '00u1' }));
+    await store.apply(userEvent('user_deleted', 'org_acme', { id: 'diruser_ada', email: 'ada@acme.test', dp_id: '00u1' }));
     assert.deepEqual(store.list('org_acme'), []);
   });
 
-  it('keeps organizations apart: the same user id in two organizations is two members', () => {
+  it('keeps organizations apart: the same user id in two organizations is two members', async () => {
     const store = new DemoMemberStore();
-    store.apply(userEvent('user_created', 'org_acme', ADA));
-    store.apply(userEvent('user_created', 'org_globex', { ...ADA, email: 'ada@globex.test' }));
-    store.apply(userEvent('user_deleted', 'org_globex', { id: 'diruser_ada' }));
+    await store.apply(userEvent('user_created', 'org_acme', ADA));
+    await store.apply(userEvent('user_created', 'org_globex', { ...ADA, email: 'ada@globex.test' }));
+    await store.apply(userEvent('user_deleted', 'org_globex', { id: 'diruser_ada' }));
     assert.equal(store.list('org_acme')[0]!.email, 'ada@acme.test');
     assert.deepEqual(store.list('org_globex'), []);
     assert.deepEqual(store.list('org_initech'), []);
   });
 
-  it('ignores a late retry of an older event, and never resurrects a deleted user from one', () => {
+  it('ignores a late retry of an older event, and never resurrects a deleted user from one', async () => {
     const store = new DemoMemberStore();
-    store.apply(userEvent('user_created', 'org_acme', ADA, '2026-11-28T17:00:00.000Z'));
-    store.apply(userEvent('user_updated', 'org_acme', { ...ADA, name: 'Countess' }, '2026-11-28T17:05:00.000Z'));
-    assert.equal(store.apply(userEvent('user_updated', 'org_acme', { ...ADA, name: 'Old' }, '2026-11-28T17:01:00.000Z')), false);
+    await store.apply(userEvent('user_created', 'org_acme', ADA, '2026-11-28T17:00:00.000Z'));
+    await store.apply(userEvent('user_updated', 'org_acme', { ...ADA, name: 'Countess' }, '2026-11-28T17:05:00.000Z'));
+    assert.equal(await store.apply(userEvent('user_updated', 'org_acme', { ...ADA, name: 'Old' }, '2026-11-28T17:01:00.000Z')), false);
     assert.equal(store.list('org_acme')[0]!.name, 'Countess');
-    store.apply(userEvent('user_deleted', 'org_acme', { id: 'diruser_ada' }, '2026-11-28T17:10:00.000Z'));
-    assert.equal(store.apply(userEvent('user_updated', 'org_acme', ADA, '2026-11-28T17:06:00.000Z')), false);
+    await store.apply(userEvent('user_deleted', 'org_acme', { id: 'diruser_ada' }, '2026-11-28T17:10:00.000Z'));
+    assert.equal(await store.apply(userEvent('user_updated', 'org_acme', ADA, '2026-11-28T17:06:00.000Z')), false);
     assert.deepEqual(store.list('org_acme'), []);
-    assert.equal(store.apply(userEvent('user_created', 'org_acme', ADA, '2026-11-28T18:00:00.000Z')), true, 're-created later');
+    assert.equal(await store.apply(userEvent('user_created', 'org_acme', ADA, '2026-11-28T18:00:00.000Z')), true, 're-created later');
   });
 
-  it('survives hostile user data: wrong types, huge strings, thousands of groups', () => {
+  it('orders events by their time in milliseconds, and lets a deletion win a tie', async () => {
     const store = new DemoMemberStore();
-    store.apply(
+    await store.apply(userEvent('user_created', 'org_acme', ADA, '2026-01-01T00:00:01Z'));
+    await store.apply(userEvent('user_deleted', 'org_acme', { id: 'diruser_ada' }, '2026-01-01T00:00:05.300Z'));
+    // As text "…:05Z" sorts after "…:05.300Z"; as time it is 300 ms earlier.
+    assert.equal(await store.apply(userEvent('user_updated', 'org_acme', ADA, '2026-01-01T00:00:05Z')), false);
+    assert.equal(await store.apply(userEvent('user_updated', 'org_acme', ADA, '2026-01-01T00:00:05.300Z')), false, 'an update does not undo a deletion of the same millisecond');
+    assert.deepEqual(store.list('org_acme'), []);
+
+    await store.apply(userEvent('user_created', 'org_globex', ADA, '2026-01-01T00:00:07.000Z'));
+    await store.apply(userEvent('user_deleted', 'org_globex', { id: 'diruser_ada' }, '2026-01-01T00:00:07Z'));
+    assert.deepEqual(store.list('org_globex'), [], 'a deletion of the same millisecond as the update applies');
+  });
+
+  it('changes nothing when its ledger fails to write, so the retry of the same event applies it', async () => {
+    const ledger = memoryLedger();
+    let fail = false;
+    const store = new DemoMemberStore({
+      ledger: {
+        lastChange: (organizationId, userId) => ledger.lastChange(organizationId, userId),
+        write: (...args) => (fail ? Promise.reject(new Error('disk full')) : ledger.write(...args)),
+      },
+    });
+    await store.apply(userEvent('user_created', 'org_acme', ADA));
+    const deletion = userEvent('user_deleted', 'org_acme', { id: 'diruser_ada' });
+    fail = true;
+    await assert.rejects(store.apply(deletion), /disk full/);
+    assert.deepEqual(store.list('org_acme').map((member) => member.id), ['diruser_ada']);
+    fail = false;
+    assert.equal(await store.apply(deletion), true);
+    assert.deepEqual(store.list('org_acme'), []);
+    assert.equal(await store.apply(deletion), true, 'a redelivery of the stored change counts as that change');
+  });
+
+  it('survives hostile user data: wrong types, huge strings, thousands of groups', async () => {
+    const store = new DemoMemberStore();
+    await store.apply(
       userEvent('user_created', 'org_acme', {
         id: 'diruser_odd',
         email: 42,
@@ -122,7 +156,7 @@ describe('DemoMemberStore', () => {
         groups: Array.from({ length: 5000 }, (_, i) => (i % 3 === 0 ? { name: `g${i}` } : i % 3 === 1 ? null : 7)),
       }),
     );
-    store.apply(userEvent('user_created', 'org_acme', { id: 'diruser_2', groups: 'admins', raw_attributes: 'x' }));
+    await store.apply(userEvent('user_created', 'org_acme', { id: 'diruser_2', groups: 'admins', raw_attributes: 'x' }));
     const [odd, second] = store.list('org_acme');
     assert.equal(odd!.email, '');
     assert.ok(odd!.name.length <= 320 && odd!.givenName!.length <= 320);
@@ -132,20 +166,20 @@ describe('DemoMemberStore', () => {
     assert.equal(second!.name, '', 'no name, no email: an empty display name, not a crash');
   });
 
-  it('tells only the changed organization\'s listeners, with copies they cannot corrupt the store through', () => {
+  it('tells only the changed organization\'s listeners, with copies they cannot corrupt the store through', async () => {
     const store = new DemoMemberStore();
     const acme: Member[][] = [];
     const globex: Member[][] = [];
     const stop = store.subscribe('org_acme', (members) => acme.push(members));
     store.subscribe('org_globex', (members) => globex.push(members));
-    store.apply(userEvent('user_created', 'org_acme', ADA));
+    await store.apply(userEvent('user_created', 'org_acme', ADA));
     acme[0]![0]!.groups.push('Admins');
     acme[0]![0]!.active = false;
     assert.deepEqual(store.list('org_acme')[0]!.groups, ['Engineering']);
     assert.equal(store.list('org_acme')[0]!.active, true);
     assert.equal(globex.length, 0);
     stop();
-    store.apply(userEvent('user_updated', 'org_acme', ADA));
+    await store.apply(userEvent('user_updated', 'org_acme', ADA));
     assert.equal(acme.length, 1);
     assert.equal(store.listenerCount('org_acme'), 0);
   });
@@ -170,7 +204,7 @@ describe('DemoMemberStore', () => {
 });
 
 describe('memberFromDirectoryUser()', () => {
-  it('reads status and display name from the SDK message\'s userDetail', () => {
+  it('reads status and display name from the SDK message\'s userDetail', async () => {
     const user = create(DirectoryUserSchema, {
       id: 'diruser_ada',
       email: 'ada@acme.test',
@@ -192,7 +226,7 @@ describe('memberFromDirectoryUser()', () => {
     });
   });
 
-  it('survives odd userDetail values from the directory API', () => {
+  it('survives odd userDetail values from the directory API', async () => {
     const member = memberFromDirectoryUser(
       create(DirectoryUserSchema, {
         id: 'diruser_odd',
@@ -207,7 +241,7 @@ describe('memberFromDirectoryUser()', () => {
     assert.deepEqual(member.groups, []);
   });
 
-  it('treats a user without status details as active and builds a name from its parts', () => {
+  it('treats a user without status details as active and builds a name from its parts', async () => {
     const member = memberFromDirectoryUser(create(DirectoryUserSchema, { id: 'diruser_b', email: 'b@acme.test', givenName: 'Bo' }));
     assert.equal(member.active, true);
     assert.equal(member.name, 'Bo');
@@ -255,8 +289,8 @@ describe('demoMembersRoutes()', () => {
 
   it('lists only the session organization\'s members, never cached', async () => {
     const { app, store } = routesFixture();
-    store.apply(userEvent('user_created', 'org_acme', ADA));
-    store.apply(userEvent('user_created', 'org_globex', { ...ADA, id: 'diruser_eve', email: 'eve@globex.test' }));
+    await store.apply(userEvent('user_created', 'org_acme', ADA));
+    await store.apply(userEvent('user_created', 'org_globex', { ...ADA, id: 'diruser_eve', email: 'eve@globex.test' }));
     const response = await app.request('/api/demo/members', { headers: { 'x-test-organization': 'org_acme' } });
     assert.equal(response.headers.get('cache-control'), 'no-store');
     const { members } = (await response.json()) as { members: Member[] };
@@ -269,7 +303,7 @@ describe('demoMembersRoutes()', () => {
       const scalekit = new Scalekit(emulator.url, emulator.clientId, emulator.clientSecret);
       const { app, store, logs } = routesFixture(scalekit);
       const organizationId = emulator.organizations()[0]!.id;
-      store.apply(userEvent('user_created', organizationId, ADA));
+      await store.apply(userEvent('user_created', organizationId, ADA));
       const reconcile = () =>
         app.request('/api/demo/members/reconcile', { method: 'POST', headers: { 'x-test-organization': organizationId } });
 
@@ -292,9 +326,40 @@ describe('demoMembersRoutes()', () => {
     }
   });
 
+  it('keeps the members it had when saving Reconcile\'s list fails', async () => {
+    const emulator = await startEmulator({ port: 0 });
+    try {
+      const scalekit = new Scalekit(emulator.url, emulator.clientId, emulator.clientSecret);
+      const store = new DemoMemberStore();
+      const organizationId = emulator.organizations()[0]!.id;
+      let saved: Member[] | null = null;
+      const app = new Hono()
+        .route('/api/demo/members', demoMembersRoutes({
+          store, scalekit, organizationOf: () => organizationId, log: () => {},
+          afterReconcile: (_organizationId, members) => {
+            if (saved === null) {
+              saved = [];
+              throw new Error('disk full');
+            }
+            saved = members;
+          },
+        }))
+        .onError((_error, c) => c.json({ error: { code: 'internal' } }, 500));
+      await store.apply(userEvent('user_created', organizationId, ADA));
+      const reconcile = () => app.request('/api/demo/members/reconcile', { method: 'POST' });
+      assert.equal((await reconcile()).status, 500);
+      assert.deepEqual(store.list(organizationId).map((member) => member.id), ['diruser_ada'], 'nothing saved, nothing changed');
+      assert.equal((await reconcile()).status, 200);
+      assert.deepEqual(store.list(organizationId), []);
+      assert.deepEqual(saved, []);
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it('streams the members on connect and on every change of that organization only, over a real socket', { timeout: 30_000 }, async () => {
     const { app, store } = routesFixture();
-    store.apply(userEvent('user_created', 'org_acme', ADA));
+    await store.apply(userEvent('user_created', 'org_acme', ADA));
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise<void>((resolve) => server.once('listening', resolve));
     const { port } = server.address() as AddressInfo;
@@ -309,12 +374,12 @@ describe('demoMembersRoutes()', () => {
       const events = readEvents(response);
       assert.deepEqual((await nextMembers(events)).map((member) => member.id), ['diruser_ada']);
 
-      store.apply(userEvent('user_created', 'org_globex', { ...ADA, id: 'diruser_eve', email: 'eve@globex.test' }));
-      store.apply(userEvent('user_updated', 'org_acme', { ...ADA, active: false }));
+      await store.apply(userEvent('user_created', 'org_globex', { ...ADA, id: 'diruser_eve', email: 'eve@globex.test' }));
+      await store.apply(userEvent('user_updated', 'org_acme', { ...ADA, active: false }));
       const afterDeactivation = await nextMembers(events);
       assert.deepEqual(afterDeactivation.map((member) => [member.id, member.active]), [['diruser_ada', false]]);
 
-      store.apply(userEvent('user_deleted', 'org_acme', { id: 'diruser_ada' }));
+      await store.apply(userEvent('user_deleted', 'org_acme', { id: 'diruser_ada' }));
       assert.deepEqual(await nextMembers(events), []);
       assert.equal(store.listenerCount('org_acme'), 1);
       assert.equal(store.listenerCount('org_globex'), 0);

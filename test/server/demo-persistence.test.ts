@@ -6,7 +6,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
 import { createDemoServer, type DemoServer } from '../../demo/server/app.js';
+import { openDemoDatabase } from '../../demo/server/database.js';
 import type { OnboardingStep } from '../../demo/server/northwind-data.js';
 
 let dataDir: string;
@@ -96,5 +100,34 @@ describe('demo server restart on the same data folder', () => {
     });
     assert.equal(portal.status, 200);
     assert.equal(server.emulator!.stats().links.at(-1)!.organizationId, organizationId);
+  });
+});
+
+describe('one demo server per data folder', () => {
+  it('refuses a second open of the same folder with a line that says what to do, and frees it on close', async () => {
+    const dir = join(dataDir, 'lock');
+    const first = await openDemoDatabase(dir);
+    try {
+      await assert.rejects(openDemoDatabase(dir), (error: Error) => {
+        assert.match(error.message, /another demo server \(pid \d+\) is using the data folder .*lock.*; stop it, or set NORTHWIND_DATA_DIR/);
+        assert.ok(!error.message.includes('\n'));
+        return true;
+      });
+    } finally {
+      await first.close();
+    }
+    const again = await openDemoDatabase(dir);
+    await again.close();
+  });
+
+  it('takes over the lock of a server that crashed (its pid no longer runs)', async () => {
+    const dir = join(dataDir, 'crashed');
+    const opened = await openDemoDatabase(dir);
+    await opened.close();
+    const gone = spawn(process.execPath, ['-e', '']);
+    await once(gone, 'exit');
+    await writeFile(join(dir, 'northwind-server.pid'), `${gone.pid}\n`);
+    const db = await openDemoDatabase(dir);
+    await db.close();
   });
 });

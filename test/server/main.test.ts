@@ -157,7 +157,15 @@ describe('demo/server/main.ts start-up checks', () => {
   /** Exit code 1 and exactly one line on stderr; `quiet`: nothing on stdout either (nothing was started). */
   async function refused(extra: Record<string, string>, quiet = true) {
     const proc = run(extra);
-    const code = await proc.exit;
+    const listening = new Promise<'listening'>((resolvePromise) =>
+      proc.child.stdout!.on('data', () => /Demo: http/.test(proc.stdout()) && resolvePromise('listening')),
+    );
+    const code = await Promise.race([proc.exit, listening]);
+    if (code === 'listening') {
+      proc.child.kill('SIGKILL');
+      await proc.exit;
+      assert.fail(`started instead of refusing:\n${proc.stdout()}`);
+    }
     assert.equal(code, 1);
     const lines = proc.stderr().split('\n').filter(Boolean);
     assert.equal(lines.length, 1, proc.stderr());
@@ -192,6 +200,24 @@ describe('demo/server/main.ts start-up checks', () => {
       assert.match(line, /already in use/);
     } finally {
       await new Promise((done) => blocker.close(done));
+    }
+  });
+
+  it('stops with one clear line when another demo server uses the same data folder, and not after that one crashed', { timeout: 120_000 }, async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'northwind-lock-'));
+    try {
+      const first = await start({ NORTHWIND_DATA_DIR: dataDir });
+      try {
+        const line = await refused({ NORTHWIND_DATA_DIR: dataDir }, false);
+        assert.match(line, new RegExp(`another demo server \\(pid ${first.child.pid}\\) is using the data folder .*; stop it, or set NORTHWIND_DATA_DIR`));
+      } finally {
+        first.child.kill('SIGKILL'); // a crash: its lock file stays behind, naming a pid that no longer runs
+        await first.exit;
+      }
+      const next = await start({ NORTHWIND_DATA_DIR: dataDir });
+      assert.equal(await stop(next), 0, next.output());
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 
