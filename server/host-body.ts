@@ -1,6 +1,8 @@
 // Mounted in a Node framework (Express, Fastify, Koa…) through @hono/node-server's `getRequestListener`, the route
 // reads the body from the Node request (`c.env.incoming`). A body parser mounted before it (a global
-// `express.json()`) has already read that stream, and what is left is empty. These helpers tell the two apart.
+// `express.json()`) has already read that stream, and what is left is empty. A middleware that read the body
+// through Hono (`c.req.json()`, a clone) ended the same stream, but Hono still holds the bytes. These helpers
+// tell the three apart.
 // Property reads only: nothing here needs Node, so the module stays safe in Workers, Deno and Bun.
 
 import type { Context, MiddlewareHandler } from 'hono';
@@ -8,6 +10,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 /** The Node request behind a Hono context, when there is one. */
 interface NodeIncoming {
   readableEnded?: unknown;
+  readableDidRead?: unknown;
   body?: unknown;
   rawBody?: unknown;
 }
@@ -18,27 +21,59 @@ function nodeIncoming(c: Context): NodeIncoming | null {
   return typeof incoming === 'object' && incoming !== null ? (incoming as NodeIncoming) : null;
 }
 
+/** A middleware read the body through Hono (`c.req.json()`, `c.req.text()`, validators): Hono keeps the result. */
+function honoCachedBody(c: Context): boolean {
+  return Object.keys(c.req.bodyCache as Record<string, unknown>).length > 0;
+}
+
 /**
- * What a host's body parser left on the Node request, when it read the stream before this route did:
+ * The Node stream was read before this route, and Hono kept no result of it. Either a middleware read a clone
+ * through Hono (`c.req.raw.clone().text()`: the original still holds the bytes) or Node code outside Hono
+ * swallowed it: only reading through Hono tells which.
+ */
+function streamReadOutsideBodyCache(c: Context): boolean {
+  const incoming = nodeIncoming(c);
+  if (!incoming || honoCachedBody(c)) return false;
+  return incoming.readableEnded === true || incoming.readableDidRead === true;
+}
+
+/**
+ * What a Node framework's body parser left on the Node request, when it read the stream outside Hono:
  * `{ text, exact }` — the body as text, `exact` when those are the bytes that arrived (`express.text()`,
- * `express.raw()`) rather than a re-serialised parse (`express.json()`) — or `{ text: null }` when the stream is
- * gone and nothing usable was kept. `null` when the stream is unread (or there is no Node request): read it as usual.
+ * `express.raw()`) rather than a re-serialised parse (`express.json()`). `null` when there is nothing of the kind
+ * (no Node request, an unread stream, or a body Hono itself read and still holds): read through Hono as usual.
  * A `rawBody` Buffer is not handled here: @hono/node-server already reads the request from it.
  */
-export function bodyReadByHost(c: Context): { text: string | null; exact: boolean } | null {
+export function bodyReadByHost(c: Context): { text: string; exact: boolean } | null {
   const incoming = nodeIncoming(c);
-  if (!incoming || incoming.readableEnded !== true) return null;
+  if (!incoming || honoCachedBody(c)) return null;
+  if (incoming.readableEnded !== true && incoming.readableDidRead !== true) return null;
   if (incoming.rawBody instanceof Uint8Array) return null;
   const body = incoming.body;
+  if (body === undefined) return null;
   if (typeof body === 'string') return { text: body, exact: true };
   // ignoreBOM keeps a leading BOM: it is part of what was signed.
   if (body instanceof Uint8Array) return { text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(body), exact: true };
-  if (body === undefined) return { text: null, exact: false };
   // express.json() and its kin: already parsed; re-serialised so the same checks (size, shape) apply.
   try {
-    return { text: JSON.stringify(body) ?? null, exact: false };
+    const text = JSON.stringify(body);
+    return typeof text === 'string' ? { text, exact: false } : null;
   } catch {
-    return { text: null, exact: false };
+    return null;
+  }
+}
+
+/**
+ * Reads the body through Hono with `read`; `null` when the Node stream is gone and Hono never held it (Node
+ * code outside Hono read it and kept nothing). Other failures are thrown as they are.
+ */
+export async function readThroughHono<T>(c: Context, read: () => Promise<T>): Promise<T | null> {
+  const readBefore = streamReadOutsideBodyCache(c);
+  try {
+    return await read();
+  } catch (error) {
+    if (readBefore) return null;
+    throw error;
   }
 }
 
@@ -49,17 +84,22 @@ export const BODY_CONSUMED_HINT =
   '(express.json({ verify: (req, _res, buf) => { req.rawBody = buf } })).';
 
 /**
- * For the token endpoint: when a host's body parser already read the JSON body, hand its result to the route
- * (through Hono's body cache, which `c.req.text()` reads) instead of an empty stream. When the stream is gone
- * and nothing usable was kept, `onLost` decides the answer.
+ * For the JSON routes: when a Node framework's body parser already read the body, hand its result to the route
+ * (through Hono's body cache, which `c.req.text()` reads) instead of an empty stream. A body a middleware read
+ * through Hono is left where Hono keeps it. When the stream is gone and nothing usable was kept, `onLost`
+ * decides the answer.
  */
 export function acceptBodyParsedByHost(onLost: (c: Context) => never): MiddlewareHandler {
   return async (c, next) => {
+    const cache = c.req.bodyCache as Record<string, unknown>;
     const read = bodyReadByHost(c);
     if (read) {
-      if (read.text === null) onLost(c);
       // Hono keeps each body reader's promise in `bodyCache`; `c.req.text()` returns a cached one as is.
-      (c.req.bodyCache as Record<string, unknown>)['text'] = Promise.resolve(read.text);
+      cache['text'] = Promise.resolve(read.text);
+    } else if (streamReadOutsideBodyCache(c)) {
+      const text = await readThroughHono(c, () => c.req.text());
+      if (text === null) onLost(c);
+      cache['text'] = Promise.resolve(text);
     }
     await next();
   };

@@ -8,7 +8,7 @@ import {
   type ScalekitWebhookEvent,
   type UnknownScalekitWebhookEvent,
 } from './webhook-events.js';
-import { BODY_CONSUMED_HINT, bodyReadByHost } from './host-body.js';
+import { BODY_CONSUMED_HINT, bodyReadByHost, readThroughHono } from './host-body.js';
 
 export type * from './webhook-events.js';
 
@@ -314,9 +314,13 @@ export function scalekitWebhooks(options: ScalekitWebhooksOptions): Hono {
  */
 async function readRawBody(c: Context, bodyLost: () => void): Promise<Uint8Array | null> {
   const read = bodyReadByHost(c);
-  // The bytes as sent: `text()` would drop a leading BOM, and the signature covers it.
-  if (read === null) return new Uint8Array(await c.req.arrayBuffer());
-  if (read.exact && read.text !== null) return new TextEncoder().encode(read.text);
+  if (read === null) {
+    // The bytes as sent: `text()` would drop a leading BOM, and the signature covers it.
+    const bytes = await readThroughHono(c, () => c.req.arrayBuffer());
+    if (bytes !== null) return new Uint8Array(bytes);
+  } else if (read.exact) {
+    return new TextEncoder().encode(read.text);
+  }
   bodyLost();
   return null;
 }
