@@ -178,7 +178,7 @@ const compositions: Composition[] = [
       const app = productRoutes(name);
       const POST = (request: Request) => app.fetch(request);
       const origin = 'http://localhost:3000';
-      return { origin, send: (path, init) => POST(new Request(`${origin}${path}`, init)), close: async () => {} };
+      return { origin, send: async (path, init) => POST(new Request(`${origin}${path}`, init)), close: async () => {} };
     },
   },
 ];
