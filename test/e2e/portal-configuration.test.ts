@@ -66,9 +66,13 @@ describe('demo: configuring the organization inside the portal', () => {
   it('keeps the badges across a reload and an organization switch: they come from the saved state', async () => {
     const { page } = run;
     const frame = await signInToPortal(run);
+    const frameTop = () => page.$eval('scalekit-admin-portal', (el) => el.shadowRoot!.querySelector('iframe')!.getBoundingClientRect().top);
+    const topBefore = await frameTop();
     await frame.select('#sso-provider', 'okta');
     await frame.click('#sso-enable');
     await page.waitForSelector('#badges [data-badge="sso"][data-enabled="true"]');
+    // The first badge takes the row kept for it: the portal does not move under the admin's next click.
+    assert.equal(await frameTop(), topBefore);
     await frame.select('#dir-provider', 'MICROSOFT_AD');
     await frame.click('#dir-enable');
     await page.waitForSelector('#badges [data-badge="directory"][data-enabled="true"]');
