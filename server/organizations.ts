@@ -7,7 +7,7 @@ import type { ScalekitApi } from './scalekit-client.js';
 import { scalekitApi } from './sdk-client.js';
 
 export interface EnsureOrganizationInput {
-  /** The host's own id for this customer (its tenant id). 1–255 characters. */
+  /** The host's own id for this customer (its tenant id). 1–255 characters, not `.` or `..`. */
   externalId: string;
   /** The organization's display name, used only when it is created. 1–200 characters (trimmed). */
   name: string;
@@ -112,7 +112,7 @@ function checkInput(input: EnsureOrganizationInput): Required<EnsureOrganization
     throw new TypeError('ensureOrganization: input `{ externalId, name, metadata? }` is required');
   }
   const { externalId, name, metadata } = input;
-  const externalIdProblem = checkText(externalId, 1, ORGANIZATION_LIMITS.externalIdMaxLength);
+  const externalIdProblem = checkText(externalId, 1, ORGANIZATION_LIMITS.externalIdMaxLength) ?? checkPathSafe(externalId as string);
   if (externalIdProblem) throw new TypeError(`ensureOrganization: \`externalId\` ${externalIdProblem}`);
   const trimmedName = typeof name === 'string' ? name.trim() : name;
   const nameProblem = checkText(trimmedName, 1, ORGANIZATION_LIMITS.nameMaxLength);
@@ -132,6 +132,14 @@ function checkText(value: unknown, min: number, max: number): string | null {
   const length = [...value].length;
   if (length < min || length > max) return `must be ${min} to ${max} characters (got ${length})`;
   return null;
+}
+
+/**
+ * Scalekit's REST API finds an organization by external id in the URL path, where `.` and `..` are steps up
+ * the path, not a segment: refused for every client, so an id that works through the SDK works everywhere.
+ */
+function checkPathSafe(value: string): string | null {
+  return value === '.' || value === '..' ? 'must not be "." or "..": it cannot travel in a URL path' : null;
 }
 
 function checkMetadata(metadata: unknown): Record<string, string> {

@@ -166,6 +166,28 @@ describe('ensureOrganization()', () => {
     assert.equal(JSON.stringify(emulator.stats().rpcs), rpcsBefore, 'nothing reached Scalekit');
   });
 
+  it('refuses an external id that cannot travel in a URL path ("." and "..") with both clients, before calling Scalekit', async () => {
+    const rest = scalekitRest({ environmentUrl: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret });
+    const rpcsBefore = JSON.stringify(emulator.stats().rpcs);
+    for (const client of [scalekit, rest]) {
+      for (const externalId of ['.', '..']) {
+        for (let attempt = 0; attempt < 2; attempt++) {
+          await assert.rejects(
+            ensureOrganization(client, { externalId, name: 'Dots' }),
+            (error: Error) => error instanceof TypeError && /externalId/.test(error.message),
+          );
+        }
+      }
+    }
+    assert.equal(JSON.stringify(emulator.stats().rpcs), rpcsBefore, 'nothing reached Scalekit');
+    // Dots that are not a whole path segment are ordinary ids: created once, then found again.
+    for (const externalId of ['...', '.hidden', 'a..b']) {
+      assert.equal((await ensureOrganization(rest, { externalId, name: 'Dots' })).created, true, externalId);
+      assert.equal((await ensureOrganization(rest, { externalId, name: 'Dots' })).created, false, externalId);
+      assert.equal((await ensureOrganization(scalekit, { externalId, name: 'Dots' })).created, false, externalId);
+    }
+  });
+
   it('random input (seeded): either an organization or a TypeError — Scalekit never sees what it would refuse', async () => {
     let seed = 424242;
     const random = () => {
