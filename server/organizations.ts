@@ -42,7 +42,8 @@ const ALREADY_EXISTS = 6;
 const REREAD_DELAYS_MS = [0, 100, 400];
 
 /**
- * Calls in flight per client and external id, so concurrent calls in one process share one round trip. Keyed
+ * Calls in flight per client and external id, so concurrent calls in one process share one round trip (the
+ * first caller's). Keyed
  * on the client the host passed, which stays the same object however its `ScalekitApi` is produced.
  */
 const inFlight = new WeakMap<object, Map<string, Promise<EnsuredOrganization>>>();
@@ -53,7 +54,8 @@ const inFlight = new WeakMap<object, Map<string, Promise<EnsuredOrganization>>>(
  *
  * Safe under concurrency: calls for one external id in one process share a single lookup and create; across
  * processes, Scalekit refuses a second organization with the same external id (ALREADY_EXISTS), and the
- * loser reads the winner's organization back. Invalid input rejects with a `TypeError` naming the field, before
+ * loser reads the winner's organization back. Of calls racing for one external id, exactly one returns
+ * `created: true`. Invalid input rejects with a `TypeError` naming the field, before
  * anything is sent.
  *
  * @example
@@ -73,7 +75,8 @@ export async function ensureOrganization(
   let calls = inFlight.get(scalekit);
   if (!calls) inFlight.set(scalekit, (calls = new Map()));
   const pending = calls.get(checked.externalId);
-  if (pending) return pending;
+  // Followers share the leader's round trip, not its `created`: only the call that created it may say so.
+  if (pending) return pending.then((org) => ({ ...org, created: false }));
   const call = lookUpOrCreate(api, checked).finally(() => calls.delete(checked.externalId));
   calls.set(checked.externalId, call);
   return call;
