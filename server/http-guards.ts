@@ -61,20 +61,39 @@ export const postOnly: MiddlewareHandler = async (c, next) => {
  * the host); otherwise an `Origin` must be the request's own or an allowed one, and any other
  * `Sec-Fetch-Site` without an `Origin` is refused. A request with neither header is not from a browser: it
  * carries no victim's cookies, so it is left to `authorize`.
+ *
+ * With `publicOrigin` the rule is stricter, see {@link isSameSiteRequest}.
  */
-export function sameSiteOnly(allowed: ReadonlySet<string>): MiddlewareHandler {
+export function sameSiteOnly(allowed: ReadonlySet<string>, publicOrigin: string | null = null): MiddlewareHandler {
   return async (c, next) => {
-    if (!isSameSiteRequest(c, allowed)) {
+    if (!isSameSiteRequest(c, allowed, publicOrigin)) {
       throw new PortalLinkError('forbidden', { message: 'Cross-site requests for a portal link are refused.' });
     }
     await next();
   };
 }
 
-/** The check behind {@link sameSiteOnly}, for other state-changing routes of a host (the demo's sign-in). */
-export function isSameSiteRequest(c: Context, allowed: ReadonlySet<string> = new Set()): boolean {
+/**
+ * The check behind {@link sameSiteOnly}, for other state-changing routes of a host (the demo's sign-in).
+ *
+ * Without `publicOrigin`, "own origin" is the request URL's, which comes from the `Host` header: a DNS
+ * rebinding page (its own name resolved to this server) sends a `Host`, an `Origin` and a
+ * `Sec-Fetch-Site: same-origin` that all agree, and passes. With `publicOrigin`, `Host` is never consulted:
+ * a request must carry an `Origin` equal to `publicOrigin` or an allowed one. The one exception is a GET or
+ * HEAD without `Origin` (browsers send none on a same-origin read), judged by `Sec-Fetch-Site` as before; it
+ * changes nothing.
+ */
+export function isSameSiteRequest(
+  c: Context,
+  allowed: ReadonlySet<string> = new Set(),
+  publicOrigin: string | null = null,
+): boolean {
   const site = c.req.header('sec-fetch-site');
   const origin = c.req.header('origin');
+  if (publicOrigin !== null) {
+    if (origin !== undefined) return origin === publicOrigin || allowed.has(origin);
+    return isSafeMethod(c.req.method) && (site === 'same-origin' || site === undefined);
+  }
   if (site === 'same-origin') return true;
   if (origin !== undefined) return origin === ownOrigin(c) || allowed.has(origin);
   return site === undefined;
@@ -82,6 +101,10 @@ export function isSameSiteRequest(c: Context, allowed: ReadonlySet<string> = new
 
 function ownOrigin(c: Context): string {
   return new URL(c.req.url).origin;
+}
+
+function isSafeMethod(method: string): boolean {
+  return method === 'GET' || method === 'HEAD';
 }
 
 export const jsonOnly: MiddlewareHandler = async (c, next) => {

@@ -7,7 +7,7 @@ import type { ScalekitApi } from './scalekit-client.js';
 import { scalekitApi } from './sdk-client.js';
 
 export interface EnsureOrganizationInput {
-  /** The host's own id for this customer (its tenant id). 1–255 characters. */
+  /** The host's own id for this customer (its tenant id). 1–255 characters, not `.` or `..`. */
   externalId: string;
   /** The organization's display name, used only when it is created. 1–200 characters (trimmed). */
   name: string;
@@ -42,7 +42,8 @@ const ALREADY_EXISTS = 6;
 const REREAD_DELAYS_MS = [0, 100, 400];
 
 /**
- * Calls in flight per client and external id, so concurrent calls in one process share one round trip. Keyed
+ * Calls in flight per client and external id, so concurrent calls in one process share one round trip (the
+ * first caller's). Keyed
  * on the client the host passed, which stays the same object however its `ScalekitApi` is produced.
  */
 const inFlight = new WeakMap<object, Map<string, Promise<EnsuredOrganization>>>();
@@ -53,7 +54,8 @@ const inFlight = new WeakMap<object, Map<string, Promise<EnsuredOrganization>>>(
  *
  * Safe under concurrency: calls for one external id in one process share a single lookup and create; across
  * processes, Scalekit refuses a second organization with the same external id (ALREADY_EXISTS), and the
- * loser reads the winner's organization back. Invalid input rejects with a `TypeError` naming the field, before
+ * loser reads the winner's organization back. Of calls racing for one external id, exactly one returns
+ * `created: true`. Invalid input rejects with a `TypeError` naming the field, before
  * anything is sent.
  *
  * @example
@@ -73,7 +75,8 @@ export async function ensureOrganization(
   let calls = inFlight.get(scalekit);
   if (!calls) inFlight.set(scalekit, (calls = new Map()));
   const pending = calls.get(checked.externalId);
-  if (pending) return pending;
+  // Followers share the leader's round trip, not its `created`: only the call that created it may say so.
+  if (pending) return pending.then((org) => ({ ...org, created: false }));
   const call = lookUpOrCreate(api, checked).finally(() => calls.delete(checked.externalId));
   calls.set(checked.externalId, call);
   return call;
@@ -112,7 +115,7 @@ function checkInput(input: EnsureOrganizationInput): Required<EnsureOrganization
     throw new TypeError('ensureOrganization: input `{ externalId, name, metadata? }` is required');
   }
   const { externalId, name, metadata } = input;
-  const externalIdProblem = checkText(externalId, 1, ORGANIZATION_LIMITS.externalIdMaxLength);
+  const externalIdProblem = checkText(externalId, 1, ORGANIZATION_LIMITS.externalIdMaxLength) ?? checkPathSafe(externalId as string);
   if (externalIdProblem) throw new TypeError(`ensureOrganization: \`externalId\` ${externalIdProblem}`);
   const trimmedName = typeof name === 'string' ? name.trim() : name;
   const nameProblem = checkText(trimmedName, 1, ORGANIZATION_LIMITS.nameMaxLength);
@@ -132,6 +135,14 @@ function checkText(value: unknown, min: number, max: number): string | null {
   const length = [...value].length;
   if (length < min || length > max) return `must be ${min} to ${max} characters (got ${length})`;
   return null;
+}
+
+/**
+ * Scalekit's REST API finds an organization by external id in the URL path, where `.` and `..` are steps up
+ * the path, not a segment: refused for every client, so an id that works through the SDK works everywhere.
+ */
+function checkPathSafe(value: string): string | null {
+  return value === '.' || value === '..' ? 'must not be "." or "..": it cannot travel in a URL path' : null;
 }
 
 function checkMetadata(metadata: unknown): Record<string, string> {

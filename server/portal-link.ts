@@ -33,7 +33,7 @@ import {
   sameSiteOnly,
 } from './http-guards.js';
 import { BODY_CONSUMED_HINT, acceptBodyParsedByHost } from './host-body.js';
-import { withPublicOrigin } from './public-origin.js';
+import { readPublicOrigin } from './public-origin.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { RateLimitOptions } from './rate-limit.js';
 
@@ -73,7 +73,9 @@ export interface ScalekitPortalOptions<E extends Env = Env> {
    * The origin browsers use to reach this app (e.g. `https://app.example.com`), when the request URL the server
    * sees is another one: behind Next.js, a reverse proxy or a load balancer. Requests from it count as
    * same-origin (no CORS headers: it is not cross-site). Without it, a browser that sends no `Sec-Fetch-Site`
-   * (Safari before 16.4) is refused as cross-site there.
+   * (Safari before 16.4) is refused as cross-site there. When set, it replaces the request's own origin: a
+   * request must carry an `Origin` equal to it or to one of `allowedOrigins`, and `Host` is never trusted (a DNS
+   * rebinding page controls it). Set it in production.
    */
   publicOrigin?: string;
   /** Per principal (user, else organization). Default `{ limit: 10, windowMs: 60_000 }`; `false` turns it off. */
@@ -126,7 +128,7 @@ export function scalekitPortal<E extends Env = Env>(options: ScalekitPortalOptio
     noStore,
     corsForAllowedOrigins(config.allowedOrigins),
     postOnly,
-    sameSiteOnly(withPublicOrigin(config.allowedOrigins, options.publicOrigin, 'scalekitPortal')),
+    sameSiteOnly(config.allowedOrigins, readPublicOrigin(options.publicOrigin, 'scalekitPortal')),
     jsonOnly,
     acceptBodyParsedByHost(bodyLostTo(log)),
     bodyLimit({

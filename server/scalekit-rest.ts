@@ -12,6 +12,7 @@
 //   `DELETE /api/v1/organizations/{id}/portal_links/{link_id}`;
 //   `GET /api/v1/organizations:external/{external_id}`;
 //   `POST /api/v1/organizations` with the organization itself as the body (`body: "organization"`), snake_case.
+//   An id that would be a dot segment (`.`, `..`) in one of these paths is refused, never sent.
 // - accepts: `{ link: { id, location, expire_time } }` with `expire_time` an RFC 3339 string or a
 //   `{ seconds, nanos }` object (either key spelling, `expire_time` or `expireTime`); `{ organization }` or a
 //   bare organization; errors as grpc-gateway bodies `{ code, message, details }` or anything else (then the
@@ -261,9 +262,24 @@ interface Route {
   path: string;
 }
 
+/** What each path parameter is, for the error that refuses it. */
+const PARAM_NAMES: Record<string, string> = { id: 'organization id', link_id: 'link id', external_id: 'external id' };
+
 function routeOf(method: Route['method'], template: string, params: Record<string, string>): Route {
-  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => pathSegment(name, params[name] ?? ''));
   return { method, template, path };
+}
+
+/**
+ * `value` as one path segment. `.` and `..` cannot be one: encodeURIComponent leaves them as they are, and URL
+ * parsing (fetch's included) treats them, and `%2e` spellings, as steps up the path, so
+ * `/organizations:external/..` would reach `/api/v1/`. Refused instead of sent somewhere else.
+ */
+function pathSegment(name: string, value: string): string {
+  if (value === '.' || value === '..') {
+    throw new TypeError(`scalekitRest: "." and ".." cannot be sent as the ${PARAM_NAMES[name] ?? name} in a URL path`);
+  }
+  return encodeURIComponent(value);
 }
 
 async function requestToken(config: Config): Promise<{ value: string; expiresAt: number }> {

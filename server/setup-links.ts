@@ -27,7 +27,7 @@ import {
 } from './http-guards.js';
 import type { PortalLinkResponse, PortalPrincipal } from './portal-link.js';
 import { BODY_CONSUMED_HINT, acceptBodyParsedByHost } from './host-body.js';
-import { withPublicOrigin } from './public-origin.js';
+import { readPublicOrigin } from './public-origin.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { RateLimitOptions, RateLimiter } from './rate-limit.js';
 import { ALL_PORTAL_FEATURES } from './scalekit-client.js';
@@ -70,7 +70,10 @@ export interface ScalekitSetupLinksOptions<E extends Env = Env> {
    * Extra origins allowed to call cross-site. The request's own origin and `publicUrl`'s origin always are.
    */
   allowedOrigins?: readonly string[];
-  /** The origin browsers use to reach this app, when the server sees another (behind a proxy), as in scalekitPortal(). */
+  /**
+   * The origin browsers use to reach this app, as in scalekitPortal(): when set, it replaces the request's own
+   * origin (`Host` is never trusted). Set it in production.
+   */
   publicOrigin?: string;
   /**
    * Portal links per setup link (and setup links created per principal) per window. Default
@@ -177,7 +180,7 @@ export function scalekitSetupLinks<E extends Env = Env>(options: ScalekitSetupLi
     noStore,
     corsForAllowedOrigins(config.allowedOrigins, methods),
     allowMethods(methods),
-    sameSiteOnly(config.sameSiteOrigins),
+    sameSiteOnly(config.allowedOrigins, config.publicOrigin),
   ];
   let bodyLossLogged = false;
   const jsonBody: MiddlewareHandler[] = [
@@ -353,8 +356,8 @@ interface NormalizedOptions<E extends Env> {
   store: SetupLinkStore;
   features: readonly PortalFeature[];
   allowedOrigins: ReadonlySet<string>;
-  /** `allowedOrigins` plus `publicOrigin`: who passes the same-site check (CORS stays with `allowedOrigins`). */
-  sameSiteOrigins: ReadonlySet<string>;
+  /** Replaces the request's own origin in the same-site check when set; it gets no CORS headers. */
+  publicOrigin: string | null;
   rateLimit: RateLimitOptions | false;
   onLinkIssued: ScalekitSetupLinksOptions<E>['onLinkIssued'];
   log: (line: string) => void;
@@ -412,7 +415,7 @@ function normalizeOptions<E extends Env>(options: ScalekitSetupLinksOptions<E>):
     store,
     features: [...new Set(features)],
     allowedOrigins,
-    sameSiteOrigins: withPublicOrigin(allowedOrigins, options.publicOrigin, 'scalekitSetupLinks'),
+    publicOrigin: readPublicOrigin(options.publicOrigin, 'scalekitSetupLinks'),
     rateLimit: options.rateLimit === undefined ? DEFAULTS.rateLimit : options.rateLimit,
     onLinkIssued: options.onLinkIssued,
     log: options.log ?? DEFAULTS.log,

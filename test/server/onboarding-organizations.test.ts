@@ -88,15 +88,23 @@ describe('ensureOrganization()', () => {
     assert.equal(emulator.stats().rpcs['CreateOrganization'] ?? 0, before);
   });
 
-  it('concurrent calls in one process share one lookup and one create', async () => {
-    const results = await Promise.all(Array.from({ length: 5 }, () => ensureOrganization(scalekit, { externalId: 'tenant-c', name: 'Concurrent' })));
-    assert.equal(new Set(results.map((r) => r.organizationId)).size, 1);
-    assert.equal(results.filter((r) => r.created).length, 5, 'they share the one call, so all hear it created');
-    assert.equal((await withExternalId('tenant-c')).length, 1);
-    assert.equal(emulator.stats().rpcs['CreateOrganization'], 1);
-    // once settled, the next call looks up again
-    assert.equal((await ensureOrganization(scalekit, { externalId: 'tenant-c', name: 'Concurrent' })).created, false);
-  });
+  const clients = {
+    sdk: () => scalekit,
+    rest: () => scalekitRest({ environmentUrl: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret }),
+  };
+  for (const [kind, makeClient] of Object.entries(clients)) {
+    it(`concurrent calls in one process share one lookup and one create, and exactly one hears "created" (${kind})`, async () => {
+      const client = makeClient();
+      const externalId = `tenant-c-${kind}`;
+      const results = await Promise.all(Array.from({ length: 5 }, () => ensureOrganization(client, { externalId, name: 'Concurrent' })));
+      assert.equal(new Set(results.map((r) => r.organizationId)).size, 1);
+      assert.deepEqual(results.map((r) => r.created), [true, false, false, false, false], 'the first caller created it; the others found it');
+      assert.equal((await withExternalId(externalId)).length, 1);
+      assert.equal(emulator.stats().rpcs['CreateOrganization'], 1);
+      // once settled, the next call looks up again
+      assert.equal((await ensureOrganization(client, { externalId, name: 'Concurrent' })).created, false);
+    });
+  }
 
   it('two processes racing for one external id end with one organization', async () => {
     await raceTwoProcesses('tenant-race', 'sdk', 'sdk');
@@ -164,6 +172,28 @@ describe('ensureOrganization()', () => {
     }
     await assert.rejects(ensureOrganization(null as never, { externalId: 't', name: 'A' }), TypeError);
     assert.equal(JSON.stringify(emulator.stats().rpcs), rpcsBefore, 'nothing reached Scalekit');
+  });
+
+  it('refuses an external id that cannot travel in a URL path ("." and "..") with both clients, before calling Scalekit', async () => {
+    const rest = scalekitRest({ environmentUrl: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret });
+    const rpcsBefore = JSON.stringify(emulator.stats().rpcs);
+    for (const client of [scalekit, rest]) {
+      for (const externalId of ['.', '..']) {
+        for (let attempt = 0; attempt < 2; attempt++) {
+          await assert.rejects(
+            ensureOrganization(client, { externalId, name: 'Dots' }),
+            (error: Error) => error instanceof TypeError && /externalId/.test(error.message),
+          );
+        }
+      }
+    }
+    assert.equal(JSON.stringify(emulator.stats().rpcs), rpcsBefore, 'nothing reached Scalekit');
+    // Dots that are not a whole path segment are ordinary ids: created once, then found again.
+    for (const externalId of ['...', '.hidden', 'a..b']) {
+      assert.equal((await ensureOrganization(rest, { externalId, name: 'Dots' })).created, true, externalId);
+      assert.equal((await ensureOrganization(rest, { externalId, name: 'Dots' })).created, false, externalId);
+      assert.equal((await ensureOrganization(scalekit, { externalId, name: 'Dots' })).created, false, externalId);
+    }
   });
 
   it('random input (seeded): either an organization or a TypeError — Scalekit never sees what it would refuse', async () => {

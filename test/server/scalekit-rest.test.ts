@@ -186,6 +186,23 @@ describe('scalekitRest(): against the emulator', () => {
     assert.equal(emulator.organizations().filter((org) => org.id === a.organizationId).length, 1);
   });
 
+  it('never sends a dot segment: "." or ".." as an id in a path is refused with a TypeError naming it', async () => {
+    const sent: string[] = [];
+    const scalekit = client({ fetch: (input, init) => (sent.push(String(input)), globalThis.fetch(input, init)) });
+    await scalekit.warmUp();
+    for (const id of ['.', '..']) {
+      const refused = (name: RegExp) => (error: unknown) => error instanceof TypeError && name.test(error.message);
+      await assert.rejects(scalekit.getOrganizationByExternalId(id), refused(/external id/));
+      await assert.rejects(scalekit.generatePortalLink(id), refused(/organization id/));
+      await assert.rejects(scalekit.deletePortalLink(id, 'lnk_1'), refused(/organization id/));
+      await assert.rejects(scalekit.deletePortalLink(acme, id), refused(/link id/));
+    }
+    assert.deepEqual(sent.map((url) => new URL(url).pathname), ['/oauth/token'], 'nothing but the token request left');
+    // Dots that are not a whole segment travel as they are.
+    assert.equal(await scalekit.getOrganizationByExternalId('...'), null);
+    assert.equal(await scalekit.getOrganizationByExternalId('.a'), null);
+  });
+
   it('deletes a portal link, and resolves when it is already gone', async () => {
     const scalekit = client();
     const link = await scalekit.generatePortalLink(acme);
