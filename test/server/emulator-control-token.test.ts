@@ -185,13 +185,14 @@ describe('emulator control token', () => {
       ['POST', '/portal/directory/users', { email: 'pat@example.com' }],
     ];
     for (const [method, path, payload] of routes) {
-      for (const headers of [
+      const foreign: Array<Record<string, string>> = [
         { origin: 'http://localhost:5173', 'sec-fetch-site': 'same-site' },
         { origin: 'http://localhost:5173' },
         { 'sec-fetch-site': 'same-site' },
         { 'sec-fetch-site': 'cross-site' },
         { origin: 'null' },
-      ]) {
+      ];
+      for (const headers of foreign) {
         const res = await call(method, path, payload, { 'x-portal-session': session, ...headers });
         assert.equal(res.status, 403, `${method} ${path} ${JSON.stringify(headers)} → ${res.status}`);
         assert.equal(JSON.parse(res.text).error.code, 'forbidden');
