@@ -2,6 +2,7 @@
 // `npm run emulator`: the emulator on its own, for trying the SDK or the portal page by hand.
 // EMULATOR_PORT (default 8788; 0 = any free port), EMULATOR_HOST (default 127.0.0.1),
 // EMULATOR_CLIENT_ID / EMULATOR_CLIENT_SECRET (default: skc_emulator and a fresh random secret),
+// EMULATOR_CONTROL_TOKEN (what /_emulator/ asks for; default a fresh random one),
 // EMULATOR_ALLOWED_ORIGINS (comma-separated origins that may frame the portal), EMULATOR_PUBLIC_URL,
 // EMULATOR_TLS=1. Flags override the environment: --port N, --host H, --tls, --public-url URL.
 import type { EmulatorOptions } from './types.js';
@@ -9,7 +10,7 @@ import type { EmulatorOptions } from './types.js';
 const USAGE = `Usage: npx scalekit-emulator [--port N] [--host H] [--tls] [--public-url URL]
 
 Starts a local Scalekit environment and prints SCALEKIT_ENVIRONMENT_URL, SCALEKIT_CLIENT_ID and
-SCALEKIT_CLIENT_SECRET for your server.
+SCALEKIT_CLIENT_SECRET for your server, and EMULATOR_CONTROL_TOKEN for its /_emulator/ controls.
   --port N, EMULATOR_PORT          port to listen on (default 8788; 0 = any free port)
   --host H, EMULATOR_HOST          address to listen on (default 127.0.0.1)
   --tls, EMULATOR_TLS=1            serve https (h2 and HTTP/1.1) with a certificate from a CA made at start;
@@ -17,6 +18,8 @@ SCALEKIT_CLIENT_SECRET for your server.
   --public-url URL, EMULATOR_PUBLIC_URL  where browsers reach it behind a proxy (links point there)
   EMULATOR_CLIENT_ID       client id it accepts (default skc_emulator)
   EMULATOR_CLIENT_SECRET   client secret it accepts (default: a fresh random one)
+  EMULATOR_CONTROL_TOKEN   bearer token the /_emulator/ controls ask for (16-256 printable ASCII
+                           characters; default: a fresh random one)
   EMULATOR_ALLOWED_ORIGINS comma-separated origins that may frame the portal
                            (default any http://localhost:* and http://127.0.0.1:*)
 It needs hono, @hono/node-server and @scalekit-sdk/node installed next to scalekit-admin-portal.`;
@@ -52,6 +55,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): EmulatorOptions {
   const options: EmulatorOptions = { port: Number(rawPort), host: env.EMULATOR_HOST?.trim() || '127.0.0.1' };
   if (env.EMULATOR_CLIENT_ID) options.clientId = env.EMULATOR_CLIENT_ID;
   if (env.EMULATOR_CLIENT_SECRET) options.clientSecret = env.EMULATOR_CLIENT_SECRET;
+  if (env.EMULATOR_CONTROL_TOKEN) options.controlToken = env.EMULATOR_CONTROL_TOKEN;
   if (env.EMULATOR_PUBLIC_URL) options.publicUrl = env.EMULATOR_PUBLIC_URL;
   if (env.EMULATOR_TLS === '1' || env.EMULATOR_TLS === 'true') options.tls = true;
   if (env.EMULATOR_ALLOWED_ORIGINS) {
@@ -89,7 +93,8 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  // Printing the credentials is the point of this command: they are the emulator's own, local and throwaway.
+  // Printing the credentials and the control token is the point of this command: they are the emulator's own,
+  // local and throwaway; this banner is the only place the token is ever written.
   const tlsLines = emulator.tls
     ? `TLS: trust the emulator's CA with NODE_EXTRA_CA_CERTS=${emulator.tls.caPath}
   (curl --cacert ${emulator.tls.caPath}; Chromium: --ignore-certificate-errors-spki-list=${emulator.tls.spkiSha256})
@@ -100,9 +105,11 @@ async function main(): Promise<void> {
   SCALEKIT_ENVIRONMENT_URL=${emulator.url}
   SCALEKIT_CLIENT_ID=${emulator.clientId}
   SCALEKIT_CLIENT_SECRET=${emulator.clientSecret}
+  EMULATOR_CONTROL_TOKEN=${emulator.controlToken}
 Organizations: ${emulator.organizations().map((o) => `${o.id} (${o.displayName})`).join(', ')}
 ${tlsLines}${publicLine}REST: ${emulator.url}/api/v1/… (Bearer token from POST ${emulator.url}/oauth/token)
-Controls: GET ${emulator.url}/_emulator/stats, POST ${emulator.url}/_emulator/faults, POST ${emulator.url}/_emulator/reset
+Controls (Authorization: Bearer $EMULATOR_CONTROL_TOKEN): GET /_emulator/stats, POST /_emulator/faults, POST /_emulator/reset
+  curl -H "Authorization: Bearer $EMULATOR_CONTROL_TOKEN" ${emulator.url}/_emulator/stats
 Ctrl+C to stop.`);
 
   let stopping = false;

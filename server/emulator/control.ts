@@ -1,11 +1,14 @@
-// /_emulator/*: test and demo controls (stats, faults, reset). One Hono app; the directory module mounts its
+// /_emulator/*: test and demo controls (stats, faults, reset), each behind the control token. One Hono app; the directory module mounts its
 // directory and webhook controls as sub-routers through `extend` in http.ts.
 import { Hono, type Context } from 'hono';
 import { limitBody } from './body-limit.js';
+import { requireControlToken } from './control-token.js';
 import type { BrandingStore } from './branding.js';
 import { Faults } from './faults.js';
 
 export interface ControlDeps {
+  /** Every route asks for `Authorization: Bearer <controlToken>`. */
+  controlToken: string;
   faults: Faults;
   branding: BrandingStore;
   knownMethods: () => ReadonlySet<string>;
@@ -64,7 +67,9 @@ function applyFaults(faults: Faults, body: FaultBody): void {
 export function controlRoutes(deps: ControlDeps, extend?: (app: Hono) => void): Hono {
   const app = new Hono();
 
-  // A web page elsewhere must not be able to reset or break a developer's emulator.
+  // A web page elsewhere, or another process on the machine, must not be able to reset or break a developer's
+  // emulator, nor read its live link ids. No CORS headers are ever set, so no other origin reads an answer.
+  app.use('*', requireControlToken(deps.controlToken));
   app.use('*', async (c, next) => {
     if (c.req.header('sec-fetch-site') === 'cross-site') return controlError(c, 403, 'cross-site request refused', 'forbidden');
     c.header('Cache-Control', 'no-store');

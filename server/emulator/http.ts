@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { controlRoutes, type ControlDeps } from './control.js';
 import { tokenRoutes } from './token.js';
-import { portalRoutes, type PortalDeps } from './portal.js';
+import { portalPageOnly, portalRoutes, type PortalDeps } from './portal.js';
 import type { BrandingStore } from './branding.js';
 import type { DirectoryModule } from './directory/index.js';
 import { mountRest } from './rest.js';
@@ -32,6 +32,8 @@ export function httpApp(deps: HttpDeps): Hono {
   app.use('*', limitBody(1024 * 1024, (c) => c.json({ error: { code: 'payload_too_large', message: 'body over 1 MiB' } }, 413)));
   app.route('/oauth/token', tokenRoutes({ ...deps, clientId: deps.options.clientId, clientSecret: deps.options.clientSecret }));
   app.route('/_emulator', controlRoutes(deps.control, deps.extendControl));
+  // The portal page's session API, here and the IdP panel's (mounted by extendApp below).
+  app.use('/portal/*', portalPageOnly(deps.options));
   app.route('/', portalRoutes({ state: deps.state, options: deps.options, directoryPanel: deps.directoryPanel, branding: deps.branding }));
   mountRest(app, { ...deps, knownToken: (token) => deps.state.tokens.has(token) });
   deps.extendApp?.(app);

@@ -79,7 +79,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
 
   const app = httpApp({
     ...internals,
-    control: { faults, branding, knownMethods: () => knownMethods, stats, reset },
+    control: { controlToken: resolved.controlToken, faults, branding, knownMethods: () => knownMethods, stats, reset },
     extendControl: (control) => directory.mountControls(control),
     extendApp: (root) => directory.mountPanelRoutes(root),
     directoryPanel: (session, nonce) =>
@@ -111,6 +111,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     url,
     clientId: resolved.clientId,
     clientSecret: resolved.clientSecret,
+    controlToken: resolved.controlToken,
     stats,
     faults,
     reset,

@@ -19,6 +19,8 @@ export interface ResolvedOptions {
   host: string;
   clientId: string;
   clientSecret: string;
+  /** The bearer token every `/_emulator/` route asks for. */
+  controlToken: string;
   organizations: EmulatorOrganization[];
   linkTtlSeconds: number;
   sessionSeconds: number;
@@ -46,6 +48,17 @@ function credential(name: string, value: unknown, fallback: () => string): strin
   if (value === undefined) return fallback();
   if (typeof value !== 'string' || !CREDENTIAL.test(value)) {
     throw new TypeError(`${name} must be 1-256 printable ASCII characters without spaces`);
+  }
+  return value;
+}
+
+const CONTROL_TOKEN = /^[\x21-\x7e]{16,256}$/;
+
+function controlToken(value: unknown): string {
+  // 24 random bytes: 192 bits, a fresh one per start.
+  if (value === undefined) return `emuctl_${randomBytes(24).toString('base64url')}`;
+  if (typeof value !== 'string' || !CONTROL_TOKEN.test(value)) {
+    throw new TypeError('controlToken must be 16-256 printable ASCII characters without spaces');
   }
   return value;
 }
@@ -97,6 +110,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     publicUrl: options.publicUrl === undefined ? null : validatePublicUrl(options.publicUrl),
     clientId: credential('clientId', options.clientId, () => DEFAULT_CLIENT_ID),
     clientSecret: credential('clientSecret', options.clientSecret, () => `sks_emu_${randomBytes(18).toString('base64url')}`),
+    controlToken: controlToken(options.controlToken),
     organizations,
     linkTtlSeconds: positiveSeconds('linkTtlSeconds', options.linkTtlSeconds, 60),
     sessionSeconds,

@@ -1,7 +1,7 @@
 // The portal's HTTP surface: the page at /magicLink/:id (consumes the link, opens a session) and the small
 // JSON API its SSO and directory sections call, authorised by the session token in `x-portal-session`.
 import { randomBytes } from 'node:crypto';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { limitBody } from './body-limit.js';
 import { brandingImageOrigins, type BrandingStore } from './branding.js';
 import { readJsonObject, controlError } from './control.js';
@@ -24,6 +24,27 @@ export interface PortalDeps {
 /** The path prefix a proxy in front of the emulator adds (from `publicUrl`), so the page's own calls reach it. */
 export function basePath(options: ResolvedOptions): string {
   return options.publicUrl ? new URL(options.publicUrl).pathname.replace(/\/+$/, '') : '';
+}
+
+/**
+ * The portal page's own calls (`/portal/api/*`, `/portal/directory/*`) carry its session token, which no other
+ * page can read; this refuses them anyway when a browser says they come from anywhere but the page itself, so a
+ * page on another port cannot drive a session even if it learnt the token. Allowed: no browser metadata (a
+ * script or test), or `Sec-Fetch-Site: same-origin` and an `Origin`, when sent, equal to the emulator's own
+ * (as reached, or `publicUrl`'s).
+ */
+export function portalPageOnly(options: ResolvedOptions): MiddlewareHandler {
+  const publicOrigin = options.publicUrl ? new URL(options.publicUrl).origin : null;
+  return async (c, next) => {
+    const site = c.req.header('sec-fetch-site');
+    const origin = c.req.header('origin');
+    const own = origin === undefined || origin === new URL(c.req.url).origin || origin === publicOrigin;
+    if ((site !== undefined && site !== 'same-origin') || !own) {
+      c.header('Cache-Control', 'no-store');
+      return controlError(c, 403, 'only the portal page itself may call this', 'forbidden');
+    }
+    await next();
+  };
 }
 
 function pageHeaders(c: Context, nonce: string, allowedOrigins: readonly string[], imageOrigins: readonly string[]): void {

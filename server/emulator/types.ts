@@ -41,6 +41,11 @@ export interface EmulatorOptions {
   host?: string;
   clientId?: string;
   clientSecret?: string;
+  /**
+   * The bearer token every `/_emulator/` route asks for (`Authorization: Bearer <token>`): 16-256 printable
+   * ASCII characters without spaces. Default: a fresh random one per start, read back as `emulator.controlToken`.
+   */
+  controlToken?: string;
   /** Seed organizations; default {@link DEFAULT_ORGANIZATIONS}. */
   organizations?: EmulatorOrganization[];
   /** How long a minted, not yet loaded link stays valid. Default 60. */
@@ -132,6 +137,11 @@ export interface Emulator {
   url: string;
   clientId: string;
   clientSecret: string;
+  /**
+   * What `/_emulator/` routes over HTTP ask for: `Authorization: Bearer <controlToken>`, else 401. The methods on
+   * this object need none.
+   */
+  controlToken: string;
   stats(): EmulatorStats;
   faults: EmulatorFaults;
   /** Back to the seeded state: organizations, links, sessions, stats and faults. Issued tokens stay valid. */

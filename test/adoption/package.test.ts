@@ -144,20 +144,23 @@ describe('the tarball installed in a scratch app', () => {
     assert.equal(help.status, 0, help.stderr);
     assert.match(help.stdout, /Usage: npx scalekit-emulator/);
 
-    // And it really starts: the first lines name the URL; the stats route answers; SIGTERM stops it.
+    // And it really starts: the first lines name the URL and the control token; the stats route answers with
+    // that token and only with it; SIGTERM stops it.
     const child = spawn(bin, [], { cwd: app, env: { ...process.env, EMULATOR_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
+      const [url, controlToken] = await new Promise<[string, string]>((resolve, reject) => {
         let out = '';
         child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
           out += chunk;
-          const match = /SCALEKIT_ENVIRONMENT_URL=(\S+)/.exec(out);
-          if (match) resolve(match[1]!);
+          const url = /SCALEKIT_ENVIRONMENT_URL=(\S+)/.exec(out);
+          const token = /EMULATOR_CONTROL_TOKEN=(\S+)/.exec(out);
+          if (url && token) resolve([url[1]!, token[1]!]);
         });
         child.once('exit', (code) => reject(new Error(`emulator exited (${code}): ${out}`)));
       });
-      const stats = await fetch(`${url}/_emulator/stats`);
+      const stats = await fetch(`${url}/_emulator/stats`, { headers: { authorization: `Bearer ${controlToken}` } });
       assert.equal(stats.status, 200);
+      assert.equal((await fetch(`${url}/_emulator/stats`)).status, 401);
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

@@ -22,7 +22,8 @@ describe('emulator branding', () => {
   after(() => emulator.close());
 
   const putBranding = (body: string, type = 'application/json') =>
-    fetch(`${emulator.url}/_emulator/branding`, { method: 'PUT', body, headers: { 'content-type': type } });
+    fetch(`${emulator.url}/_emulator/branding`, { method: 'PUT', body, headers: { 'content-type': type, ...auth() } });
+  const auth = () => ({ authorization: `Bearer ${emulator.controlToken}` });
 
   async function page(): Promise<{ html: string; csp: string; status: number }> {
     const link = await scalekit.organization.generatePortalLink('org_acme');
@@ -55,9 +56,9 @@ describe('emulator branding', () => {
     assert.match(html, /--accent: #ffd43b; --accent-text: #000000;/, 'dark text on a light accent');
     assert.match(csp, /img-src 'self' data:;/);
 
-    const got = await (await fetch(`${emulator.url}/_emulator/branding`)).json();
+    const got = await (await fetch(`${emulator.url}/_emulator/branding`, { headers: auth() })).json();
     assert.deepEqual(got.branding, emulator.branding());
-    assert.equal((await fetch(`${emulator.url}/_emulator/branding`, { method: 'DELETE' })).status, 200);
+    assert.equal((await fetch(`${emulator.url}/_emulator/branding`, { method: 'DELETE', headers: auth() })).status, 200);
     assert.deepEqual(emulator.branding(), { logoUrl: null, accentColor: null, faviconUrl: null });
     assert.doesNotMatch((await page()).html, /\n:root \{ --accent: #/);
   });

@@ -17,13 +17,14 @@ describe('emulator controls', () => {
   });
   after(() => emulator.close());
 
+  const auth = () => ({ authorization: `Bearer ${emulator.controlToken}` });
   const post = (path: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-    fetch(`${emulator.url}${path}`, { method: 'POST', body, headers });
+    fetch(`${emulator.url}${path}`, { method: 'POST', body, headers: { ...auth(), ...headers } });
 
   it('GET /_emulator/stats reports what the SDK did', async () => {
     emulator.reset();
     const link = await scalekit.organization.generatePortalLink(orgId);
-    const res = await fetch(`${emulator.url}/_emulator/stats`);
+    const res = await fetch(`${emulator.url}/_emulator/stats`, { headers: auth() });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('cache-control'), 'no-store');
     const stats = await res.json();
@@ -94,17 +95,17 @@ describe('emulator controls', () => {
   it('refuses other content types, oversized bodies, cross-site requests and unknown controls', async () => {
     assert.equal((await post('/_emulator/faults', '{"latencyMs":1}', { 'content-type': 'text/plain' })).status, 415);
     assert.equal((await post('/_emulator/faults', `{"latencyMs":1,"pad":"${'x'.repeat(20_000)}"}`)).status, 413);
-    const crossSite = await fetch(`${emulator.url}/_emulator/reset`, { method: 'POST', headers: { 'sec-fetch-site': 'cross-site' } });
+    const crossSite = await fetch(`${emulator.url}/_emulator/reset`, { method: 'POST', headers: { ...auth(), 'sec-fetch-site': 'cross-site' } });
     assert.equal(crossSite.status, 403);
-    const unknown = await fetch(`${emulator.url}/_emulator/../../etc/passwd`);
+    const unknown = await fetch(`${emulator.url}/_emulator/../../etc/passwd`, { headers: auth() });
     assert.equal(unknown.status, 404);
-    assert.equal((await fetch(`${emulator.url}/_emulator/stats`, { method: 'DELETE' })).status, 404);
+    assert.equal((await fetch(`${emulator.url}/_emulator/stats`, { method: 'DELETE', headers: auth() })).status, 404);
   });
 
   it('POST /_emulator/reset restores the seed and zeroes the stats', async () => {
     await scalekit.organization.createOrganization('Soon gone');
     emulator.faults.setLatency(5);
-    const res = await fetch(`${emulator.url}/_emulator/reset`, { method: 'POST' });
+    const res = await fetch(`${emulator.url}/_emulator/reset`, { method: 'POST', headers: auth() });
     assert.equal(res.status, 200);
     assert.deepEqual(emulator.organizations(), DEFAULT_ORGANIZATIONS);
     assert.equal(emulator.stats().tokenRequests, 0);

@@ -32,7 +32,7 @@ describe('emulator: simulated IdP, webhooks and DirectoryService', () => {
   const control = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${emulator.url}/_emulator${path}`, {
       method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers: { authorization: `Bearer ${emulator.controlToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     return { status: response.status, json: (await response.json()) as any };
@@ -232,7 +232,7 @@ describe('emulator: simulated IdP, webhooks and DirectoryService', () => {
       assert.equal(answer.json.error.code, code, `${method} ${path}`);
       assert.ok(!JSON.stringify(answer.json).includes(secret), '!JSON.stringify(answer.json).includes(secret)');
     }
-    const wrongType = await fetch(`${emulator.url}/_emulator/directory/${ACME}/users`, { method: 'POST', body: '{"email":"a@b.co"}', headers: { 'content-type': 'text/plain' } });
+    const wrongType = await fetch(`${emulator.url}/_emulator/directory/${ACME}/users`, { method: 'POST', body: '{"email":"a@b.co"}', headers: { 'content-type': 'text/plain', authorization: `Bearer ${emulator.controlToken}` } });
     assert.equal(wrongType.status, 415);
     const crossSite = await control('POST', `/directory/${ACME}/users`, { email: 'a@b.co' }, { 'sec-fetch-site': 'cross-site' });
     assert.equal(crossSite.status, 403);

@@ -100,7 +100,9 @@ describe('emulator: no input answers 5xx', () => {
   const failures: string[] = [];
   /** One request on a fresh connection (so one probe's early answer cannot disturb the next); records a 5xx. */
   async function probe(method: string, path: string, body?: string | Uint8Array, type?: string, chunked = false) {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}`, 'x-portal-session': session };
+    // The controls take the control token, REST the access token; the portal routes their session.
+    const bearer = path.startsWith('/_emulator') ? emulator.controlToken : token;
+    const headers: Record<string, string> = { authorization: `Bearer ${bearer}`, 'x-portal-session': session };
     if (type) headers['content-type'] = type;
     const bytes = body === undefined || method === 'GET' || method === 'HEAD' ? undefined : Buffer.from(body);
     if (bytes && !chunked) headers['content-length'] = String(bytes.length);
@@ -150,7 +152,7 @@ describe('emulator: no input answers 5xx', () => {
       for await (const chunk of socket) answer += chunk;
       assert.match(answer.split('\r\n')[0] ?? '', /^HTTP\/1\.1 4\d\d/, raw.slice(0, 30));
     }
-    assert.equal((await fetch(`${emulator.url}/_emulator/stats`)).status, 200);
+    assert.equal((await fetch(`${emulator.url}/_emulator/stats`, { headers: { authorization: `Bearer ${emulator.controlToken}` } })).status, 200);
   });
 
   it('gRPC on an unknown service or an unimplemented method answers UNIMPLEMENTED (grpc-status 12)', async () => {
@@ -160,7 +162,7 @@ describe('emulator: no input answers 5xx', () => {
     const http2 = await import('node:http2');
     const client = http2.connect(emulator.url);
     try {
-      const req = client.request({ ':path': '/_emulator/stats' });
+      const req = client.request({ ':path': '/_emulator/stats', authorization: `Bearer ${emulator.controlToken}` });
       const headers = await new Promise<Record<string, unknown>>((resolve) => req.once('response', resolve));
       req.resume();
       assert.equal(headers[':status'], 200);

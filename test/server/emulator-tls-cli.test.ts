@@ -24,10 +24,11 @@ it('--tls prints an https URL and the CA path; clients trusting that CA get thro
   while (!out().includes('Ctrl+C')) await once(child.stdout, 'data');
   const url = /SCALEKIT_ENVIRONMENT_URL=(\S+)/.exec(out())![1]!;
   const caPath = /NODE_EXTRA_CA_CERTS=(\S+)/.exec(out())![1]!;
+  const controlToken = /EMULATOR_CONTROL_TOKEN=(\S+)/.exec(out())![1]!;
   assert.match(url, /^https:\/\/127\.0\.0\.1:\d+$/);
   assert.match(out(), /Portal links point at https:\/\/sk\.dev\.example\.test/);
   const status = await new Promise<number>((resolve, reject) => {
-    https.get(`${url}/_emulator/stats`, { ca: readFileSync(caPath) }, (res) => {
+    https.get(`${url}/_emulator/stats`, { ca: readFileSync(caPath), headers: { authorization: `Bearer ${controlToken}` } }, (res) => {
       res.resume();
       resolve(res.statusCode!);
     }).on('error', reject);

@@ -38,7 +38,7 @@ describe('emulator over TLS', () => {
 
     const h1 = await new Promise<{ status: number; alpn: string | false | null }>((resolve, reject) => {
       https
-        .get(`${emulator.url}/_emulator/stats`, { ca, ALPNProtocols: ['http/1.1'] } as https.RequestOptions, (res) => {
+        .get(`${emulator.url}/_emulator/stats`, { ca, ALPNProtocols: ['http/1.1'], headers: { authorization: `Bearer ${emulator.controlToken}` } } as https.RequestOptions, (res) => {
           res.resume();
           resolve({ status: res.statusCode!, alpn: (res.socket as TLSSocket).alpnProtocol });
         })
@@ -48,7 +48,7 @@ describe('emulator over TLS', () => {
 
     const session = http2.connect(emulator.url.replace('127.0.0.1', 'localhost'), { ca });
     try {
-      const req = session.request({ ':path': '/_emulator/stats' });
+      const req = session.request({ ':path': '/_emulator/stats', authorization: `Bearer ${emulator.controlToken}` });
       const response = new Promise<http2.IncomingHttpHeaders>((resolve) => req.once('response', resolve));
       req.end();
       const headers = await response;

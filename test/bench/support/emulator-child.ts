@@ -3,4 +3,7 @@ import { startEmulator } from '../../../server/emulator/index.js';
 import { announceReady } from './processes.js';
 
 const emulator = await startEmulator({ port: 0, host: '127.0.0.1' });
-announceReady({ url: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret }, () => emulator.close());
+announceReady(
+  { url: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret, controlToken: emulator.controlToken },
+  () => emulator.close(),
+);

@@ -6,6 +6,8 @@ export interface EmulatorInfo {
   url: string;
   clientId: string;
   clientSecret: string;
+  /** For the /_emulator/ controls (never handed to the endpoint processes). */
+  controlToken: string;
 }
 
 export interface EmulatorProcess extends Child<EmulatorInfo> {
@@ -16,7 +18,8 @@ export interface EmulatorProcess extends Child<EmulatorInfo> {
 export async function startEmulatorProcess(): Promise<EmulatorProcess> {
   const child = await startChild<EmulatorInfo>('support/emulator-child.ts');
   const control = async (path: string, init?: RequestInit) => {
-    const response = await fetch(`${child.info.url}/_emulator/${path}`, init);
+    const headers = { ...init?.headers, authorization: `Bearer ${child.info.controlToken}` };
+    const response = await fetch(`${child.info.url}/_emulator/${path}`, { ...init, headers });
     if (!response.ok) throw new Error(`emulator control ${path} answered ${response.status}`);
     return response.json();
   };

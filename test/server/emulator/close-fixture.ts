@@ -6,7 +6,7 @@ import { startEmulator } from '../../../server/emulator/index.js';
 const emulator = await startEmulator();
 const scalekit = new Scalekit(emulator.url, emulator.clientId, emulator.clientSecret);
 await scalekit.organization.generatePortalLink('org_acme'); // leaves an HTTP/2 session and a keep-alive socket open
-await fetch(`${emulator.url}/_emulator/stats`);
+await fetch(`${emulator.url}/_emulator/stats`, { headers: { authorization: `Bearer ${emulator.controlToken}` } });
 emulator.faults.setLatency(60_000);
 const pending = scalekit.organization.getOrganization('org_acme').catch(() => 'failed as expected');
 const pendingToken = fetch(`${emulator.url}/oauth/token`, { method: 'POST' }).catch(() => 'failed as expected');
