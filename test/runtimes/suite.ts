@@ -123,7 +123,7 @@ export function runtimeSuite(name: string, start: (config: RuntimeAppConfig) => 
       assert.deepEqual(seen.filter((event) => event.id === delivery.id), [{ id: delivery.id, type: delivery.type }]);
     });
 
-    it('refuses a delivery signed with another secret, and one signed right but altered', async () => {
+    const signedEvent = () => {
       const body = JSON.stringify({
         spec_version: '1',
         id: `evt_${randomBytes(8).toString('hex')}`,
@@ -138,13 +138,17 @@ export function runtimeSuite(name: string, start: (config: RuntimeAppConfig) => 
       const timestamp = Math.floor(Date.now() / 1000);
       const sign = (secret: string, signed: string) =>
         `v1,${createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64')).update(`${id}.${timestamp}.${signed}`).digest('base64')}`;
-      const deliver = (signature: string, sent: string) =>
-        fetch(`${runtime.url}/webhooks/scalekit`, {
+      const deliver = (signature: string, sent: string, mount = '') =>
+        fetch(`${runtime.url}${mount}/webhooks/scalekit`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature },
           body: sent,
         });
+      return { body, id, sign, deliver };
+    };
 
+    it('refuses a delivery signed with another secret, and one signed right but altered', async () => {
+      const { body, sign, deliver } = signedEvent();
       const forged = await deliver(sign(newSecret(), body), body);
       assert.equal(forged.status, 401);
       assert.equal(((await forged.json()) as { error: { code: string } }).error.code, 'invalid_signature');
@@ -157,5 +161,36 @@ export function runtimeSuite(name: string, start: (config: RuntimeAppConfig) => 
       assert.equal(genuine.status, 200, await genuine.clone().text());
       await genuine.body?.cancel();
     });
+
+    for (const variant of ['json', 'text', 'clone']) {
+      it(`behind middleware that read the body first (${variant}): the same answers`, async () => {
+        const mount = `/behind/${variant}`;
+        const minted = await fetch(`${runtime.url}${mount}/api/scalekit/portal-link`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-test-organization': acme },
+          body: JSON.stringify({ features: ['sso'] }),
+        });
+        const text = await minted.text();
+        assert.equal(minted.status, 200, `${text}\n${runtime.stderr().slice(-1000)}`);
+        const link = JSON.parse(text) as { id: string };
+        assert.deepEqual(emulator.stats().links.find((l) => l.id === link.id)?.features, ['sso']);
+        const anonymous = await fetch(`${runtime.url}${mount}/api/scalekit/portal-link`, {
+          method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}',
+        });
+        assert.equal(anonymous.status, 401);
+        await anonymous.body?.cancel();
+
+        const { body, id, sign, deliver } = signedEvent();
+        const altered = await deliver(sign(webhookSecret, body), body.replace('ada@', 'eve@'), mount);
+        assert.equal(altered.status, 401);
+        await altered.body?.cancel();
+        const genuine = await deliver(sign(webhookSecret, body), body, mount);
+        assert.equal(genuine.status, 200, await genuine.clone().text());
+        await genuine.body?.cancel();
+        const eventId = (JSON.parse(body) as { id: string }).id;
+        const seen = (await (await fetch(`${runtime.url}/test/events`)).json()) as Array<{ id: string }>;
+        assert.equal(seen.filter((event) => event.id === eventId).length, 1, `onEvent ran once (${id})`);
+      });
+    }
   });
 }
