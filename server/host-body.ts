@@ -91,15 +91,13 @@ export const BODY_CONSUMED_HINT =
  */
 export function acceptBodyParsedByHost(onLost: (c: Context) => never): MiddlewareHandler {
   return async (c, next) => {
-    const cache = c.req.bodyCache as Record<string, unknown>;
     const read = bodyReadByHost(c);
     if (read) {
       // Hono keeps each body reader's promise in `bodyCache`; `c.req.text()` returns a cached one as is.
-      cache['text'] = Promise.resolve(read.text);
+      (c.req.bodyCache as Record<string, unknown>)['text'] = Promise.resolve(read.text);
     } else if (streamReadOutsideBodyCache(c)) {
-      const text = await readThroughHono(c, () => c.req.text());
-      if (text === null) onLost(c);
-      cache['text'] = Promise.resolve(text);
+      // A clone read through Hono left the bytes with it (and `text()` caches them); Node code outside Hono left none.
+      if ((await readThroughHono(c, () => c.req.text())) === null) onLost(c);
     }
     await next();
   };
