@@ -1,7 +1,7 @@
 // `scalekit-admin-portal/react`: the element as a React component. Properties (arrays, functions) are set
-// before the element may start, on a client render and when hydrating server-rendered markup alike.
+// before the element may start, on a client render and when hydrating server-rendered markup alike. Written
+// here rather than with a wrapper generator so the package pulls in nothing React-only.
 import * as React from 'react';
-import { createComponent, type EventName } from '@lit/react';
 import { ScalekitAdminPortal as ScalekitAdminPortalElement } from './admin-portal.js';
 import './define.js';
 import type {
@@ -42,26 +42,29 @@ export interface ScalekitAdminPortalProps
   onPortalMessage?: Handler<PortalMessage>;
 }
 
-const event = <D>(name: string) => name as EventName<CustomEvent<D>>;
+/** The element's own properties, set on it (never rendered as attributes, so React 18 and 19 agree). */
+const PROPERTIES = ['endpoint', 'features', 'loading', 'loadTimeout', 'frameTitle', 'noAutoRenew', 'fetchLink'] as const;
 
-const Wrapped = createComponent({
-  react: React,
-  tagName: 'scalekit-admin-portal',
-  elementClass: ScalekitAdminPortalElement,
-  displayName: 'ScalekitAdminPortal',
-  events: {
-    onLoading: event<LoadingDetail>('scalekit-loading'),
-    onReady: event<ReadyDetail>('scalekit-ready'),
-    onError: event<ErrorDetail>('scalekit-error'),
-    onSessionWarning: event<SessionWarningDetail>('scalekit-session-warning'),
-    onSessionExpired: event<SessionExpiredDetail>('scalekit-session-expired'),
-    onSsoEnabled: event<ConfigurationDetail>('scalekit-sso-enabled'),
-    onSsoDisabled: event<ConfigurationDetail>('scalekit-sso-disabled'),
-    onDirectoryEnabled: event<ConfigurationDetail>('scalekit-directory-enabled'),
-    onDirectoryDisabled: event<ConfigurationDetail>('scalekit-directory-disabled'),
-    onPortalMessage: event<PortalMessage>('scalekit-portal-message'),
-  },
-});
+/** Each `on…` prop and the DOM event it listens to. */
+const EVENTS = {
+  onLoading: 'scalekit-loading',
+  onReady: 'scalekit-ready',
+  onError: 'scalekit-error',
+  onSessionWarning: 'scalekit-session-warning',
+  onSessionExpired: 'scalekit-session-expired',
+  onSsoEnabled: 'scalekit-sso-enabled',
+  onSsoDisabled: 'scalekit-sso-disabled',
+  onDirectoryEnabled: 'scalekit-directory-enabled',
+  onDirectoryDisabled: 'scalekit-directory-disabled',
+  onPortalMessage: 'scalekit-portal-message',
+} as const satisfies Partial<Record<keyof ScalekitAdminPortalProps, string>>;
+
+type PropertyName = (typeof PROPERTIES)[number];
+type EventProp = keyof typeof EVENTS;
+
+// Layout effects run before paint and before the element's own first request; on the server they do not run
+// (and React warns about useLayoutEffect there), so the server gets a plain effect it never calls.
+const useClientLayoutEffect = typeof document === 'undefined' ? React.useEffect : React.useLayoutEffect;
 
 /**
  * `<scalekit-admin-portal>` for React 17–19, server-rendered (Next.js App Router, Remix) or client-only.
@@ -74,9 +77,55 @@ const Wrapped = createComponent({
  */
 export const ScalekitAdminPortal: React.ForwardRefExoticComponent<
   ScalekitAdminPortalProps & React.RefAttributes<ScalekitAdminPortalElement>
-> = React.forwardRef<ScalekitAdminPortalElement, ScalekitAdminPortalProps>((props, ref) =>
-  React.createElement(Wrapped, { ...props, ref, 'defer-hydration': '' } as React.ComponentProps<typeof Wrapped>),
-);
+> = React.forwardRef<ScalekitAdminPortalElement, ScalekitAdminPortalProps>((props, forwardedRef) => {
+  const element = React.useRef<ScalekitAdminPortalElement | null>(null);
+  const latest = React.useRef(props);
+  latest.current = props;
+
+  const htmlProps: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(props)) {
+    if (!(PROPERTIES as readonly string[]).includes(name) && !(name in EVENTS)) htmlProps[name] = value;
+  }
+
+  const setRef = React.useCallback(
+    (node: ScalekitAdminPortalElement | null) => {
+      element.current = node;
+      if (typeof forwardedRef === 'function') forwardedRef(node);
+      else if (forwardedRef) forwardedRef.current = node;
+    },
+    [forwardedRef],
+  );
+
+  // Every render: the element's properties follow the props (an unchanged value is not set again).
+  useClientLayoutEffect(() => {
+    const el = element.current;
+    if (!el) return;
+    for (const name of PROPERTIES) {
+      const value = props[name];
+      if (value !== undefined && el[name] !== value) (el as unknown as Record<PropertyName, unknown>)[name] = value;
+    }
+  });
+
+  // Once: one listener per event that calls whatever handler the latest props hold, then the element may start.
+  useClientLayoutEffect(() => {
+    const el = element.current;
+    if (!el) return;
+    const listeners = (Object.keys(EVENTS) as EventProp[]).map((prop) => {
+      const listener = (event: Event) => (latest.current[prop] as ((e: Event) => void) | undefined)?.(event);
+      el.addEventListener(EVENTS[prop], listener);
+      return () => el.removeEventListener(EVENTS[prop], listener);
+    });
+    el.removeAttribute('defer-hydration');
+    return () => listeners.forEach((remove) => remove());
+  }, []);
+
+  return React.createElement('scalekit-admin-portal', {
+    ...htmlProps,
+    ref: setRef,
+    'defer-hydration': '',
+    suppressHydrationWarning: true,
+  });
+});
 ScalekitAdminPortal.displayName = 'ScalekitAdminPortal';
 
 export { ScalekitAdminPortalElement };

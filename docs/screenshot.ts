@@ -5,7 +5,7 @@
 //   docs/checklist.png (one customer's checklist, links and members), after the whole onboarding flow.
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { DEFAULT_ORGANIZATIONS } from '../server/emulator/index.js';
+import { DEFAULT_ORGANIZATIONS } from '../emulator/src/index.js';
 import { portalFrame, signIn, startDemo, waitForLogEntry, waitForStatus } from '../test/e2e/harness.js';
 
 const here = import.meta.dirname;

@@ -54,12 +54,6 @@ console.log(
     `${(gzipSync(bundle, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped`,
 );
 
-// The bin runs straight from dist/: its shebang must survive the compile.
-if (!readFileSync(`${root}dist/server/emulator/cli.js`, 'utf8').startsWith('#!/usr/bin/env node\n')) {
-  console.error('build: dist/server/emulator/cli.js lost its shebang');
-  process.exit(1);
-}
-
 // The entry points must import in Node with no DOM (server-side rendering, tooling).
 run(process.execPath, ['-e', "await import('./dist/component/index.js'); await import('./dist/component/admin-portal.js');", '--input-type=module']);
 console.log('build: dist/ ready');

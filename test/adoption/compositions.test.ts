@@ -19,8 +19,8 @@ import { logger } from 'hono/logger';
 import { secureHeaders } from 'hono/secure-headers';
 import { timing } from 'hono/timing';
 import { validator } from 'hono/validator';
-import { startEmulator, type Emulator } from '../../server/emulator/index.js';
-import { generateWebhookSecret, webhookHeaders } from '../../server/emulator/directory/webhook-signer.js';
+import { startEmulator, type Emulator } from '../../emulator/src/index.js';
+import { generateWebhookSecret, webhookHeaders } from '../../emulator/src/directory/webhook-signer.js';
 import { scalekitPortal, scalekitSetupLinks, scalekitWebhooks } from '../../server/index.js';
 
 let emulator: Emulator;

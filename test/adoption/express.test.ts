@@ -8,9 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import { getRequestListener } from '@hono/node-server';
 import { Scalekit } from '@scalekit-sdk/node';
 import express, { type Request } from 'express';
-import { startEmulator, type Emulator } from '../../server/emulator/index.js';
+import { startEmulator, type Emulator } from '../../emulator/src/index.js';
 import { scalekitPortal, scalekitWebhooks, type PortalLinkIssuedEvent } from '../../server/index.js';
-import { generateWebhookSecret, signWebhook } from '../../server/emulator/directory/webhook-signer.js';
+import { generateWebhookSecret, signWebhook } from '../../emulator/src/directory/webhook-signer.js';
 
 let emulator: Emulator;
 let scalekit: Scalekit;

@@ -8,7 +8,7 @@ import { join, sep } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { HTTPException as OurHTTPException } from 'hono/http-exception';
-import { startEmulator, type Emulator } from '../../server/emulator/index.js';
+import { startEmulator, type Emulator } from '../../emulator/src/index.js';
 import { scalekitPortal } from '../../server/index.js';
 import { Scalekit } from '@scalekit-sdk/node';
 

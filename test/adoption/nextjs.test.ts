@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Scalekit } from '@scalekit-sdk/node';
-import { startEmulator, type Emulator } from '../../server/emulator/index.js';
+import { startEmulator, type Emulator } from '../../emulator/src/index.js';
 import { scalekitPortal } from '../../server/index.js';
 
 const INTERNAL_URL = 'http://localhost:3000/api/scalekit/portal-link'; // what Next's request.url says

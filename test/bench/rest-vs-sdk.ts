@@ -1,7 +1,7 @@
 // REST vs SDK: the same portal links minted through scalekitRest() (fetch, HTTP/1.1 REST) and through the SDK
 // adapter (gRPC over h2c), against the emulator child — what each costs upstream and how fast each mints.
 import { Scalekit } from '@scalekit-sdk/node';
-import { DEFAULT_ORGANIZATIONS } from '../../server/emulator/index.js';
+import { DEFAULT_ORGANIZATIONS } from '../../emulator/src/index.js';
 import { scalekitRest } from '../../server/scalekit-rest.js';
 import { scalekitApi } from '../../server/sdk-client.js';
 import type { ScalekitApi } from '../../server/scalekit-client.js';

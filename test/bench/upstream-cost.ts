@@ -1,6 +1,6 @@
 // 4. Upstream cost per link, from the emulator's own counters: a cold burst of 50 concurrent requests, then
 // 1000 links in steady state — through the endpoint, and through a bare SDK client.
-import type { EmulatorStats } from '../../server/emulator/index.js';
+import type { EmulatorStats } from '../../emulator/src/index.js';
 import { closedLoop, type LoopResult } from './support/closed-loop.js';
 import type { BenchContext } from './support/context.js';
 import { rpcCount } from './support/emulator.js';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'puppeteer-core';
-import { DEFAULT_ORGANIZATIONS } from '../../server/emulator/index.js';
+import { DEFAULT_ORGANIZATIONS } from '../../emulator/src/index.js';
 import { axeViolations, portalFrame, signIn, startDemo, waitForLogEntry, waitForStatus, type DemoRun } from './harness.js';
 
 const violations = axeViolations;

@@ -7,7 +7,7 @@ import type { Browser, Frame, Page } from 'puppeteer-core';
 import { launchBrowser } from '../support/browser.js';
 import assert from 'node:assert/strict';
 import { createDemoServer, type DemoServer, type DemoServerOptions } from '../../demo/server/app.js';
-import type { Emulator, EmulatorOptions } from '../../server/emulator/index.js';
+import type { Emulator, EmulatorOptions } from '../../emulator/src/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const builtPage = join(root, 'demo-dist', 'index.html');

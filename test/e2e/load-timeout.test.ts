@@ -2,7 +2,7 @@
 // which origin to allow. The demo reads ?loadTimeout=<ms> so this does not wait the default 15 s.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEFAULT_ORGANIZATIONS } from '../../server/emulator/index.js';
+import { DEFAULT_ORGANIZATIONS } from '../../emulator/src/index.js';
 import { signIn, startDemo, waitForLogEntry, waitForStatus, type DemoRun } from './harness.js';
 
 describe('demo: host origin not allowed by the environment', () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'puppeteer-core';
-import { DEFAULT_ORGANIZATIONS } from '../../server/emulator/index.js';
+import { DEFAULT_ORGANIZATIONS } from '../../emulator/src/index.js';
 import { idpAction, portalFrame, signIn, startDemo, testid, waitForLogEntry, waitForStatus, type DemoRun } from './harness.js';
 
 const [org, otherOrg] = DEFAULT_ORGANIZATIONS;

@@ -3,7 +3,7 @@
 // saved state (GET /api/demo/configuration). Also: a portal scoped to SSO shows no directory section.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { DEFAULT_ORGANIZATIONS } from '../../server/emulator/index.js';
+import { DEFAULT_ORGANIZATIONS } from '../../emulator/src/index.js';
 import { logNames, portalFrame, signIn, startDemo, waitForLogEntry, waitForStatus, type DemoRun } from './harness.js';
 
 const org = DEFAULT_ORGANIZATIONS[0]!;

@@ -1,7 +1,7 @@
 // A short emulator session: warning → expiry → a new link loaded in place, with the host page never reloaded.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEFAULT_ORGANIZATIONS } from '../../server/emulator/index.js';
+import { DEFAULT_ORGANIZATIONS } from '../../emulator/src/index.js';
 import { signIn, startDemo, waitForLogEntry, waitForStatus, type DemoRun } from './harness.js';
 
 describe('demo: portal session renewal', () => {

@@ -1,7 +1,7 @@
 // Switching organization in the host mints a link for the new organization only (one admin per customer).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEFAULT_ORGANIZATIONS } from '../../server/emulator/index.js';
+import { DEFAULT_ORGANIZATIONS } from '../../emulator/src/index.js';
 import { signIn, startDemo, waitForLogEntry, type DemoRun } from './harness.js';
 
 describe('demo: switching organization', () => {

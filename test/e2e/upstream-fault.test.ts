@@ -1,7 +1,7 @@
 // Scalekit failing upstream: the element retries, then shows its error panel; Retry after recovery loads the portal.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEFAULT_ORGANIZATIONS } from '../../server/emulator/index.js';
+import { DEFAULT_ORGANIZATIONS } from '../../emulator/src/index.js';
 import { signIn, startDemo, waitForLogEntry, waitForStatus, type DemoRun } from './harness.js';
 
 describe('demo: upstream fault', () => {

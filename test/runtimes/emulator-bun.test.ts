@@ -20,7 +20,7 @@ const bun = path.join(root, 'node_modules/.bin/bun');
 const SCRIPT = `
 import { Scalekit } from '@scalekit-sdk/node';
 import { Feature } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/organizations/organizations_pb.js';
-import { startEmulator } from ${JSON.stringify(path.join(root, 'server/emulator/index.ts'))};
+import { startEmulator } from ${JSON.stringify(path.join(root, 'emulator/src/index.ts'))};
 
 const emulator = await startEmulator();
 const out = { runtime: typeof Bun === 'object' ? 'bun ' + Bun.version : 'not bun', url: emulator.url };
@@ -90,7 +90,7 @@ it('startEmulator() runs in Bun and the unmodified SDK works against it in the s
 });
 
 it('scalekit-emulator --tls runs in Bun; the SDK in another Bun process trusts it through NODE_EXTRA_CA_CERTS', { skip, timeout: 90_000 }, async () => {
-  const server = spawn(bun, ['run', path.join(root, 'server/emulator/cli.ts'), '--tls'], {
+  const server = spawn(bun, ['run', path.join(root, 'emulator/src/cli.ts'), '--tls'], {
     cwd: root,
     env: { ...process.env, EMULATOR_PORT: '0', EMULATOR_CLIENT_SECRET: 'sks_bun_tls' },
     stdio: ['ignore', 'pipe', 'pipe'],

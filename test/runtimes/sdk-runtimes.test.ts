@@ -3,8 +3,8 @@
 // http2.connect. This is why scalekitRest() exists.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startEmulator } from '../../server/emulator/index.js';
-import type { Emulator } from '../../server/emulator/index.js';
+import { startEmulator } from '../../emulator/src/index.js';
+import type { Emulator } from '../../emulator/src/index.js';
 import { bundleForNodeCompat, runOnce, startWorker } from './harness.js';
 
 describe('the Node SDK in each runtime', () => {

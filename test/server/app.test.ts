@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError, createDemoServer, parsePort, scalekitConfigFromEnv } from '../../demo/server/app.js';
 import type { DemoServer } from '../../demo/server/app.js';
-import { startEmulator } from '../../server/emulator/index.js';
-import type { Emulator } from '../../server/emulator/index.js';
-import { portalApi, portalSession } from './emulator/portal-api.js';
+import { startEmulator } from '../../emulator/src/index.js';
+import type { Emulator } from '../../emulator/src/index.js';
+import { portalApi, portalSession } from '../../emulator/test/support/portal-api.js';
 
 const SCALEKIT_ENV = {
   SCALEKIT_ENVIRONMENT_URL: 'https://acme.scalekit.dev',

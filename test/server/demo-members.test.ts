@@ -13,9 +13,9 @@ import {
 import { DemoMemberStore, demoMembersRoutes, memberEventHandler, memberFromDirectoryUser, memoryLedger, type Member } from '../../demo/server/demo-members.js';
 import { scalekitWebhooks } from '../../server/webhooks.js';
 import { readEvents } from './support/sse.js';
-import { startEmulator } from '../../server/emulator/index.js';
+import { startEmulator } from '../../emulator/src/index.js';
 import type { ScalekitWebhookEvent } from '../../server/webhook-events.js';
-import { generateWebhookSecret, webhookHeaders } from '../../server/emulator/directory/webhook-signer.js';
+import { generateWebhookSecret, webhookHeaders } from '../../emulator/src/directory/webhook-signer.js';
 
 let sequence = 0;
 function userEvent(

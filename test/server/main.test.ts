@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startEmulator } from '../../server/emulator/index.js';
-import type { Emulator } from '../../server/emulator/index.js';
+import { startEmulator } from '../../emulator/src/index.js';
+import type { Emulator } from '../../emulator/src/index.js';
 import { launchBrowser } from '../support/browser.js';
 
 const root = resolve(import.meta.dirname, '../..');

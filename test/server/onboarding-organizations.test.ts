@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Scalekit } from '@scalekit-sdk/node';
-import { startEmulator, type Emulator } from '../../server/emulator/index.js';
+import { startEmulator, type Emulator } from '../../emulator/src/index.js';
 import { ensureOrganization, ORGANIZATION_LIMITS, scalekitRest } from '../../server/index.js';
 import { scalekitApi } from '../../server/sdk-client.js';
 

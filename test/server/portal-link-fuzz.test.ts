@@ -9,8 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { createAdaptorServer } from '@hono/node-server';
 import { Scalekit } from '@scalekit-sdk/node';
 import type { Server } from 'node:http';
-import { startEmulator } from '../../server/emulator/index.js';
-import type { Emulator } from '../../server/emulator/index.js';
+import { startEmulator } from '../../emulator/src/index.js';
+import type { Emulator } from '../../emulator/src/index.js';
 import { scalekitPortal } from '../../server/index.js';
 import { seededRandom, type SeededRandom } from './support/seeded-random.js';
 

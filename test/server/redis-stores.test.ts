@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createClient, type RedisClientType } from 'redis';
 import { Scalekit } from '@scalekit-sdk/node';
-import { startEmulator, type Emulator } from '../../server/emulator/index.js';
+import { startEmulator, type Emulator } from '../../emulator/src/index.js';
 import {
   redisIdempotencyStore,
   redisRateLimitStore,
@@ -16,7 +16,7 @@ import {
   type RedisEvalClient,
 } from '../../server/index.js';
 import { createRateLimiter } from '../../server/rate-limit.js';
-import { generateWebhookSecret, webhookHeaders } from '../../server/emulator/directory/webhook-signer.js';
+import { generateWebhookSecret, webhookHeaders } from '../../emulator/src/directory/webhook-signer.js';
 import { startRedis, type RedisServer } from '../support/redis.js';
 
 let redis: RedisServer;

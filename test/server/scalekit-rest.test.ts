@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Hono } from 'hono';
-import { startEmulator } from '../../server/emulator/index.js';
-import type { Emulator } from '../../server/emulator/index.js';
+import { startEmulator } from '../../emulator/src/index.js';
+import type { Emulator } from '../../emulator/src/index.js';
 import { ScalekitRestError, ensureOrganization, scalekitPortal, scalekitRest } from '../../server/index.js';
 import type { ScalekitRestOptions } from '../../server/index.js';
 import { SCALEKIT_API } from '../../server/scalekit-client.js';

@@ -11,7 +11,7 @@ import { Scalekit } from '@scalekit-sdk/node';
 import { build } from 'esbuild';
 import { Hono } from 'hono';
 import type { Browser } from 'puppeteer-core';
-import { startEmulator, type Emulator } from '../../server/emulator/index.js';
+import { startEmulator, type Emulator } from '../../emulator/src/index.js';
 import { scalekitSetupLinks } from '../../server/index.js';
 import { launchBrowser } from '../support/browser.js';
 

@@ -7,7 +7,7 @@ import { Scalekit } from '@scalekit-sdk/node';
 import { MemorySetupLinkStore, scalekitRest, scalekitSetupLinks, sqlSetupLinkStore } from '../../server/index.js';
 import type { SetupLinkPortalLinkIssuedEvent, SetupLinkStore } from '../../server/index.js';
 import type { ScalekitClientLike } from '../../server/scalekit-client.js';
-import { sdkOrganizationClient } from './emulator/sdk.js';
+import { sdkOrganizationClient } from '../../emulator/test/support/sdk.js';
 import {
   PUBLIC_URL,
   createLink,

@@ -8,7 +8,7 @@ import { Webhook } from 'standardwebhooks';
 import { scalekitWebhooks } from '../../server/webhooks.js';
 import { webhookVerifier, webhookSecretKey } from '../../server/webhook-signature.js';
 import type { ScalekitWebhookEvent } from '../../server/webhook-events.js';
-import { generateWebhookSecret, webhookHeaders } from '../../server/emulator/directory/webhook-signer.js';
+import { generateWebhookSecret, webhookHeaders } from '../../emulator/src/directory/webhook-signer.js';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const BOM = '\uFEFF';

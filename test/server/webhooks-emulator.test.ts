@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { Scalekit } from '@scalekit-sdk/node';
-import { startEmulator, type Emulator } from '../../server/emulator/index.js';
+import { startEmulator, type Emulator } from '../../emulator/src/index.js';
 import { scalekitWebhooks } from '../../server/webhooks.js';
 import type { ScalekitWebhookEvent } from '../../server/webhook-events.js';
 import { generateDemoWebhookSecret } from '../../demo/server/demo-members.js';

@@ -7,7 +7,7 @@ import { serve } from '@hono/node-server';
 import { Scalekit } from '@scalekit-sdk/node';
 import { scalekitWebhooks, type ScalekitWebhooksOptions } from '../../server/webhooks.js';
 import type { ScalekitWebhookEvent, UnknownScalekitWebhookEvent } from '../../server/webhook-events.js';
-import { generateWebhookSecret, signWebhook } from '../../server/emulator/directory/webhook-signer.js';
+import { generateWebhookSecret, signWebhook } from '../../emulator/src/directory/webhook-signer.js';
 import { MemoryIdempotencyStore, type IdempotencyStore } from '../../server/idempotency.js';
 import { seededRandom } from './support/seeded-random.js';
 

@@ -1,5 +1,5 @@
 // The parent's handle on the emulator child: its credentials, and its /_emulator controls over HTTP.
-import type { EmulatorStats } from '../../../server/emulator/index.js';
+import type { EmulatorStats } from '../../../emulator/src/index.js';
 import { startChild, type Child } from './processes.js';
 
 export interface EmulatorInfo {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { Scalekit } from '@scalekit-sdk/node';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { startEmulator, type Emulator } from '../../../server/emulator/index.js';
+import { startEmulator, type Emulator } from '../../../emulator/src/index.js';
 import { scalekitSetupLinks } from '../../../server/index.js';
 import type { ScalekitSetupLinksOptions } from '../../../server/index.js';
 

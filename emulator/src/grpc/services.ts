@@ -1,0 +1,82 @@
+// The gRPC side (HTTP/2, binary protobuf), built on the service descriptors the SDK itself ships, so the
+// wire format is Scalekit's by construction. All services are registered in registerServices(), the
+// directory module's DirectoryService included.
+import { Code, ConnectError, type ConnectRouter, type Interceptor } from '@connectrpc/connect';
+import { connectNodeAdapter } from '@connectrpc/connect-node';
+import type { DescService } from '@bufbuild/protobuf';
+import { OrganizationService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/organizations/organizations_pb.js';
+import { DirectoryService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/directories/directories_pb.js';
+import { ConnectionService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/connections/connections_pb.js';
+import { connectionService } from './connections.js';
+import { scalekitError } from './errors.js';
+import type { DirectoryModule } from '../directory/index.js';
+import type { Faults } from '../faults.js';
+import { organizationService } from './organizations.js';
+import type { EmulatorState } from '../state.js';
+import type { Timers } from '../timers.js';
+import type { ResolvedOptions } from '../options.js';
+
+export interface GrpcContext {
+  state: EmulatorState;
+  faults: Faults;
+  timers: Timers;
+  options: ResolvedOptions;
+  /** The simulated IdP's directory (DirectoryService answers from it). */
+  directory?: DirectoryModule;
+}
+
+/** The services the emulator serves; their method names are what faults may target. */
+export const SERVICES: readonly DescService[] = [OrganizationService, DirectoryService, ConnectionService];
+
+export function registerServices(router: ConnectRouter, ctx: GrpcContext): void {
+  router.service(OrganizationService, organizationService(ctx));
+  router.service(ConnectionService, connectionService(ctx));
+  if (ctx.directory) router.service(DirectoryService, ctx.directory.service);
+}
+
+export function knownMethodNames(): Set<string> {
+  return new Set(SERVICES.flatMap((s) => s.methods.map((m) => m.name)));
+}
+
+/**
+ * Runs before every handler, in the order Scalekit's edge would: count the attempt, wait out injected
+ * latency, fail injected faults, then demand a bearer token the emulator issued (the SDK fetches its
+ * token only after an UNAUTHENTICATED answer).
+ */
+function edge(ctx: GrpcContext): Interceptor {
+  return (next) => async (req) => {
+    const method = req.method.name;
+    ctx.state.countRpc(method);
+    await ctx.timers.delay(ctx.faults.latencyMs, req.signal);
+    const injected = ctx.faults.takeRpcFault(method);
+    if (injected !== null) throw new ConnectError('injected fault', injected);
+    const auth = req.header.get('authorization') ?? '';
+    const token = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(auth)?.[1];
+    if (!token || !ctx.state.tokens.has(token)) {
+      throw scalekitError(Code.Unauthenticated, 'UNAUTHENTICATED', 'missing or unknown access token');
+    }
+    return next(req);
+  };
+}
+
+/** What Scalekit's gRPC server answers for a service or method it does not serve: a trailers-only UNIMPLEMENTED. */
+function unimplemented(req: { url?: string }, res: { writeHead(status: number, headers: Record<string, string>): unknown; end(): unknown }): void {
+  const method = (req.url ?? '').slice(0, 200);
+  res.writeHead(200, {
+    'content-type': 'application/grpc',
+    'grpc-status': String(Code.Unimplemented),
+    'grpc-message': encodeURIComponent(`unknown service or method ${method}`),
+  });
+  res.end();
+}
+
+export function grpcHandler(ctx: GrpcContext): ReturnType<typeof connectNodeAdapter> {
+  return connectNodeAdapter({
+    grpc: true,
+    grpcWeb: false,
+    connect: false,
+    interceptors: [edge(ctx)],
+    routes: (router) => registerServices(router, ctx),
+    fallback: unimplemented,
+  });
+}

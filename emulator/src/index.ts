@@ -1,0 +1,135 @@
+// scalekit-emulator: a local Scalekit environment the unmodified @scalekit-sdk/node and a real
+// browser accept, speaking Scalekit's token, gRPC and portal protocols. Like stripe-mock: nothing in the component or the token
+// endpoint imports it; the demo's dev default and the tests do.
+import { getRequestListener } from '@hono/node-server';
+import { BrandingStore } from './branding.js';
+import { Faults } from './faults.js';
+import { grpcHandler, knownMethodNames } from './grpc/services.js';
+import { httpApp } from './http-app.js';
+import { basePath } from './portal/routes.js';
+import { listenDual } from './http/listener.js';
+import { resolveOptions, type ResolvedOptions } from './options.js';
+import { EmulatorState } from './state.js';
+import { createTlsMaterial, type TlsMaterial } from './http/tls.js';
+import { Timers } from './timers.js';
+import { createDirectoryModule, idpPanel } from './directory/index.js';
+import { mirrorPortalDirectory, portalDirectorySetter } from './directory/portal-bridge.js';
+import type { Emulator, EmulatorOptions } from './types.js';
+import type { DirectoryModule } from './directory/index.js';
+
+export { DEFAULT_ORGANIZATIONS, DEFAULT_CLIENT_ID } from './options.js';
+export type * from './types.js';
+
+/** Internals for the emulator's own modules (the directory module plugs in here); not part of the public contract. */
+export interface EmulatorInternals {
+  state: EmulatorState;
+  faults: Faults;
+  timers: Timers;
+  options: ResolvedOptions;
+  directory: DirectoryModule;
+  branding: BrandingStore;
+}
+
+function urlFor(host: string, port: number, secure: boolean): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `${secure ? 'https' : 'http'}://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
+
+/**
+ * Starts the emulator on one port (HTTP/1.1 + h2c, or with `tls: true` HTTPS with h2 and HTTP/1.1 by ALPN) and
+ * resolves once it is listening.
+ *
+ * @example
+ * const emulator = await startEmulator({ port: 0 });
+ * const scalekit = new Scalekit(emulator.url, emulator.clientId, emulator.clientSecret);
+ * // …
+ * await emulator.close();
+ */
+export async function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
+  const resolved = resolveOptions(options);
+  let url = '';
+  // Links, the portal page and the SCIM endpoint name the address a browser reaches, which a proxy may change.
+  const publicUrl = () => resolved.publicUrl ?? url;
+  const state = new EmulatorState(resolved.organizations, publicUrl);
+  const branding = new BrandingStore(resolved.branding);
+  const knownMethods = knownMethodNames();
+  const faults = new Faults(() => knownMethods);
+  const timers = new Timers();
+  // The simulated IdP (directory state, webhook sender, DirectoryService, controls, portal panel).
+  const directory = createDirectoryModule({
+    hasOrganization: (id) => state.organizations.has(id),
+    baseUrl: publicUrl,
+    webhooks: resolved.webhooks ? { ...resolved.webhooks, retryScheduleMs: options?.webhooks?.retryScheduleMs } : undefined,
+    setEnabled: portalDirectorySetter(state),
+    sessionOrganization: (token) => {
+      const session = state.session(token);
+      return session && session.features.includes('dir_sync') ? session.organizationId : null;
+    },
+  });
+  mirrorPortalDirectory(state, directory.state);
+  const internals: EmulatorInternals = { state, faults, timers, options: resolved, directory, branding };
+
+  const reset = () => {
+    state.reset();
+    faults.clear();
+    directory.reset();
+    branding.reset();
+  };
+  const stats = () => state.stats();
+
+  const app = httpApp({
+    ...internals,
+    control: { controlToken: resolved.controlToken, faults, branding, knownMethods: () => knownMethods, stats, reset },
+    extendControl: (control) => directory.mountControls(control),
+    extendApp: (root) => directory.mountPanelRoutes(root),
+    directoryPanel: (session, nonce) =>
+      idpPanel({ sessionToken: session.token, nonce, apiBase: `${basePath(resolved)}/portal/directory` }),
+  });
+
+  let tls: TlsMaterial | null = null;
+  let listener;
+  try {
+    if (resolved.tls) {
+      tls = await createTlsMaterial([resolved.host, ...(resolved.publicUrl ? [new URL(resolved.publicUrl).hostname] : [])]);
+    }
+    listener = await listenDual({
+      port: resolved.port,
+      host: resolved.host,
+      app: getRequestListener(app.fetch, { overrideGlobalObjects: false }),
+      grpc: grpcHandler(internals),
+      tls: tls ? { key: tls.key, cert: tls.certChain } : undefined,
+    });
+  } catch (error) {
+    await tls?.dispose();
+    await directory.close();
+    throw error;
+  }
+  url = urlFor(resolved.host, listener.port, tls !== null);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    clientId: resolved.clientId,
+    clientSecret: resolved.clientSecret,
+    controlToken: resolved.controlToken,
+    stats,
+    faults,
+    reset,
+    webhooks: directory.webhooks,
+    directory: directory.directory,
+    publicUrl: publicUrl(),
+    tls: tls ? { caPem: tls.caPem, caPath: tls.caPath, spkiSha256: tls.spkiSha256 } : null,
+    branding: () => branding.get(),
+    setBranding: (value) => branding.set(value),
+    organizations: () => [...state.organizations.values()].map(({ id, displayName }) => ({ id, displayName })),
+    close: () => {
+      closing ??= (async () => {
+        timers.cancelAll();
+        await directory.close();
+        await listener.close();
+        await tls?.dispose();
+      })();
+      return closing;
+    },
+  };
+}

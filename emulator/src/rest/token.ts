@@ -1,0 +1,83 @@
+// POST /oauth/token: the client-credentials grant the SDK uses (form-encoded, HTTP/1.1 via axios).
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { Hono } from 'hono';
+import { limitBody } from '../http/body-limit.js';
+import type { Faults } from '../faults.js';
+import type { EmulatorState } from '../state.js';
+import type { Timers } from '../timers.js';
+
+export const TOKEN_LIFETIME_SECONDS = 86_399;
+
+/** Compares secrets in constant time (through fixed-length digests, so lengths do not leak either). */
+function sameSecret(a: string, b: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+function safeDecode(value: string): string | null {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
+}
+
+function oauthError(error: string, description: string) {
+  return { error, error_description: description };
+}
+
+export function tokenRoutes(deps: {
+  state: EmulatorState;
+  faults: Faults;
+  timers: Timers;
+  clientId: string;
+  clientSecret: string;
+}): Hono {
+  const { state, faults, timers } = deps;
+  const app = new Hono();
+  app.post(
+    '/',
+    limitBody(16 * 1024, (c) => c.json(oauthError('invalid_request', 'request body too large'), 413)),
+    async (c) => {
+      state.tokenRequests++;
+      await timers.delay(faults.latencyMs, c.req.raw.signal);
+      const injected = faults.takeTokenFault();
+      if (injected !== null) return c.json(oauthError('server_error', 'injected fault'), injected as 500);
+
+      const type = c.req.header('content-type') ?? '';
+      if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
+        return c.json(oauthError('invalid_request', 'expected an application/x-www-form-urlencoded body'), 400);
+      }
+      const form = new URLSearchParams(await c.req.text());
+      let clientId = form.get('client_id');
+      let clientSecret = form.get('client_secret');
+      // RFC 6749 also allows HTTP Basic client authentication.
+      const basic = /^Basic ([A-Za-z0-9+/=]{1,1024})$/.exec(c.req.header('authorization') ?? '')?.[1];
+      if (basic && clientId === null) {
+        const decoded = Buffer.from(basic, 'base64').toString();
+        const colon = decoded.indexOf(':');
+        if (colon > 0) {
+          clientId = safeDecode(decoded.slice(0, colon));
+          clientSecret = safeDecode(decoded.slice(colon + 1));
+        }
+      }
+      if (form.get('grant_type') !== 'client_credentials') {
+        return c.json(oauthError('unsupported_grant_type', 'only grant_type=client_credentials is supported'), 400);
+      }
+      if (!clientId || !clientSecret) {
+        return c.json(oauthError('invalid_request', 'client_id and client_secret are required'), 400);
+      }
+      if (!sameSecret(clientId, deps.clientId) || !sameSecret(clientSecret, deps.clientSecret)) {
+        return c.json(oauthError('invalid_client', 'client authentication failed'), 401);
+      }
+      c.header('Cache-Control', 'no-store');
+      return c.json({
+        access_token: state.issueToken(),
+        token_type: 'Bearer',
+        expires_in: TOKEN_LIFETIME_SECONDS,
+        scope: 'openid',
+      });
+    },
+  );
+  return app;
+}

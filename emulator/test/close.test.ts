@@ -1,0 +1,17 @@
+// close() must leave nothing behind: a process that starts the emulator, uses it and closes it exits by itself.
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+it('a process that starts, uses and closes the emulator exits on its own', { timeout: 60_000 }, async () => {
+  const fixture = fileURLToPath(new URL('./support/close-fixture.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /failed as expected failed as expected\nclosed\n$/);
+});
