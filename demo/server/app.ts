@@ -17,9 +17,11 @@ import { DEFAULT_ORGANIZATIONS, startEmulator } from '../../emulator/src/index.j
 import type { Emulator, EmulatorOptions } from '../../emulator/src/index.js';
 import { demoSessions } from './demo-session.js';
 import type { DemoDirectory, DemoSessions } from './demo-session.js';
-import { describeError, errorBody, fromUpstreamError, statusOf } from '../../server/errors.js';
-import { isSameSiteRequest, scalekitPortal } from '../../server/portal-link.js';
-import { scalekitApi } from '../../server/sdk-client.js';
+import { errorBody, statusOf } from '../../server/http/route-error.js';
+import { describeError } from '../../server/http/log-safe.js';
+import { fromUpstreamError } from '../../server/scalekit/upstream-errors.js';
+import { isSameSiteRequest, scalekitPortal } from '../../server/portal/portal-link.js';
+import { scalekitApi } from '../../server/scalekit/sdk-adapter.js';
 import { demoProvisioning, generateDemoWebhookSecret } from './demo-members.js';
 import type { DemoProvisioning } from './demo-members.js';
 import { allowedHosts, allowedHostsFromEnv } from './allowed-hosts.js';
@@ -27,9 +29,9 @@ import { demoConfigurationRoutes } from './demo-configuration.js';
 import { DemoMemberStore } from './demo-members.js';
 import { openDemoDatabase, type DemoDatabase } from './database.js';
 import { NorthwindData, stepsProvedBy, type Branding } from './northwind-data.js';
-import { ensureOrganization } from '../../server/organizations.js';
-import { SETUP_LINK_TTL, scalekitSetupLinks } from '../../server/setup-links.js';
-import { sqlSetupLinkStore } from '../../server/sql-setup-link-store.js';
+import { ensureOrganization } from '../../server/organizations/ensure-organization.js';
+import { SETUP_LINK_TTL, scalekitSetupLinks } from '../../server/setup-links/routes.js';
+import { sqlSetupLinkStore } from '../../server/stores/sql-setup-link-store.js';
 import { staffConsole, type StaffConsole } from './staff.js';
 import { readFile } from 'node:fs/promises';
 

@@ -13,8 +13,8 @@ import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ScalekitClient } from '@scalekit-sdk/node';
-import type { DirectoryUserData, ScalekitWebhookEvent } from '../../server/webhook-events.js';
-import { scalekitWebhooks } from '../../server/webhooks.js';
+import type { DirectoryUserData, ScalekitWebhookEvent } from '../../server/webhooks/events.js';
+import { scalekitWebhooks } from '../../server/webhooks/receiver.js';
 
 export interface Member {
   /** The directory user id (`diruser_…`): members are keyed on it within their organization, never on email. */

@@ -7,7 +7,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
-import type { PortalPrincipal } from '../../server/portal-link.js';
+import type { PortalPrincipal } from '../../server/portal/portal-link.js';
 
 export const DEMO_SESSION_COOKIE = 'scalekit_demo_session';
 

@@ -1,7 +1,7 @@
 // DEMO ONLY. Northwind's records about its enterprise customers, in its own database: who the customers are
 // (Northwind's tenant id → Scalekit organization), how far each one's onboarding got (the provisioning checks,
 // ticked by signed webhooks), the members they provisioned, and the portal branding Northwind chose.
-import type { ScalekitWebhookEvent } from '../../server/webhook-events.js';
+import type { ScalekitWebhookEvent } from '../../server/webhooks/events.js';
 import type { SqlClient } from './database.js';
 import type { DemoMemberStore, LastChange, Member, MemberLedger } from './demo-members.js';
 

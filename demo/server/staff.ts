@@ -11,13 +11,14 @@ import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Scalekit } from '@scalekit-sdk/node';
-import { describeError, fromUpstreamError } from '../../server/errors.js';
-import type { PortalPrincipal } from '../../server/portal-link.js';
+import { describeError } from '../../server/http/log-safe.js';
+import { fromUpstreamError } from '../../server/scalekit/upstream-errors.js';
+import type { PortalPrincipal } from '../../server/portal/portal-link.js';
 import { readConfiguration, type DemoConfiguration } from './demo-configuration.js';
 import type { DemoMemberStore, Member } from './demo-members.js';
 import type { Branding, Customer, NorthwindData, OnboardingStep } from './northwind-data.js';
 import { ONBOARDING_STEPS } from './northwind-data.js';
-import { ensureOrganization } from '../../server/organizations.js';
+import { ensureOrganization } from '../../server/organizations/ensure-organization.js';
 
 export const STAFF_COOKIE = 'northwind_staff';
 export const STAFF_CUSTOMER_COOKIE = 'northwind_staff_customer';

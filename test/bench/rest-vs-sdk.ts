@@ -2,9 +2,9 @@
 // adapter (gRPC over h2c), against the emulator child — what each costs upstream and how fast each mints.
 import { Scalekit } from '@scalekit-sdk/node';
 import { DEFAULT_ORGANIZATIONS } from '../../emulator/src/index.js';
-import { scalekitRest } from '../../server/scalekit-rest.js';
-import { scalekitApi } from '../../server/sdk-client.js';
-import type { ScalekitApi } from '../../server/scalekit-client.js';
+import { scalekitRest } from '../../server/scalekit/rest-client.js';
+import { scalekitApi } from '../../server/scalekit/sdk-adapter.js';
+import type { ScalekitApi } from '../../server/scalekit/types.js';
 import { closedLoop, type LoopResult } from './support/closed-loop.js';
 import type { BenchContext } from './support/context.js';
 import { rpcCount } from './support/emulator.js';

@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import { scalekitPortal } from '../../server/portal-link.js';
+import { scalekitPortal } from '../../server/portal/portal-link.js';
 import { launchBrowser } from '../support/browser.js';
 import { bundleForBrowser } from './support/bundle.js';
 import type { BenchContext } from './support/context.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'puppeteer-core';
-import { SETUP_LINK_TTL } from '../../server/setup-links.js';
+import { SETUP_LINK_TTL } from '../../server/setup-links/routes.js';
 import { idpAction, portalFrame, setField, startDemo, testid, type DemoRun } from './harness.js';
 
 const CUSTOMER = { name: 'Initech', externalId: 'initech' };

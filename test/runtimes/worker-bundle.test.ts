@@ -12,7 +12,7 @@ describe('a Worker bundle of scalekit-admin-portal/server with scalekitRest()', 
       const outfile = path.join(dir, 'worker.js');
       const metafile = await bundle('worker.ts', outfile, 'worker');
       const inputs = Object.keys(metafile.inputs);
-      assert.ok(inputs.some((input) => input.endsWith('server/scalekit-rest.ts')), 'the bundle is of the REST client');
+      assert.ok(inputs.some((input) => input.endsWith('server/scalekit/rest-client.ts')), 'the bundle is of the REST client');
 
       const nodeOnly = inputs.filter((input) =>
         /^node:|(^|\/)node_modules\/(@scalekit-sdk|@connectrpc|@hono\/node-server|axios|jose|qs)\//.test(input),

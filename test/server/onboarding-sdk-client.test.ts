@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { Scalekit } from '@scalekit-sdk/node';
 import { startEmulator, type Emulator } from '../../emulator/src/index.js';
 import { ScalekitSdkShapeError } from '../../server/index.js';
-import { scalekitApi } from '../../server/sdk-client.js';
+import { scalekitApi } from '../../server/scalekit/sdk-adapter.js';
 import { sdkOrganizationClient } from '../../emulator/test/support/sdk.js';
 
 let emulator: Emulator;

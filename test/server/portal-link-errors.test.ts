@@ -1,4 +1,4 @@
-// server/errors.ts: every failure the SDK can produce, built by the SDK itself (ScalekitServerException.promote
+// server/http/route-error.ts: every failure the SDK can produce, built by the SDK itself (ScalekitServerException.promote
 // over real ConnectErrors, real AxiosErrors), mapped onto the token endpoint's table; and log lines redacted.
 // (axios is the SDK's own dependency, imported here only to build the errors it throws.)
 import assert from 'node:assert/strict';
@@ -7,7 +7,9 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import { ScalekitServerException } from '@scalekit-sdk/node';
 import { AxiosError } from 'axios';
 import { HTTPException } from 'hono/http-exception';
-import { describeError, fromHttpException, fromUpstreamError, redact } from '../../server/errors.js';
+import { fromHttpException } from '../../server/http/route-error.js';
+import { describeError, redact } from '../../server/http/log-safe.js';
+import { fromUpstreamError } from '../../server/scalekit/upstream-errors.js';
 
 const promoted = (code: Code) => ScalekitServerException.promote(new ConnectError('upstream said no', code));
 

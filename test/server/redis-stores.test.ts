@@ -15,7 +15,7 @@ import {
   scalekitWebhooks,
   type RedisEvalClient,
 } from '../../server/index.js';
-import { createRateLimiter } from '../../server/rate-limit.js';
+import { createRateLimiter } from '../../server/http/rate-limit.js';
 import { generateWebhookSecret, webhookHeaders } from '../../emulator/src/directory/webhook-signer.js';
 import { startRedis, type RedisServer } from '../support/redis.js';
 

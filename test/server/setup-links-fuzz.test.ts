@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Hono } from 'hono';
-import { hashSetupToken } from '../../server/setup-link-token.js';
+import { hashSetupToken } from '../../server/setup-links/token.js';
 import { PGlite } from '@electric-sql/pglite';
 import { MAX_BODY_BYTES, MemorySetupLinkStore, sqlSetupLinkStore } from '../../server/index.js';
 import type { SetupLinkStore } from '../../server/index.js';

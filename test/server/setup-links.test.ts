@@ -6,7 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Scalekit } from '@scalekit-sdk/node';
 import { MemorySetupLinkStore, scalekitRest, scalekitSetupLinks, sqlSetupLinkStore } from '../../server/index.js';
 import type { SetupLinkPortalLinkIssuedEvent, SetupLinkStore } from '../../server/index.js';
-import type { ScalekitClientLike } from '../../server/scalekit-client.js';
+import type { ScalekitClientLike } from '../../server/scalekit/types.js';
 import { sdkOrganizationClient } from '../../emulator/test/support/sdk.js';
 import {
   PUBLIC_URL,

@@ -7,7 +7,7 @@ import { Scalekit } from '@scalekit-sdk/node';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { scalekitPortal } from '../../../server/portal-link.js';
+import { scalekitPortal } from '../../../server/portal/portal-link.js';
 import { closedLoop, type LoopLimits } from './closed-loop.js';
 import { announceReady } from './processes.js';
 import { heapCounts, memorySnapshot } from './process-memory.js';

@@ -6,6 +6,7 @@
 // Property reads only: nothing here needs Node, so the module stays safe in Workers, Deno and Bun.
 
 import type { Context, MiddlewareHandler } from 'hono';
+import { ScalekitRouteError } from './route-error.js';
 
 /** The Node request behind a Hono context, when there is one. */
 interface NodeIncoming {
@@ -100,5 +101,19 @@ export function acceptBodyParsedByHost(onLost: (c: Context) => never): Middlewar
       if ((await readThroughHono(c, () => c.req.text())) === null) onLost(c);
     }
     await next();
+  };
+}
+
+/**
+ * What a route does when a body parser of the host read the body and kept nothing usable: a server set-up
+ * mistake, not the caller's, so 500 `internal`; the log says which middleware to move once per route rather
+ * than once per request.
+ */
+export function bodyLostOnce(routeName: string, log: (line: string) => void, message?: string): () => never {
+  let told = false;
+  return () => {
+    if (!told) log(`${routeName}: ${BODY_CONSUMED_HINT}`);
+    told = true;
+    throw new ScalekitRouteError('internal', { message, cause: new Error('request body consumed before the route') });
   };
 }

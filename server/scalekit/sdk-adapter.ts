@@ -12,14 +12,14 @@
 // Both reach into SDK internals, so the shape is checked once, up front, with an error that says what changed.
 
 import type { Scalekit } from '@scalekit-sdk/node';
-import { isHttpUrl, providesScalekitApi, SCALEKIT_API } from './scalekit-client.js';
+import { isHttpUrl, providesScalekitApi, SCALEKIT_API } from './types.js';
 import type {
   IssuedPortalLink,
   PortalFeature,
   ScalekitApi,
   ScalekitClientLike,
   ScalekitOrganization,
-} from './scalekit-client.js';
+} from './types.js';
 
 // The SDK's `Feature` enum values on the wire (organizations.proto). Spelled out rather than imported: this
 // module must not load the SDK at run time (edge bundles that use scalekitRest() never include it).
@@ -30,7 +30,7 @@ export class ScalekitSdkShapeError extends Error {
   constructor(what: string) {
     super(
       `scalekit-admin-portal: @scalekit-sdk/node changed shape (${what}). The portal-link adapter was written ` +
-        'against @scalekit-sdk/node 2.11; pin that version or update server/sdk-client.ts.',
+        'against @scalekit-sdk/node 2.11; pin that version, or use scalekitRest().',
     );
     this.name = 'ScalekitSdkShapeError';
   }

@@ -22,7 +22,7 @@
 // maps the SDK's exceptions (NotFound → 404, ResourceExhausted → 429, Unavailable → 503, DeadlineExceeded →
 // 504, Unauthenticated → 502 upstream_auth_failed).
 
-import { isHttpUrl, SCALEKIT_API } from './scalekit-client.js';
+import { isHttpUrl, SCALEKIT_API } from './types.js';
 import type {
   CreateOrganizationInput,
   IssuedPortalLink,
@@ -30,7 +30,7 @@ import type {
   ScalekitApi,
   ScalekitApiProvider,
   ScalekitOrganization,
-} from './scalekit-client.js';
+} from './types.js';
 
 export interface ScalekitRestOptions {
   /** The Scalekit environment URL, e.g. `https://acme.scalekit.dev` (SCALEKIT_ENVIRONMENT_URL). */

@@ -4,7 +4,7 @@
 // cross-site by its `Origin` alone. And without it "own origin" can only come from the `Host` header, which a DNS
 // rebinding page controls: once it is set, `Host` is never trusted (see isSameSiteRequest()).
 
-import { asOrigin } from './http-guards.js';
+import { asOrigin } from './guards.js';
 
 /**
  * The host's `publicOrigin` option, normalised (`https://App.example.com:443` → `https://app.example.com`), or

@@ -4,7 +4,7 @@
 // nothing here imports it.
 
 import type { IdempotencyState, IdempotencyStore } from './idempotency.js';
-import type { RateLimitHit, RateLimitStore } from './rate-limit.js';
+import type { RateLimitHit, RateLimitStore } from '../http/rate-limit.js';
 
 /**
  * What these stores need of a Redis client: `eval` as the official `redis` package (v4 and later, `createClient()`)

@@ -2,9 +2,8 @@
 // scalekitSetupLinks()): no caching, POST only, same-site only, JSON only, a small body, and the host's
 // `authorize` answer checked before anyone trusts it.
 
-import type { Context, Env, MiddlewareHandler } from 'hono';
-import { PortalLinkError } from './errors.js';
-import type { PortalPrincipal } from './portal-link.js';
+import type { Context, MiddlewareHandler } from 'hono';
+import { ScalekitRouteError } from './route-error.js';
 
 /** Request bodies larger than this are refused (413). */
 export const MAX_BODY_BYTES = 4 * 1024;
@@ -51,7 +50,7 @@ export function corsForAllowedOrigins(allowed: ReadonlySet<string>, methods: rea
 }
 
 export const postOnly: MiddlewareHandler = async (c, next) => {
-  if (c.req.method !== 'POST') throw new PortalLinkError('method_not_allowed', { headers: { Allow: 'POST' } });
+  if (c.req.method !== 'POST') throw new ScalekitRouteError('method_not_allowed', { headers: { Allow: 'POST' } });
   await next();
 };
 
@@ -67,7 +66,7 @@ export const postOnly: MiddlewareHandler = async (c, next) => {
 export function sameSiteOnly(allowed: ReadonlySet<string>, publicOrigin: string | null = null): MiddlewareHandler {
   return async (c, next) => {
     if (!isSameSiteRequest(c, allowed, publicOrigin)) {
-      throw new PortalLinkError('forbidden', { message: 'Cross-site requests for a portal link are refused.' });
+      throw new ScalekitRouteError('forbidden', { message: 'Cross-site requests for a portal link are refused.' });
     }
     await next();
   };
@@ -109,45 +108,20 @@ function isSafeMethod(method: string): boolean {
 
 export const jsonOnly: MiddlewareHandler = async (c, next) => {
   const type = (c.req.header('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
-  if (type !== 'application/json') throw new PortalLinkError('unsupported_media_type');
+  if (type !== 'application/json') throw new ScalekitRouteError('unsupported_media_type');
   await next();
 };
 
 // --- The request's own content --------------------------------------------------------------------------------
 
-export async function authorizeCaller<E extends Env>(
-  authorize: (c: Context<E>) => PortalPrincipal | null | Promise<PortalPrincipal | null>,
-  c: Context<E>,
-): Promise<PortalPrincipal> {
-  const principal = await authorize(c);
-  if (principal === null || principal === undefined) throw new PortalLinkError('unauthenticated');
-  const valid =
-    typeof principal === 'object' &&
-    typeof principal.organizationId === 'string' &&
-    principal.organizationId.length > 0 &&
-    (principal.userId === undefined || typeof principal.userId === 'string');
-  if (!valid) {
-    throw new PortalLinkError('internal', {
-      cause: new TypeError('authorize() must return { organizationId: string; userId?: string } or null'),
-    });
-  }
-  return { organizationId: principal.organizationId, userId: principal.userId };
-}
-
-export function principalKey(principal: PortalPrincipal): string {
-  return principal.userId === undefined
-    ? `org:${principal.organizationId}`
-    : `user:${principal.organizationId}:${principal.userId}`;
-}
-
 export async function readBody(c: Context, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const text = await c.req.text();
   // bodyLimit trusts Content-Length when present; a body that outgrew it is refused all the same. TextEncoder,
   // not Buffer: Workers and Deno have no Buffer.
-  if (new TextEncoder().encode(text).byteLength > maxBytes) throw new PortalLinkError('payload_too_large');
+  if (new TextEncoder().encode(text).byteLength > maxBytes) throw new ScalekitRouteError('payload_too_large');
   try {
     return JSON.parse(text);
   } catch {
-    throw new PortalLinkError('invalid_request', { message: 'The body is not valid JSON.' });
+    throw new ScalekitRouteError('invalid_request', { message: 'The body is not valid JSON.' });
   }
 }

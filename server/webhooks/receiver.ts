@@ -1,16 +1,16 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { webhookVerifier } from './webhook-signature.js';
-import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
+import { webhookVerifier } from './signature.js';
+import { MemoryIdempotencyStore, type IdempotencyStore } from '../stores/idempotency.js';
 import {
   parseEvent,
   type ScalekitWebhookEvent,
   type UnknownScalekitWebhookEvent,
-} from './webhook-events.js';
-import { BODY_CONSUMED_HINT, bodyReadByHost, readThroughHono } from './host-body.js';
+} from './events.js';
+import { bodyLostOnce, bodyReadByHost, readThroughHono } from '../http/host-body.js';
+import { ScalekitRouteError, renderRouteError, type WebhookErrorCode } from '../http/route-error.js';
 
-export type * from './webhook-events.js';
+export type * from './events.js';
 
 export interface ScalekitWebhooksOptions {
   /**
@@ -62,19 +62,10 @@ const DEFAULTS = {
   log: (line: string) => console.log(line),
 } satisfies Partial<ScalekitWebhooksOptions>;
 
-type ErrorCode =
-  | 'invalid_signature'
-  | 'invalid_request'
-  | 'payload_too_large'
-  | 'method_not_allowed'
-  | 'delivery_in_progress'
-  | 'handler_failed'
-  | 'handler_timeout'
-  | 'idempotency_unavailable'
-  | 'internal';
+const ROUTE = 'scalekit webhook';
 
-function errorResponse(c: Context, status: ContentfulStatusCode, code: ErrorCode, message: string) {
-  return c.json({ error: { code, message } }, status);
+function refuse(code: WebhookErrorCode, message?: string, headers?: Record<string, string>): never {
+  throw new ScalekitRouteError(code, { message, headers });
 }
 
 /** Event ids are Scalekit's, but a log line must stay one printable line whatever arrives. */
@@ -190,29 +181,26 @@ export function scalekitWebhooks(options: ScalekitWebhooksOptions): Hono {
 
   const limit = bodyLimit({
     maxSize: settings.maxBodyBytes,
-    onError: (c) => errorResponse(c, 413, 'payload_too_large', `The delivery is larger than ${settings.maxBodyBytes} bytes.`),
+    onError: () => refuse('payload_too_large', `The delivery is larger than ${settings.maxBodyBytes} bytes.`),
   });
 
-  const bodyLost = bodyLostOnce(settings.log);
+  const bodyLost = bodyLostOnce(ROUTE, settings.log, 'The webhook receiver could not read the delivery; it should be retried.');
   app.post('/', limit, async (c) => {
     const raw = await readRawBody(c, bodyLost);
-    if (raw === null) {
-      return errorResponse(c, 500, 'internal', 'The webhook receiver could not read the delivery; it should be retried.');
-    }
     const verified = await settings.verifier.verify(c.req.raw.headers, raw);
     if (!verified.ok) {
       settings.log(`scalekit webhook: rejected a delivery (${verified.reason})`);
-      return errorResponse(c, 401, 'invalid_signature', 'The webhook signature is missing, invalid or too old.');
+      refuse('invalid_signature');
     }
 
     let body: unknown;
     try {
       body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
     } catch {
-      return errorResponse(c, 400, 'invalid_request', 'The delivery is not UTF-8 JSON.');
+      refuse('invalid_request', 'The delivery is not UTF-8 JSON.');
     }
     const parsed = parseEvent(body);
-    if (parsed.kind === 'invalid') return errorResponse(c, 400, 'invalid_request', parsed.reason);
+    if (parsed.kind === 'invalid') refuse('invalid_request', parsed.reason);
 
     const { id, type } = parsed.event;
     const label = `${printable(id)} ${printable(type)}`;
@@ -233,7 +221,7 @@ export function scalekitWebhooks(options: ScalekitWebhooksOptions): Hono {
       } catch (error) {
         settings.log(`scalekit webhook: ${label} idempotency store failed (${printable(kindOf(error))}); answering 500 so Scalekit retries`);
         await abandonAll(claimed, label);
-        return errorResponse(c, 500, 'idempotency_unavailable', 'Handled deliveries cannot be checked right now; the delivery should be retried.');
+        refuse('idempotency_unavailable');
       }
       if (state !== 'new') {
         await abandonAll(claimed, label);
@@ -242,8 +230,7 @@ export function scalekitWebhooks(options: ScalekitWebhooksOptions): Hono {
           return c.json({ received: true, duplicate: true });
         }
         settings.log(`scalekit webhook: ${label} is being handled elsewhere; answering 409 so Scalekit retries`);
-        c.header('Retry-After', '5');
-        return errorResponse(c, 409, 'delivery_in_progress', 'This delivery is being handled right now; retry later.');
+        refuse('delivery_in_progress', undefined, { 'Retry-After': '5' });
       }
 
       const handle = (): unknown => {
@@ -281,11 +268,11 @@ export function scalekitWebhooks(options: ScalekitWebhooksOptions): Hono {
         // The error's message is the host's and may quote user data: log only its kind.
         settings.log(`scalekit webhook: ${label} handler failed (${printable(kindOf(error))}); Scalekit will retry`);
       }
-      return errorResponse(c, 500, 'handler_failed', 'The event handler failed; the delivery should be retried.');
+      refuse('handler_failed');
     }
     if (!finished) {
       settings.log(`scalekit webhook: ${label} handler still running after ${settings.handlerTimeoutMs} ms; Scalekit will retry`);
-      return errorResponse(c, 500, 'handler_timeout', 'The event handler did not finish in time; the delivery should be retried.');
+      refuse('handler_timeout');
     }
     if (!joined) {
       const outcome = parsed.kind === 'unknown' && !settings.onUnknownEvent ? 'skipped (unknown type)' : 'handled';
@@ -294,15 +281,9 @@ export function scalekitWebhooks(options: ScalekitWebhooksOptions): Hono {
     return c.json({ received: true, ...(joined ? { duplicate: true } : {}) });
   });
 
-  app.all('/', (c) => {
-    c.header('Allow', 'POST');
-    return errorResponse(c, 405, 'method_not_allowed', 'Scalekit delivers webhooks with POST.');
-  });
+  app.all('/', () => refuse('method_not_allowed', 'Scalekit delivers webhooks with POST.', { Allow: 'POST' }));
 
-  app.onError((error, c) => {
-    settings.log(`scalekit webhook: unexpected ${printable(error.name)}`);
-    return errorResponse(c, 500, 'internal', 'The webhook receiver failed.');
-  });
+  app.onError(renderRouteError(ROUTE, settings.log));
 
   return app;
 }
@@ -310,9 +291,9 @@ export function scalekitWebhooks(options: ScalekitWebhooksOptions): Hono {
 /**
  * The exact body to verify. Under Express a body parser mounted first may have read the stream: `express.raw()`
  * and `express.text()` keep the bytes, a parse (`express.json()`) does not, and a re-serialised body would
- * never verify. Then `null` (answered 500, so Scalekit retries once the mount order is fixed).
+ * never verify: then a 500 `internal` (so Scalekit retries once the mount order is fixed).
  */
-async function readRawBody(c: Context, bodyLost: () => void): Promise<Uint8Array | null> {
+async function readRawBody(c: Context, bodyLost: () => never): Promise<Uint8Array> {
   const read = bodyReadByHost(c);
   if (read === null) {
     // The bytes as sent: `text()` would drop a leading BOM, and the signature covers it.
@@ -321,15 +302,5 @@ async function readRawBody(c: Context, bodyLost: () => void): Promise<Uint8Array
   } else if (read.exact) {
     return new TextEncoder().encode(read.text);
   }
-  bodyLost();
-  return null;
-}
-
-/** The set-up mistake is the host's and the same on every delivery: say it once per receiver. */
-function bodyLostOnce(log: (line: string) => void): () => void {
-  let told = false;
-  return () => {
-    if (!told) log(`scalekit webhook: ${BODY_CONSUMED_HINT}`);
-    told = true;
-  };
+  return bodyLost();
 }

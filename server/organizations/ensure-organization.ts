@@ -2,9 +2,9 @@
 // organization's external id in Scalekit, so the organization is created once and found again by it, however
 // many requests, processes or retries ask at the same time.
 
-import type { ScalekitClientLike } from './scalekit-client.js';
-import type { ScalekitApi } from './scalekit-client.js';
-import { scalekitApi } from './sdk-client.js';
+import type { ScalekitClientLike } from '../scalekit/types.js';
+import type { ScalekitApi } from '../scalekit/types.js';
+import { scalekitApi } from '../scalekit/sdk-adapter.js';
 
 export interface EnsureOrganizationInput {
   /** The host's own id for this customer (its tenant id). 1–255 characters, not `.` or `..`. */

@@ -9,33 +9,31 @@
 
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { HTTPException } from 'hono/http-exception';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { PortalLinkError, describeError, fromHttpException, fromUpstreamError, statusOf } from './errors.js';
-import type { PortalLinkErrorCode } from './errors.js';
+import { corsForAllowedOrigins, noStore, readBody, sameSiteOnly } from '../http/guards.js';
+import { describeError } from '../http/log-safe.js';
+import { readPublicOrigin } from '../http/public-origin.js';
+import { createRateLimiter, type RateLimitOptions, type RateLimiter } from '../http/rate-limit.js';
+import { ScalekitRouteError, renderRouteError } from '../http/route-error.js';
+import { scalekitApi } from '../scalekit/sdk-adapter.js';
+import type { PortalFeature, ScalekitClientLike } from '../scalekit/types.js';
 import {
-  MAX_BODY_BYTES,
-  asOrigin,
+  allowedOriginsOption,
+  asJsonObject,
   authorizeCaller,
-  corsForAllowedOrigins,
-  jsonOnly,
-  noStore,
+  enforceRateLimit,
+  featuresOption,
+  jsonBodyChecks,
+  mintPortalLink,
   principalKey,
-  readBody,
-  sameSiteOnly,
-} from './http-guards.js';
-import type { PortalLinkResponse, PortalPrincipal } from './portal-link.js';
-import { BODY_CONSUMED_HINT, acceptBodyParsedByHost } from './host-body.js';
-import { readPublicOrigin } from './public-origin.js';
-import { createRateLimiter } from './rate-limit.js';
-import type { RateLimitOptions, RateLimiter } from './rate-limit.js';
-import { ALL_PORTAL_FEATURES } from './scalekit-client.js';
-import type { PortalFeature, ScalekitClientLike } from './scalekit-client.js';
-import { scalekitApi } from './sdk-client.js';
-import { MemorySetupLinkStore } from './setup-link-store.js';
-import type { SetupLinkRecord, SetupLinkStore } from './setup-link-store.js';
-import { constantTimeEqual, hashSetupToken, isSetupLinkId, isSetupToken, newSetupLinkId, newSetupToken } from './setup-link-token.js';
+  requestedFeatures,
+  upstreamFailure,
+  type PortalLinkResponse,
+  type PortalPrincipal,
+} from '../portal/link-core.js';
+import { MemorySetupLinkStore, type SetupLinkRecord, type SetupLinkStore } from '../stores/setup-link-store.js';
+import { constantTimeEqual, hashSetupToken, isSetupLinkId, isSetupToken, newSetupLinkId, newSetupToken } from './token.js';
+
+const ROUTE = 'scalekitSetupLinks';
 
 /** What `onLinkIssued` hears about each portal link minted through a setup link. Never the link or the token. */
 export interface SetupLinkPortalLinkIssuedEvent {
@@ -108,33 +106,6 @@ export interface CreatedSetupLink {
   note: string | null;
 }
 
-/** Every `error.code` the setup-link routes answer with: the token endpoint's, and four of their own. */
-export type SetupLinkErrorCode =
-  | PortalLinkErrorCode
-  | 'setup_link_invalid'
-  | 'setup_link_expired'
-  | 'setup_link_revoked'
-  | 'setup_link_not_found';
-
-type OwnCode = Exclude<SetupLinkErrorCode, PortalLinkErrorCode>;
-
-const OWN: Record<OwnCode, { status: ContentfulStatusCode; message: string }> = {
-  setup_link_invalid: { status: 401, message: 'This setup link is not valid. Ask for a new one.' },
-  setup_link_expired: { status: 410, message: 'This setup link has expired. Ask for a new one.' },
-  setup_link_revoked: { status: 410, message: 'This setup link was revoked. Ask for a new one.' },
-  setup_link_not_found: { status: 404, message: 'There is no such setup link.' },
-};
-
-/** A setup-link failure with its own code; rendered like every other error, `{ error: { code, message } }`. */
-export class SetupLinkError extends HTTPException {
-  readonly code: OwnCode;
-  constructor(code: OwnCode) {
-    super(OWN[code].status, { message: OWN[code].message });
-    this.name = 'SetupLinkError';
-    this.code = code;
-  }
-}
-
 export const SETUP_LINK_TTL = { defaultMs: 7 * 24 * 60 * 60 * 1000, minMs: 60 * 1000, maxMs: 30 * 24 * 60 * 60 * 1000 } as const;
 
 /** Notes longer than this are refused (400). */
@@ -144,14 +115,6 @@ export const MAX_NOTE_LENGTH = 200;
 // Scalekit's longest portal session (6 hours), with room to spare.
 const PORTAL_LINK_MEMORY_MS = 24 * 60 * 60 * 1000;
 
-const DEFAULTS = {
-  ttlMs: SETUP_LINK_TTL.defaultMs,
-  features: ALL_PORTAL_FEATURES,
-  allowedOrigins: [],
-  rateLimit: {},
-  log: (line: string) => console.error(line),
-  now: Date.now,
-} satisfies Partial<ScalekitSetupLinksOptions>;
 
 /**
  * Setup links for onboarding an enterprise customer's IT admin: a Hono app with
@@ -182,59 +145,35 @@ export function scalekitSetupLinks<E extends Env = Env>(options: ScalekitSetupLi
     allowMethods(methods),
     sameSiteOnly(config.allowedOrigins, config.publicOrigin),
   ];
-  let bodyLossLogged = false;
-  const jsonBody: MiddlewareHandler[] = [
-    jsonOnly,
-    // Mounted in Express behind a global express.json(): take what the host's parser read.
-    acceptBodyParsedByHost(() => {
-      if (!bodyLossLogged) log(`scalekitSetupLinks: ${BODY_CONSUMED_HINT}`);
-      bodyLossLogged = true;
-      throw new PortalLinkError('internal', { cause: new Error('request body consumed before the route') });
-    }),
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new PortalLinkError('payload_too_large');
-      },
-    }),
-  ];
+  const jsonBody = jsonBodyChecks(ROUTE, log);
 
   // Hono's typed overloads stop at a fixed number of handlers; these chains are built from shared lists.
   const route = (path: string, ...handlers: Array<MiddlewareHandler | MiddlewareHandler[]>): void => {
     (app.all as unknown as (path: string, ...handlers: MiddlewareHandler[]) => unknown).call(app, path, ...handlers.flat());
   };
 
-  async function checkRate(key: string): Promise<void> {
-    if (!limiter) return;
-    const decision = await limiter.check(key);
-    if (!decision.allowed) {
-      // A rate-limit store that failed refuses too (503), unless the host chose rateLimit.failOpen.
-      const code = decision.unavailable ? 'rate_limit_unavailable' : 'rate_limited';
-      throw new PortalLinkError(code, { headers: { 'Retry-After': String(decision.retryAfterSeconds) } });
-    }
-  }
-
   // The token holder's route comes first, so that `portal-link` is never taken for a setup link id.
   route('/setup-links/portal-link', guards(['POST']), jsonBody, async (c) => {
-    const { token, features: requested } = parseTokenRequest(await readBody(c), config.features);
-    if (!isSetupToken(token)) throw new SetupLinkError('setup_link_invalid');
+    const body = asJsonObject(await readBody(c));
+    const token = body['token'];
+    // Wrong types are 400; a string of the wrong shape is a setup link that does not exist (401).
+    if (typeof token !== 'string') throw new ScalekitRouteError('invalid_request', { message: '`token` must be a string.' });
+    const requested = requestedFeatures(body['features'], config.features);
+    if (!isSetupToken(token)) throw new ScalekitRouteError('setup_link_invalid');
     const tokenHash = await hashSetupToken(token);
     const record = await store.findByTokenHash(tokenHash);
     // The lookup is by hash (timing reveals nothing usable about the token); the comparison is a second guard
     // against a store that matches loosely (case-insensitive collation, trailing spaces).
-    if (!record || !constantTimeEqual(record.tokenHash, tokenHash)) throw new SetupLinkError('setup_link_invalid');
+    if (!record || !constantTimeEqual(record.tokenHash, tokenHash)) throw new ScalekitRouteError('setup_link_invalid');
     refuseIfUnusable(record, now());
 
-    await checkRate(`setup-link:${record.id}`);
+    await enforceRateLimit(limiter, `setup-link:${record.id}`);
 
-    const features = requested ?? [...config.features];
-    const wireFeatures = requested ?? (coversAllFeatures(config.features) ? undefined : features);
-    let link: PortalLinkResponse;
-    try {
-      link = await api.generatePortalLink(record.organizationId, wireFeatures);
-    } catch (error) {
-      throw upstreamFailure(error, 'minting a portal link through a setup link', log);
-    }
+    const { link, features } = await mintPortalLink(api, record.organizationId, requested, config.features, {
+      routeName: ROUTE,
+      doing: 'minting a portal link through a setup link',
+      log,
+    });
 
     // A link handed out must be one a revocation can find; one that cannot be is deleted instead.
     const discard = () =>
@@ -252,7 +191,7 @@ export function scalekitSetupLinks<E extends Env = Env>(options: ScalekitSetupLi
     if (!after || after.revokedAt !== null) {
       // Revoked while this link was being minted: the revocation may not have seen it.
       await discard();
-      throw new SetupLinkError('setup_link_revoked');
+      throw new ScalekitRouteError('setup_link_revoked');
     }
 
     if (config.onLinkIssued) {
@@ -265,8 +204,7 @@ export function scalekitSetupLinks<E extends Env = Env>(options: ScalekitSetupLi
         features,
       });
     }
-    const body: PortalLinkResponse = { id: link.id, location: link.location, expiresAt: link.expiresAt };
-    return c.json(body, 200);
+    return c.json(link satisfies PortalLinkResponse, 200);
   });
 
   route('/setup-links', guards(['GET', 'POST']), async (c, next) => {
@@ -278,7 +216,7 @@ export function scalekitSetupLinks<E extends Env = Env>(options: ScalekitSetupLi
     return next();
   }, jsonBody, async (c) => {
     const principal = await authorizeCaller(config.authorize, c as unknown as Context<E>);
-    await checkRate(`setup-links:${principalKey(principal)}`);
+    await enforceRateLimit(limiter, `setup-links:${principalKey(principal)}`);
     const note = parseNote(await readBody(c));
 
     const token = newSetupToken();
@@ -311,37 +249,17 @@ export function scalekitSetupLinks<E extends Env = Env>(options: ScalekitSetupLi
     const principal = await authorizeCaller(config.authorize, c as unknown as Context<E>);
     const id = c.req.param('id');
     const record = isSetupLinkId(id) ? await store.revoke(principal.organizationId, id, new Date(now())) : null;
-    if (!record || record.organizationId !== principal.organizationId) throw new SetupLinkError('setup_link_not_found');
+    if (!record || record.organizationId !== principal.organizationId) throw new ScalekitRouteError('setup_link_not_found');
 
     // Revoked from here on. Deleting the portal links it minted ends their sessions; a failure is reported (the
     // revocation stands, and repeating the DELETE tries the portal links again).
     const results = await Promise.allSettled(record.portalLinks.map((link) => api.deletePortalLink(record.organizationId, link.id)));
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failed) throw upstreamFailure(failed.reason, 'deleting the portal links of a revoked setup link', log);
+    if (failed) throw upstreamFailure(failed.reason, ROUTE, 'deleting the portal links of a revoked setup link', log);
     return c.body(null, 204);
   });
 
-  app.onError((error, c) => {
-    let code: SetupLinkErrorCode;
-    let status: ContentfulStatusCode;
-    let message: string;
-    let headers: Record<string, string> = {};
-    if (error instanceof SetupLinkError) {
-      ({ code, message } = error);
-      status = error.status as ContentfulStatusCode;
-    } else {
-      let failure: PortalLinkError;
-      if (error instanceof PortalLinkError) failure = error;
-      else if (error instanceof HTTPException) failure = fromHttpException(error);
-      else failure = new PortalLinkError('internal', { cause: error });
-      if (failure.code === 'internal') log(`scalekitSetupLinks: internal error: ${describeError(failure.cause ?? error)}`);
-      ({ code, message, headers } = failure);
-      status = statusOf(failure.code);
-    }
-    c.header('Cache-Control', 'no-store');
-    for (const [name, value] of Object.entries(headers)) c.header(name, value);
-    return c.json({ error: { code, message } }, status);
-  });
+  app.onError(renderRouteError(ROUTE, log));
 
   return app;
 }
@@ -382,7 +300,7 @@ function normalizeOptions<E extends Env>(options: ScalekitSetupLinksOptions<E>):
     fail('`publicUrl` must be an absolute http(s) URL of the invite page, without a fragment or credentials');
   }
 
-  const ttlMs = options.ttlMs ?? DEFAULTS.ttlMs;
+  const ttlMs = options.ttlMs ?? SETUP_LINK_TTL.defaultMs;
   if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < SETUP_LINK_TTL.minMs || ttlMs > SETUP_LINK_TTL.maxMs) {
     fail('`ttlMs` must be between 60 000 (1 minute) and 2 592 000 000 (30 days)');
   }
@@ -392,17 +310,6 @@ function normalizeOptions<E extends Env>(options: ScalekitSetupLinksOptions<E>):
     if (typeof (store as unknown as Record<string, unknown>)?.[method] !== 'function') fail(`\`store\` must implement ${method}()`);
   }
 
-  const features = options.features ?? DEFAULTS.features;
-  if (!Array.isArray(features) || features.length === 0 || !features.every(isPortalFeature)) {
-    fail(`\`features\` must be a non-empty list of ${ALL_PORTAL_FEATURES.join(', ')}`);
-  }
-
-  const allowedOrigins = new Set<string>([publicUrl!.origin]);
-  for (const origin of options.allowedOrigins ?? DEFAULTS.allowedOrigins) {
-    const normalized = typeof origin === 'string' ? asOrigin(origin) : null;
-    if (!normalized) fail(`allowedOrigins entry is not an origin: ${String(origin).slice(0, 100)}`);
-    allowedOrigins.add(normalized!);
-  }
   if (options.onLinkIssued !== undefined && typeof options.onLinkIssued !== 'function') fail('`onLinkIssued` must be a function');
   if (options.log !== undefined && typeof options.log !== 'function') fail('`log` must be a function');
   if (options.now !== undefined && typeof options.now !== 'function') fail('`now` must be a function');
@@ -413,22 +320,14 @@ function normalizeOptions<E extends Env>(options: ScalekitSetupLinksOptions<E>):
     publicUrl: publicUrl!.href,
     ttlMs,
     store,
-    features: [...new Set(features)],
-    allowedOrigins,
-    publicOrigin: readPublicOrigin(options.publicOrigin, 'scalekitSetupLinks'),
-    rateLimit: options.rateLimit === undefined ? DEFAULTS.rateLimit : options.rateLimit,
+    features: featuresOption(options.features, ROUTE),
+    allowedOrigins: allowedOriginsOption(options.allowedOrigins, ROUTE, [publicUrl!.origin]),
+    publicOrigin: readPublicOrigin(options.publicOrigin, ROUTE),
+    rateLimit: options.rateLimit === undefined ? {} : options.rateLimit,
     onLinkIssued: options.onLinkIssued,
-    log: options.log ?? DEFAULTS.log,
-    now: options.now ?? DEFAULTS.now,
+    log: options.log ?? ((line: string) => console.error(line)),
+    now: options.now ?? Date.now,
   };
-}
-
-function isPortalFeature(value: unknown): value is PortalFeature {
-  return typeof value === 'string' && (ALL_PORTAL_FEATURES as readonly string[]).includes(value);
-}
-
-function coversAllFeatures(features: readonly PortalFeature[]): boolean {
-  return ALL_PORTAL_FEATURES.every((feature) => features.includes(feature));
 }
 
 // --- Requests -------------------------------------------------------------------------------------------------
@@ -437,52 +336,28 @@ function allowMethods(methods: readonly string[]): MiddlewareHandler {
   const allow = methods.join(', ');
   return async (c, next) => {
     if (!methods.includes(c.req.method)) {
-      throw new PortalLinkError('method_not_allowed', { message: `Use ${methods.join(' or ')} here.`, headers: { Allow: allow } });
+      throw new ScalekitRouteError('method_not_allowed', { message: `Use ${methods.join(' or ')} here.`, headers: { Allow: allow } });
     }
     await next();
   };
 }
 
-function asObject(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new PortalLinkError('invalid_request', { message: 'The body must be a JSON object.' });
-  }
-  return body as Record<string, unknown>;
-}
-
 function parseNote(body: unknown): string | null {
-  const note = asObject(body)['note'];
+  const note = asJsonObject(body)['note'];
   if (note === undefined || note === null) return null;
-  if (typeof note !== 'string') throw new PortalLinkError('invalid_request', { message: '`note` must be a string.' });
+  if (typeof note !== 'string') throw new ScalekitRouteError('invalid_request', { message: '`note` must be a string.' });
   const trimmed = note.trim();
   if ([...trimmed].length > MAX_NOTE_LENGTH || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(trimmed)) {
-    throw new PortalLinkError('invalid_request', {
+    throw new ScalekitRouteError('invalid_request', {
       message: `\`note\` must be at most ${MAX_NOTE_LENGTH} characters, without control characters.`,
     });
   }
   return trimmed === '' ? null : trimmed;
 }
 
-/** `{ token, features? }`; wrong types are 400, a token of the wrong shape is left for the 401 check. */
-function parseTokenRequest(body: unknown, allowed: readonly PortalFeature[]): { token: unknown; features: PortalFeature[] | undefined } {
-  const object = asObject(body);
-  const token = object['token'];
-  if (typeof token !== 'string') throw new PortalLinkError('invalid_request', { message: '`token` must be a string.' });
-  const features = object['features'];
-  if (features === undefined) return { token, features: undefined };
-  if (!Array.isArray(features) || !features.every((feature) => typeof feature === 'string')) {
-    throw new PortalLinkError('invalid_request', { message: '`features` must be an array of strings.' });
-  }
-  if (features.some((feature) => !(allowed as readonly string[]).includes(feature))) {
-    throw new PortalLinkError('invalid_request', { message: `\`features\` may only name: ${allowed.join(', ')}.` });
-  }
-  const unique = [...new Set(features as PortalFeature[])];
-  return { token, features: unique.length > 0 ? unique : undefined };
-}
-
 function refuseIfUnusable(record: SetupLinkRecord, nowMs: number): void {
-  if (record.revokedAt !== null) throw new SetupLinkError('setup_link_revoked');
-  if (nowMs >= record.expiresAt.getTime()) throw new SetupLinkError('setup_link_expired');
+  if (record.revokedAt !== null) throw new ScalekitRouteError('setup_link_revoked');
+  if (nowMs >= record.expiresAt.getTime()) throw new ScalekitRouteError('setup_link_expired');
 }
 
 function summary(record: SetupLinkRecord): SetupLinkSummary {
@@ -495,11 +370,4 @@ function summary(record: SetupLinkRecord): SetupLinkSummary {
     lastUsedAt: record.lastUsedAt?.toISOString() ?? null,
     uses: record.uses,
   };
-}
-
-function upstreamFailure(error: unknown, doing: string, log: (line: string) => void): PortalLinkError {
-  const mapped = fromUpstreamError(error);
-  // `internal` is logged once, by onError; the upstream codes an operator should also see are logged here.
-  if (mapped.code !== 'internal') log(`scalekitSetupLinks: ${doing} failed -> ${mapped.status} ${mapped.code}: ${describeError(error)}`);
-  return mapped;
 }
