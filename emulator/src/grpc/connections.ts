@@ -10,7 +10,7 @@ import {
   type ListConnectionSchema,
 } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/connections/connections_pb.js';
 import { scalekitError } from './errors.js';
-import type { GrpcContext } from './services.js';
+import type { GrpcContext } from './context.js';
 import type { OrganizationRecord, SsoConnection } from '../state.js';
 
 function listEntry(org: OrganizationRecord, sso: SsoConnection): MessageInitShape<typeof ListConnectionSchema> {

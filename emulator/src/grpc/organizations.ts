@@ -8,7 +8,7 @@ import {
   type OrganizationService,
 } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/organizations/organizations_pb.js';
 import { scalekitError } from './errors.js';
-import type { GrpcContext } from './services.js';
+import type { GrpcContext } from './context.js';
 import type { OrganizationRecord } from '../state.js';
 import type { EmulatorFeature } from '../types.js';
 

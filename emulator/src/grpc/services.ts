@@ -9,21 +9,8 @@ import { DirectoryService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/di
 import { ConnectionService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/connections/connections_pb.js';
 import { connectionService } from './connections.js';
 import { scalekitError } from './errors.js';
-import type { DirectoryModule } from '../directory/index.js';
-import type { Faults } from '../faults.js';
+import type { GrpcContext } from './context.js';
 import { organizationService } from './organizations.js';
-import type { EmulatorState } from '../state.js';
-import type { Timers } from '../timers.js';
-import type { ResolvedOptions } from '../options.js';
-
-export interface GrpcContext {
-  state: EmulatorState;
-  faults: Faults;
-  timers: Timers;
-  options: ResolvedOptions;
-  /** The simulated IdP's directory (DirectoryService answers from it). */
-  directory?: DirectoryModule;
-}
 
 /** The services the emulator serves; their method names are what faults may target. */
 export const SERVICES: readonly DescService[] = [OrganizationService, DirectoryService, ConnectionService];

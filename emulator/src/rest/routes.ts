@@ -8,7 +8,7 @@ import type { Context, Hono } from 'hono';
 import { ErrorInfoSchema } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/errdetails/errdetails_pb.js';
 import { OrganizationService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/organizations/organizations_pb.js';
 import { limitBody } from '../http/body-limit.js';
-import type { GrpcContext } from '../grpc/services.js';
+import type { GrpcContext } from '../grpc/context.js';
 import { organizationService } from '../grpc/organizations.js';
 
 export const REST_BASE = '/api/v1';

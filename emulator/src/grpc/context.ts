@@ -1,0 +1,15 @@
+// What every gRPC service handler is given: the emulator's state and the knobs tests turn.
+import type { DirectoryModule } from '../directory/index.js';
+import type { Faults } from '../faults.js';
+import type { EmulatorState } from '../state.js';
+import type { Timers } from '../timers.js';
+import type { ResolvedOptions } from '../options.js';
+
+export interface GrpcContext {
+  state: EmulatorState;
+  faults: Faults;
+  timers: Timers;
+  options: ResolvedOptions;
+  /** The simulated IdP's directory (DirectoryService answers from it). */
+  directory?: DirectoryModule;
+}
