@@ -48,3 +48,4 @@ export type {
   WebhookHeaderSource,
 } from './webhooks/signature.js';
 export { scalekitRest, ScalekitRestError, type ScalekitRestOptions, type ScalekitRestClient } from './scalekit/rest-client.js';
+export type { ScalekitClientLike, ScalekitSdkClient, ScalekitApi, PortalFeature as ScalekitPortalFeature } from './scalekit/types.js';

@@ -11,7 +11,6 @@
 //
 // Both reach into SDK internals, so the shape is checked once, up front, with an error that says what changed.
 
-import type { Scalekit } from '@scalekit-sdk/node';
 import { isHttpUrl, providesScalekitApi, SCALEKIT_API } from './types.js';
 import type {
   IssuedPortalLink,
@@ -19,6 +18,7 @@ import type {
   ScalekitApi,
   ScalekitClientLike,
   ScalekitOrganization,
+  ScalekitSdkClient,
 } from './types.js';
 
 // The SDK's `Feature` enum values on the wire (organizations.proto). Spelled out rather than imported: this
@@ -100,7 +100,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Find (and check) the SDK internals the adapter needs; throws {@link ScalekitSdkShapeError} if any moved. */
-export function sdkInternals(scalekit: Scalekit): SdkInternals {
+export function sdkInternals(scalekit: ScalekitSdkClient): SdkInternals {
   const sdk = scalekit as unknown as Record<string, unknown>;
   if (!isObject(sdk)) throw new TypeError('scalekitPortal: `scalekit` must be a Scalekit client');
   const core = sdk['coreClient'];

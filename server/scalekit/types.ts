@@ -1,13 +1,11 @@
 // The one seam between this package and Scalekit. Everything that talks to Scalekit (the token endpoint, setup
 // links, ensureOrganization) goes through a `ScalekitApi`, whichever client the host handed over:
 //
-// - the Node SDK (`new Scalekit(…)`), adapted in sdk-client.ts over the SDK's own gRPC client;
+// - the Node SDK (`new Scalekit(…)`), adapted in sdk-adapter.ts over the SDK's own gRPC client;
 // - `scalekitRest()`, fetch only, for edge runtimes (it carries its own `ScalekitApi` under SCALEKIT_API).
 //
-// This module imports nothing from the SDK at run time, so a Worker bundle that only uses scalekitRest() never
-// pulls in node:http2.
-
-import type { Scalekit } from '@scalekit-sdk/node';
+// This module imports nothing from the SDK, not even its types: a Worker bundle that only uses scalekitRest()
+// never pulls in node:http2, and `/server`'s declarations compile in an app without the SDK.
 
 /** A section of the admin portal a link can be scoped to. */
 export type PortalFeature = 'sso' | 'dir_sync';
@@ -65,7 +63,17 @@ export interface ScalekitApiProvider {
 }
 
 /** What the `scalekit` option takes: the Node SDK client, or `scalekitRest()`. */
-export type ScalekitClientLike = Scalekit | ScalekitApiProvider;
+/**
+ * The Node SDK's client (`new Scalekit(envUrl, clientId, clientSecret)` from `@scalekit-sdk/node`), by the members
+ * every version has. Structural, so that these types need no SDK installed; the adapter checks the rest at run time.
+ */
+export interface ScalekitSdkClient {
+  readonly organization: object;
+  readonly connection: object;
+  readonly directory: object;
+}
+
+export type ScalekitClientLike = ScalekitSdkClient | ScalekitApiProvider;
 
 export function providesScalekitApi(value: unknown): value is ScalekitApiProvider {
   return typeof value === 'object' && value !== null && typeof (value as Record<symbol, unknown>)[SCALEKIT_API] === 'function';

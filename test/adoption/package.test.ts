@@ -157,6 +157,33 @@ describe('the tarball installed in a scratch app', () => {
     assert.equal(element.stdout.trim(), 'function');
   });
 
+  it('with hono but neither the SDK nor @types/node: /server\'s declarations type-check with skipLibCheck off', () => {
+    const app = join(scratch, 'hono-only');
+    install(app, [tarball, testedVersion('hono')]);
+    assert.equal(existsSync(join(app, 'node_modules', '@scalekit-sdk', 'node')), false);
+    assert.equal(existsSync(join(app, 'node_modules', '@types', 'node')), false);
+    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true,
+        skipLibCheck: false, types: [], lib: ['ES2022', 'DOM'],
+      },
+      include: ['app.ts'],
+    }));
+    writeFileSync(join(app, 'app.ts'), [
+      "import { Hono } from 'hono';",
+      "import { scalekitPortal, scalekitRest, scalekitSetupLinks, scalekitWebhooks, ScalekitRouteError } from 'scalekit-admin-portal/server';",
+      "const scalekit = scalekitRest({ environmentUrl: 'https://acme.scalekit.dev', clientId: 'id', clientSecret: 'secret' });",
+      'const app = new Hono();',
+      "app.route('/api/scalekit', scalekitPortal({ scalekit, authorize: () => ({ organizationId: 'org_1' }) }));",
+      "app.route('/api/scalekit', scalekitSetupLinks({ scalekit, authorize: () => null, publicUrl: 'https://app.example.com/setup' }));",
+      "app.route('/webhooks', scalekitWebhooks({ secret: 'whsec_c2VjcmV0', onEvent: () => {} }));",
+      "export const refused: ScalekitRouteError = new ScalekitRouteError('forbidden');",
+      '',
+    ].join('\n'));
+    const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', app], { cwd: app, encoding: 'utf8' });
+    assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
+  });
+
   it('without any peer: the element imports, and neither hono nor the SDK is installed', () => {
     const app = join(scratch, 'element-only');
     install(app, [tarball]);
