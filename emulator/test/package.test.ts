@@ -25,6 +25,7 @@ function run(command: string, args: string[], cwd: string): SpawnSyncReturns<str
 let scratch: string;
 let files: string[];
 let app: string;
+let tarballName: string;
 
 before(() => {
   scratch = mkdtempSync(join(tmpdir(), 'scalekit-emulator-pack-'));
@@ -34,6 +35,7 @@ before(() => {
     files: Array<{ path: string }>;
   }>;
   files = packed!.files.map((f) => f.path);
+  tarballName = packed!.filename;
   app = join(scratch, 'app');
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'scratch-app', private: true, type: 'module' }));
@@ -56,6 +58,13 @@ describe('npm pack scalekit-emulator', () => {
     assert.ok(files.includes('README.md') && files.includes('LICENSE'));
     assert.deepEqual(files.filter((f) => (/\.ts$/.test(f) && !f.endsWith('.d.ts')) || /(^|\/)test\//.test(f)), []);
     assert.ok(readFileSync(join(root, pkg.bin['scalekit-emulator']!), 'utf8').startsWith('#!/usr/bin/env node\n'));
+  });
+
+  it('resolves its types for ESM consumers under node16 and bundlers (are-the-types-wrong, ESM-only profile)', () => {
+    const cli = join(root, '..', 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js');
+    const attw = run(process.execPath, [cli, join(scratch, tarballName), '--profile', 'esm-only', '--format', 'json'], root);
+    const report = JSON.parse(attw.stdout) as { analysis: { problems: Array<{ resolutionKind?: string }> } };
+    assert.deepEqual(report.analysis.problems.filter((p) => p.resolutionKind === 'node16-esm' || p.resolutionKind === 'bundler'), []);
   });
 });
 

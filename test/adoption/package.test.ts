@@ -90,6 +90,14 @@ describe('npm pack', () => {
     }
   });
 
+  it('resolves its types for ESM consumers under node16 and bundlers (are-the-types-wrong, ESM-only profile)', () => {
+    const attw = run(process.execPath, [join(root, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js'), tarball, '--profile', 'esm-only', '--format', 'json'], root);
+    // The exit status says the profile passed; the list says so for the two ways an ESM app resolves it.
+    const report = JSON.parse(attw.stdout) as { analysis: { problems: Array<{ kind: string; entrypoint: string; resolutionKind?: string }> } };
+    const esmProblems = report.analysis.problems.filter((p) => p.resolutionKind === 'node16-esm' || p.resolutionKind === 'bundler');
+    assert.deepEqual(esmProblems, []);
+  });
+
   it('ships no emulator: no bin, no emulator code, none of its dependencies', () => {
     assert.equal((pkg as { bin?: unknown }).bin, undefined);
     assert.deepEqual(files.filter((f) => /emulator/.test(f)), []);
