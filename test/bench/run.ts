@@ -1,5 +1,5 @@
 // `npm run bench [-- name…]`: runs the measurements (all, or those named), prints a markdown report and
-// writes the same figures to bench-results.json. Names: size, time-to-portal, throughput, upstream-cost,
+// writes the same figures to bench-results.json (and, when size ran, docs/sizes.md). Names: size, time-to-portal, throughput, upstream-cost,
 // memory, load, and soak — the last only when named, since it alone takes several minutes. Every child
 // process and browser it starts is stopped before it exits, even on error.
 import { writeFile } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { BenchContext } from './support/context.js';
 import { stopAllChildren } from './support/processes.js';
 import { markdownTable, verdict, type BenchSection } from './support/report.js';
 import { repoRoot } from './support/bundle.js';
-import { measureSize } from './size.js';
+import { measureSize, writeSizesPage, type MeasuredSizes } from './size.js';
 import { measureTimeToPortal } from './time-to-portal.js';
 import { measureThroughput } from './throughput.js';
 import { measureUpstreamCost } from './upstream-cost.js';
@@ -86,6 +86,8 @@ async function main(): Promise<void> {
     sections: Object.fromEntries(sections.map((s) => [s.id, { title: s.title, checks: s.checks, data: s.data }])),
   };
   await writeFile(resolve(repoRoot, 'bench-results.json'), `${JSON.stringify(json, null, 2)}\n`);
+  const size = sections.find((section) => section.id === 'size');
+  if (size) process.stderr.write(`bench: sizes written to ${await writeSizesPage(size.data as MeasuredSizes)}\n`);
 }
 
 main().catch((error: unknown) => {
