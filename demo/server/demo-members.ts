@@ -464,7 +464,7 @@ export function demoProvisioning(options: DemoProvisioningOptions): DemoProvisio
     receiving: secret !== null,
     mount(app) {
       if (secret !== null) {
-        app.route('/webhooks/scalekit', scalekitWebhooks({ scalekit: options.scalekit, secret, onEvent, log }));
+        app.route('/webhooks/scalekit', scalekitWebhooks({ secret, onEvent, log }));
       }
       app.route(
         '/api/demo/members',

@@ -1,4 +1,4 @@
-// Every fenced ts/tsx example in README.md and docs/*.md type-checks against the package's exports: a renamed
+// Every fenced ts/tsx example in README.md, docs/*.md and emulator/README.md type-checks against the package's exports: a renamed
 // export, a wrong option or a missing types import is a tsc error a reader would hit after copying the example.
 // Names an example leaves to the reader's app (`app`, `scalekit`, `authorize`, the app's own modules) are not
 // errors here; `scalekit-admin-portal/*` resolves through package.json's `exports` to the TypeScript source.
@@ -10,8 +10,6 @@ import { it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-// Left out while the emulator moves into a package of its own; drop it from this set once its page is rewritten.
-const SKIPPED_PAGES = new Set(['docs/emulator.md']);
 
 /** Errors that only say the example relies on something of the reader's app. */
 const READERS_CONTEXT = new Set([
@@ -34,6 +32,8 @@ function packagePaths(): Record<string, string[]> {
     const source = target.types.replace(/^\.\/dist\//, '').replace(/\.d\.ts$/, '.ts');
     paths[subpath === '.' ? name : `${name}/${subpath.slice(2)}`] = [join(root, source)];
   }
+  // The emulator's own package, resolved to its source as well.
+  paths['scalekit-emulator'] = [join(root, 'emulator/src/index.ts')];
   return paths;
 }
 
@@ -53,7 +53,7 @@ function typeCheck(dir: string, project: string): Promise<string> {
 
 it('every ts/tsx example in README.md and docs/*.md type-checks against the exports', async () => {
   const pages = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)]
-    .filter((page) => !SKIPPED_PAGES.has(page));
+    .concat('emulator/README.md');
   mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
   // Inside node_modules so the examples resolve hono, react, express… as the reader's app would.
   const dir = mkdtempSync(join(root, 'node_modules/.cache/docs-examples-'));

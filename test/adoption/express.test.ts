@@ -181,7 +181,6 @@ describe('Express 5: the webhook receiver through getRequestListener', () => {
     const app = express();
     for (const middleware of before) app.use(middleware);
     const webhooks = scalekitWebhooks({
-      scalekit,
       secret,
       onEvent: (e) => void received.push(e.id),
       log: (line) => log.push(line),
