@@ -2,13 +2,13 @@
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { portalMiddleware, portalPlugin } from './test/component/support/portal-plugin.mjs';
-import { reactPlugin } from './test/react/support/react-plugin.mjs';
+import { reactPlugin } from './test/component/react/support/react-plugin.mjs';
 
 const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 
 export default {
   // *.node.test.ts run under node --test (npm run test:server): they check the element imports without a DOM.
-  files: ['test/component/**/*.test.ts', 'test/react/**/*.test.ts', '!test/**/*.node.test.ts'],
+  files: ['test/component/**/*.test.ts', '!test/**/*.node.test.ts'],
   nodeResolve: true,
   concurrency: 1,
   testFramework: { config: { timeout: 20000 } },
@@ -21,7 +21,7 @@ export default {
       },
     }),
   ],
-  // React (CommonJS) served as ESM, and server rendering in Node: see test/react/support/react-plugin.mjs.
+  // React (CommonJS) served as ESM, and server rendering in Node: see test/component/react/support/react-plugin.mjs.
   // The link endpoint (same origin as the tests) and a portal page on another origin: see portal-plugin.mjs.
   middleware: [portalMiddleware],
   plugins: [reactPlugin(), esbuildPlugin({ ts: true, tsconfig: './tsconfig.json' }), portalPlugin()],

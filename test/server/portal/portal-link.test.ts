@@ -5,10 +5,10 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { Scalekit } from '@scalekit-sdk/node';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { startEmulator } from '../../emulator/src/index.js';
-import type { Emulator } from '../../emulator/src/index.js';
-import { MemoryRateLimitStore, scalekitPortal } from '../../server/index.js';
-import type { PortalLinkIssuedEvent, ScalekitPortalOptions } from '../../server/index.js';
+import { startEmulator } from '../../../emulator/src/index.js';
+import type { Emulator } from '../../../emulator/src/index.js';
+import { MemoryRateLimitStore, scalekitPortal } from '../../../server/index.js';
+import type { PortalLinkIssuedEvent, ScalekitPortalOptions } from '../../../server/index.js';
 
 const SAME_ORIGIN = { origin: 'http://localhost', 'sec-fetch-site': 'same-origin' };
 const JSON_TYPE = { 'content-type': 'application/json' };

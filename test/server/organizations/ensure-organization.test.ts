@@ -7,9 +7,9 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Scalekit } from '@scalekit-sdk/node';
-import { startEmulator, type Emulator } from '../../emulator/src/index.js';
-import { ensureOrganization, ORGANIZATION_LIMITS, scalekitRest } from '../../server/index.js';
-import { scalekitApi } from '../../server/scalekit/sdk-adapter.js';
+import { startEmulator, type Emulator } from '../../../emulator/src/index.js';
+import { ensureOrganization, ORGANIZATION_LIMITS, scalekitRest } from '../../../server/index.js';
+import { scalekitApi } from '../../../server/scalekit/sdk-adapter.js';
 
 const CHILD = fileURLToPath(new URL('./support/onboarding-child.ts', import.meta.url));
 

@@ -6,11 +6,11 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { createElement } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot, hydrateRoot, type Root } from 'react-dom/client';
-import '../../component/index.js';
-import type { ScalekitAdminPortal } from '../../component/admin-portal.js';
-import type { ReadyDetail } from '../../component/events.js';
-import type { FetchLink, PortalFeature, PortalLink } from '../../component/types.js';
-import { frameOf, intersectionsComputed, scenario, type Scenario } from '../component/support/harness.js';
+import '../../../component/index.js';
+import type { ScalekitAdminPortal } from '../../../component/admin-portal.js';
+import type { ReadyDetail } from '../../../component/events.js';
+import type { FetchLink, PortalFeature, PortalLink } from '../../../component/types.js';
+import { frameOf, intersectionsComputed, scenario, type Scenario } from '../support/harness.js';
 import { App, type AppProps } from './support/app.js';
 
 /** Server-renders `props` in Node and puts the HTML in the page (the element upgrades at once). */

@@ -7,9 +7,9 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import { ScalekitServerException } from '@scalekit-sdk/node';
 import { AxiosError } from 'axios';
 import { HTTPException } from 'hono/http-exception';
-import { fromHttpException } from '../../server/http/route-error.js';
-import { describeError, redact } from '../../server/http/log-safe.js';
-import { fromUpstreamError } from '../../server/scalekit/upstream-errors.js';
+import { fromHttpException } from '../../../server/http/route-error.js';
+import { describeError, redact } from '../../../server/http/log-safe.js';
+import { fromUpstreamError } from '../../../server/scalekit/upstream-errors.js';
 
 const promoted = (code: Code) => ScalekitServerException.promote(new ConnectError('upstream said no', code));
 

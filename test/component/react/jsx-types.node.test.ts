@@ -1,12 +1,12 @@
 // The bare tag type-checks in React 19 TSX with the package's own JSX types, and wrong props do not.
-// Runs tsc on a small TSX file (node --import tsx --test test/react/jsx-types.node.test.ts).
+// Runs tsc on a small TSX file (node --import tsx --test test/component/react/jsx-types.node.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-const root = resolve(import.meta.dirname, '../..');
+const root = resolve(import.meta.dirname, '../../..');
 
 test('<scalekit-admin-portal> and <ScalekitAdminPortal> type-check in React 19 TSX; wrong props are errors', () => {
   const dir = resolve(root, 'node_modules/.cache/scalekit-jsx-types');

@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Hono } from 'hono';
-import { hashSetupToken } from '../../server/setup-links/token.js';
+import { hashSetupToken } from '../../../server/setup-links/token.js';
 import { PGlite } from '@electric-sql/pglite';
-import { MAX_BODY_BYTES, MemorySetupLinkStore, sqlSetupLinkStore } from '../../server/index.js';
-import type { SetupLinkStore } from '../../server/index.js';
-import { createLink, hostApp, request, startHarness, type Harness } from './support/setup-links-harness.js';
-import { seededRandom } from './support/seeded-random.js';
+import { MAX_BODY_BYTES, MemorySetupLinkStore, sqlSetupLinkStore } from '../../../server/index.js';
+import type { SetupLinkStore } from '../../../server/index.js';
+import { createLink, hostApp, request, startHarness, type Harness } from '../support/setup-links-harness.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 let h: Harness;
 let pglite: PGlite;

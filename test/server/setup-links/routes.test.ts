@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { Scalekit } from '@scalekit-sdk/node';
-import { MemorySetupLinkStore, scalekitRest, scalekitSetupLinks, sqlSetupLinkStore } from '../../server/index.js';
-import type { SetupLinkPortalLinkIssuedEvent, SetupLinkStore } from '../../server/index.js';
-import type { ScalekitClientLike } from '../../server/scalekit/types.js';
-import { sdkOrganizationClient } from '../../emulator/test/support/sdk.js';
+import { MemorySetupLinkStore, scalekitRest, scalekitSetupLinks, sqlSetupLinkStore } from '../../../server/index.js';
+import type { SetupLinkPortalLinkIssuedEvent, SetupLinkStore } from '../../../server/index.js';
+import type { ScalekitClientLike } from '../../../server/scalekit/types.js';
+import { sdkOrganizationClient } from '../../../emulator/test/support/sdk.js';
 import {
   PUBLIC_URL,
   createLink,
@@ -17,7 +17,7 @@ import {
   request,
   startHarness,
   type Harness,
-} from './support/setup-links-harness.js';
+} from '../support/setup-links-harness.js';
 
 let h: Harness;
 let pglite: PGlite;

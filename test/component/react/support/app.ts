@@ -1,8 +1,8 @@
 // The page both sides render: react-dom/server in Node (the react-ssr command), then hydrateRoot in Chromium.
 // Functions (fetchLink, event handlers) are given on the client only; the server never sees them, as in a real app.
 import { createElement, useEffect, type Ref } from 'react';
-import type { ScalekitAdminPortal as ScalekitAdminPortalElement } from '../../../component/admin-portal.js';
-import { ScalekitAdminPortal, type ScalekitAdminPortalProps } from '../../../component/react.js';
+import type { ScalekitAdminPortal as ScalekitAdminPortalElement } from '../../../../component/admin-portal.js';
+import { ScalekitAdminPortal, type ScalekitAdminPortalProps } from '../../../../component/react.js';
 
 export interface AppProps extends ScalekitAdminPortalProps {
   /** `wrapper`: the React component; `bare`: the `<scalekit-admin-portal>` tag as React 19 renders it. */

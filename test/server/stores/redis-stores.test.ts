@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createClient, type RedisClientType } from 'redis';
 import { Scalekit } from '@scalekit-sdk/node';
-import { startEmulator, type Emulator } from '../../emulator/src/index.js';
+import { startEmulator, type Emulator } from '../../../emulator/src/index.js';
 import {
   redisIdempotencyStore,
   redisRateLimitStore,
@@ -14,10 +14,10 @@ import {
   scalekitPortal,
   scalekitWebhooks,
   type RedisEvalClient,
-} from '../../server/index.js';
-import { createRateLimiter } from '../../server/http/rate-limit.js';
-import { generateWebhookSecret, webhookHeaders } from '../../emulator/src/directory/webhook-signer.js';
-import { startRedis, type RedisServer } from '../support/redis.js';
+} from '../../../server/index.js';
+import { createRateLimiter } from '../../../server/http/rate-limit.js';
+import { generateWebhookSecret, webhookHeaders } from '../../../emulator/src/directory/webhook-signer.js';
+import { startRedis, type RedisServer } from '../../support/redis.js';
 
 let redis: RedisServer;
 const clients: RedisClientType[] = [];
@@ -46,7 +46,7 @@ after(async () => {
 
 describe('redis as an optional peer', () => {
   it('no module of server/ imports redis at run time (the stores take the host\'s client)', () => {
-    const dir = new URL('../../server/', import.meta.url);
+    const dir = new URL('../../../server/', import.meta.url);
     for (const file of readdirSync(dir, { recursive: true }) as string[]) {
       if (!file.endsWith('.ts')) continue;
       const source = readFileSync(new URL(file, dir), 'utf8');

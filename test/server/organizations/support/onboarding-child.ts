@@ -3,8 +3,8 @@
 // the result (or the error) as one JSON line and exits.
 import { createInterface } from 'node:readline';
 import { Scalekit } from '@scalekit-sdk/node';
-import { ensureOrganization, scalekitRest } from '../../../server/index.js';
-import { scalekitApi } from '../../../server/scalekit/sdk-adapter.js';
+import { ensureOrganization, scalekitRest } from '../../../../server/index.js';
+import { scalekitApi } from '../../../../server/scalekit/sdk-adapter.js';
 
 const [url, clientId, clientSecret, externalId, name, kind] = process.argv.slice(2) as [string, string, string, string, string, string?];
 const scalekit =

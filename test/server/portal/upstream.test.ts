@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Scalekit } from '@scalekit-sdk/node';
 import type { Hono } from 'hono';
-import { startEmulator } from '../../emulator/src/index.js';
-import type { Emulator } from '../../emulator/src/index.js';
-import { ScalekitSdkShapeError, UPSTREAM_RETRY_AFTER_SECONDS, scalekitPortal } from '../../server/index.js';
+import { startEmulator } from '../../../emulator/src/index.js';
+import type { Emulator } from '../../../emulator/src/index.js';
+import { ScalekitSdkShapeError, UPSTREAM_RETRY_AFTER_SECONDS, scalekitPortal } from '../../../server/index.js';
 
 let emulator: Emulator;
 let acme: string;

@@ -11,9 +11,9 @@ import { Scalekit } from '@scalekit-sdk/node';
 import { build } from 'esbuild';
 import { Hono } from 'hono';
 import type { Browser } from 'puppeteer-core';
-import { startEmulator, type Emulator } from '../../emulator/src/index.js';
-import { scalekitSetupLinks } from '../../server/index.js';
-import { launchBrowser } from '../support/browser.js';
+import { startEmulator, type Emulator } from '../../../emulator/src/index.js';
+import { scalekitSetupLinks } from '../../../server/index.js';
+import { launchBrowser } from '../../support/browser.js';
 
 const INVITE_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Set up SSO</title>
 <meta name="referrer" content="no-referrer"></head><body>
@@ -50,11 +50,11 @@ describe('the invite page: a setup link opened in Chromium', () => {
     emulator = await startEmulator({ port: 0 });
     const scalekit = new Scalekit(emulator.url, emulator.clientId, emulator.clientSecret);
     const bundle = await build({
-      entryPoints: [fileURLToPath(new URL('../../component/index.ts', import.meta.url))],
+      entryPoints: [fileURLToPath(new URL('../../../component/index.ts', import.meta.url))],
       bundle: true,
       format: 'esm',
       write: false,
-      tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)),
+      tsconfig: fileURLToPath(new URL('../../../tsconfig.json', import.meta.url)),
       logLevel: 'silent',
     });
     const element = bundle.outputFiles[0]!.text;

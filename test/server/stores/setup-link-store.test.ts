@@ -3,9 +3,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { PGlite } from '@electric-sql/pglite';
-import { MemorySetupLinkStore, sqlSetupLinkStore } from '../../server/index.js';
-import type { SetupLinkRecord, SetupLinkStore } from '../../server/index.js';
-import { hashSetupToken, newSetupLinkId, newSetupToken } from '../../server/setup-links/token.js';
+import { MemorySetupLinkStore, sqlSetupLinkStore } from '../../../server/index.js';
+import type { SetupLinkRecord, SetupLinkStore } from '../../../server/index.js';
+import { hashSetupToken, newSetupLinkId, newSetupToken } from '../../../server/setup-links/token.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const at = (ms: number) => new Date(T0 + ms);

@@ -7,8 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { getRequestListener } from '@hono/node-server';
 import { Scalekit } from '@scalekit-sdk/node';
 import express, { type Request } from 'express';
-import { startEmulator, type Emulator } from '../../emulator/src/index.js';
-import { scalekitSetupLinks } from '../../server/index.js';
+import { startEmulator, type Emulator } from '../../../emulator/src/index.js';
+import { scalekitSetupLinks } from '../../../server/index.js';
 
 describe('scalekitSetupLinks() in Express behind a global express.json()', () => {
   let emulator: Emulator;

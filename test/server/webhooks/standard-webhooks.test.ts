@@ -5,10 +5,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Webhook } from 'standardwebhooks';
-import { scalekitWebhooks } from '../../server/webhooks/receiver.js';
-import { webhookVerifier, webhookSecretKey } from '../../server/webhooks/signature.js';
-import type { ScalekitWebhookEvent } from '../../server/webhooks/events.js';
-import { generateWebhookSecret, webhookHeaders } from '../../emulator/src/directory/webhook-signer.js';
+import { scalekitWebhooks } from '../../../server/webhooks/receiver.js';
+import { webhookVerifier, webhookSecretKey } from '../../../server/webhooks/signature.js';
+import type { ScalekitWebhookEvent } from '../../../server/webhooks/events.js';
+import { generateWebhookSecret, webhookHeaders } from '../../../emulator/src/directory/webhook-signer.js';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const BOM = '\uFEFF';
@@ -180,7 +180,7 @@ describe('reference signer -> scalekitWebhooks()', () => {
 
 describe('webhook-signature.ts', () => {
   it('imports nothing (no node: module, no SDK), so it runs on any runtime with WebCrypto', () => {
-    const source = readFileSync(new URL('../../server/webhooks/signature.ts', import.meta.url), 'utf8');
+    const source = readFileSync(new URL('../../../server/webhooks/signature.ts', import.meta.url), 'utf8');
     assert.doesNotMatch(source, /^\s*import\s/m);
     assert.doesNotMatch(source, /\brequire\(|\bBuffer\b|\bprocess\./);
   });

@@ -12,7 +12,7 @@ import {
 } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/directories/directories_pb.js';
 import { DemoMemberStore, demoMembersRoutes, memberEventHandler, memberFromDirectoryUser, memoryLedger, type Member } from '../../demo/server/demo-members.js';
 import { scalekitWebhooks } from '../../server/webhooks/receiver.js';
-import { readEvents } from './support/sse.js';
+import { readEvents } from '../support/sse.js';
 import { startEmulator } from '../../emulator/src/index.js';
 import type { ScalekitWebhookEvent } from '../../server/webhooks/events.js';
 import { generateWebhookSecret, webhookHeaders } from '../../emulator/src/directory/webhook-signer.js';

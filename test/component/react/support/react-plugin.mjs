@@ -1,7 +1,7 @@
 // React for the browser tests, and server rendering for them.
 //   - React ships CommonJS only: `react`, `react/jsx-runtime`, `react-dom` and `react-dom/client` are served as ESM from one
 //     esbuild bundle (development build, so React reports hydration mismatches), all sharing one React copy.
-//   - The `react-ssr` command renders test/react/support/app.ts with react-dom/server in Node, the way a
+//   - The `react-ssr` command renders test/component/react/support/app.ts with react-dom/server in Node, the way a
 //     Next.js or Remix server would (Node export conditions: Lit's and @lit/react's server builds).
 import { build } from 'esbuild';
 import { createRequire } from 'node:module';
@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import React from 'react';
 import { renderToString } from 'react-dom/server';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const require = createRequire(`${root}package.json`);
 const PREFIX = '/__react/';
 const MODULES = { react: 'react', 'react/jsx-runtime': 'react/jsx-runtime', 'react-dom': 'react-dom', 'react-dom/client': 'react-dom/client' };
@@ -52,7 +52,7 @@ async function serverApp() {
     mkdirSync(outdir, { recursive: true });
     const outfile = `${outdir}/app-${Date.now()}.mjs`;
     await build({
-      entryPoints: [`${root}test/react/support/app.ts`],
+      entryPoints: [`${root}test/component/react/support/app.ts`],
       bundle: true,
       format: 'esm',
       platform: 'node',

@@ -9,10 +9,10 @@ import { after, before, describe, it } from 'node:test';
 import { createAdaptorServer } from '@hono/node-server';
 import { Scalekit } from '@scalekit-sdk/node';
 import type { Server } from 'node:http';
-import { startEmulator } from '../../emulator/src/index.js';
-import type { Emulator } from '../../emulator/src/index.js';
-import { scalekitPortal } from '../../server/index.js';
-import { seededRandom, type SeededRandom } from './support/seeded-random.js';
+import { startEmulator } from '../../../emulator/src/index.js';
+import type { Emulator } from '../../../emulator/src/index.js';
+import { scalekitPortal } from '../../../server/index.js';
+import { seededRandom, type SeededRandom } from '../../support/seeded-random.js';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 0x5ca1e);
 const CASES = 1_500;

@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { startEmulator, type Emulator } from '../../emulator/src/index.js';
-import { generateWebhookSecret, webhookHeaders } from '../../emulator/src/directory/webhook-signer.js';
-import { startRedis, type RedisServer } from '../support/redis.js';
+import { startEmulator, type Emulator } from '../../../emulator/src/index.js';
+import { generateWebhookSecret, webhookHeaders } from '../../../emulator/src/directory/webhook-signer.js';
+import { startRedis, type RedisServer } from '../../support/redis.js';
 
 const RATE_LIMIT = 5;
 

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Hono } from 'hono';
-import { scalekitPortal } from '../../server/index.js';
-import { hostApp, startHarness, type Harness } from './support/setup-links-harness.js';
+import { scalekitPortal } from '../../../server/index.js';
+import { hostApp, startHarness, type Harness } from '../support/setup-links-harness.js';
 
 const PUBLIC_ORIGIN = 'https://app.example.com';
 const ALLOWED = 'https://admin.example.com';

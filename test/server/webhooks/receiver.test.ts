@@ -5,11 +5,11 @@ import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Scalekit } from '@scalekit-sdk/node';
-import { scalekitWebhooks, type ScalekitWebhooksOptions } from '../../server/webhooks/receiver.js';
-import type { ScalekitWebhookEvent, UnknownScalekitWebhookEvent } from '../../server/webhooks/events.js';
-import { generateWebhookSecret, signWebhook } from '../../emulator/src/directory/webhook-signer.js';
-import { MemoryIdempotencyStore, type IdempotencyStore } from '../../server/stores/idempotency.js';
-import { seededRandom } from './support/seeded-random.js';
+import { scalekitWebhooks, type ScalekitWebhooksOptions } from '../../../server/webhooks/receiver.js';
+import type { ScalekitWebhookEvent, UnknownScalekitWebhookEvent } from '../../../server/webhooks/events.js';
+import { generateWebhookSecret, signWebhook } from '../../../emulator/src/directory/webhook-signer.js';
+import { MemoryIdempotencyStore, type IdempotencyStore } from '../../../server/stores/idempotency.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 // The real SDK verifies; it makes no network call for that, so the URL is never contacted.
 const scalekit = new Scalekit('http://127.0.0.1:9', 'skc_test', 'test_secret');

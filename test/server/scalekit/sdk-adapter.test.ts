@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Scalekit } from '@scalekit-sdk/node';
-import { startEmulator, type Emulator } from '../../emulator/src/index.js';
-import { ScalekitSdkShapeError } from '../../server/index.js';
-import { scalekitApi } from '../../server/scalekit/sdk-adapter.js';
-import { sdkOrganizationClient } from '../../emulator/test/support/sdk.js';
+import { startEmulator, type Emulator } from '../../../emulator/src/index.js';
+import { ScalekitSdkShapeError } from '../../../server/index.js';
+import { scalekitApi } from '../../../server/scalekit/sdk-adapter.js';
+import { sdkOrganizationClient } from '../../../emulator/test/support/sdk.js';
 
 let emulator: Emulator;
 before(async () => {

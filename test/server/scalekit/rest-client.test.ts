@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Hono } from 'hono';
-import { startEmulator } from '../../emulator/src/index.js';
-import type { Emulator } from '../../emulator/src/index.js';
-import { ScalekitRestError, ensureOrganization, scalekitPortal, scalekitRest } from '../../server/index.js';
-import type { ScalekitRestOptions } from '../../server/index.js';
-import { SCALEKIT_API } from '../../server/scalekit/types.js';
-import { createLink, hostApp, portalLink, request } from './support/setup-links-harness.js';
+import { startEmulator } from '../../../emulator/src/index.js';
+import type { Emulator } from '../../../emulator/src/index.js';
+import { ScalekitRestError, ensureOrganization, scalekitPortal, scalekitRest } from '../../../server/index.js';
+import type { ScalekitRestOptions } from '../../../server/index.js';
+import { SCALEKIT_API } from '../../../server/scalekit/types.js';
+import { createLink, hostApp, portalLink, request } from '../support/setup-links-harness.js';
 
 let emulator: Emulator;
 let acme: string;
