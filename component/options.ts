@@ -44,8 +44,8 @@ export function toOrigins(value: unknown): string[] | null {
     try {
       const url = new URL(token as string);
       // href is origin + "/" exactly when there is no path, query, fragment or credentials; a scheme without
-      // origins (javascript:, data:) has the origin "null".
-      if (url.href === `${url.origin}/` && !url.host.includes('*')) return [url.origin];
+      // origins (javascript:, data:) has the origin "null". The URL parser would take `*` as a host letter.
+      if (url.href === `${url.origin}/` && !/\*/.test(token as string)) return [url.origin];
     } catch {
       // not a URL at all
     }
