@@ -172,7 +172,7 @@ export class ScalekitAdminPortal extends ReactiveElement {
   override connectedCallback(): void {
     super.connectedCallback();
     // A `lang` change on the element or any ancestor, up through every shadow root it sits in, re-renders the
-    // texts. The observer runs only when some `lang` attribute changes, so a page that never does pays nothing.
+    // texts. The callback runs only when a `lang` attribute changes: a page that never changes one does no work.
     const observer = (this.#langObserver ??= new MutationObserver(this.#rerender));
     for (let root: Node | undefined = this.getRootNode(); root; root = (root as ShadowRoot).host?.getRootNode()) {
       observer.observe(root, { attributeFilter: ['lang'], subtree: true });
