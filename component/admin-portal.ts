@@ -4,7 +4,7 @@ import { portalEvent, type ErrorDetail, type ScalekitAdminPortalEventName } from
 import { LinkRequestError, fetchWith, requestLink } from './link-request.js';
 import type { MessageKey, ScalekitAdminPortalStrings } from './locales/en.js';
 import { LOCALE_EVENT } from './locales/registry.js';
-import { translate } from './messages.js';
+import { langOf, translate } from './messages.js';
 import { DEFAULT_ENDPOINT, DEFAULT_LOAD_TIMEOUT, toEndpoint, toFeatures, toLoadTimeout, toOrigins } from './options.js';
 import type { FetchLink, PortalFeature, PortalLink, PortalMessage, PortalStatus } from './types.js';
 
@@ -453,7 +453,13 @@ export class ScalekitAdminPortal extends ReactiveElement {
     const showBanner = this._warning && status === 'ready';
     if (showBanner) {
       const end = this._expiresAt;
-      const time = end?.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+      const format = (locale: string | string[]) => end?.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+      let time;
+      try {
+        time = format(langOf(this)); // the time as the text's language writes it
+      } catch {
+        time = format([]); // a lang Intl does not accept ('', en_US): as the browser writes it
+      }
       setText(this.#bannerText!, time ? this.#t('status.expiring_at', { time }) : this.#t('status.expiring'));
       if (!this.#banner!.isConnected) stage.before(this.#banner!);
     } else {

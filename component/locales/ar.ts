@@ -12,7 +12,7 @@ registerLocale('ar', {
   'status.ready': 'بوابة الإدارة جاهزة.',
   'status.expired': 'انتهت جلستك في بوابة الإدارة.',
   'status.expiring': 'ستنتهي جلستك في بوابة الإدارة قريبًا.',
-  'status.expiring_at': 'ستنتهي جلستك في بوابة الإدارة الساعة \u2068{time}\u2069.',
+  'status.expiring_at': 'ستنتهي جلستك في بوابة الإدارة في الساعة \u2068{time}\u2069.',
   'button.renew': 'تجديد الآن',
   'button.new_session': 'بدء جلسة جديدة',
   'button.retry': 'إعادة المحاولة',

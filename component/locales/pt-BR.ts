@@ -22,6 +22,6 @@ registerLocale('pt-BR', {
   'error.invalid_response': 'O servidor não retornou um link válido para o portal de administração.',
   'error.portal_origin': 'O link do portal de administração aponta para {origin}, uma origem que o portal-origin não permite.',
   'error.load_timeout':
-    'O portal de administração não carregou em {seconds} segundos. Se ele continuar em branco, adicione {origin} às URIs de redirecionamento permitidas no painel do Scalekit.',
+    'O portal de administração não foi carregado em {seconds} segundos. Se continuar em branco, adicione {origin} às URIs de redirecionamento permitidas no painel do Scalekit.',
   'error.portal_load_failure': 'Não foi possível carregar o portal de administração ({code}).',
 } satisfies ScalekitAdminPortalStrings);

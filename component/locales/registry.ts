@@ -2,9 +2,10 @@
 // reaches an element loaded from the single-file bundle (or a second copy of the package) alike.
 import type { ScalekitAdminPortalStrings } from './en.js';
 
-export const LOCALES = Symbol.for('scalekit-admin-portal.locales');
 /** Dispatched on globalThis when a translation is registered: elements already on the page render again. */
-export const LOCALE_EVENT = 'scalekit-admin-portal-locale';
+export const LOCALE_EVENT = 'scalekit-admin-portal-locales';
+/** The key of the translations on globalThis (the event's name, so that the bundle carries the text once). */
+export const LOCALES = Symbol.for(LOCALE_EVENT);
 
 /** Translations by lower-case language tag. */
 export type Locales = Record<string, Partial<ScalekitAdminPortalStrings>>;

@@ -26,7 +26,7 @@ test('the translations import in Node without a DOM and register for every copy 
   assert.deepEqual(Object.keys(locales).sort(), ['ar', 'de', 'es', 'fr', 'ja', 'pt', 'pt-br']);
   for (const table of Object.values(locales)) assert.deepEqual(Object.keys(table).sort(), Object.keys(en).sort());
   // Kept on globalThis under a registered symbol: a second copy of the package (or the bundle) finds them.
-  assert.equal((globalThis as Record<symbol, unknown>)[Symbol.for('scalekit-admin-portal.locales')], locales);
+  assert.equal((globalThis as Record<symbol, unknown>)[Symbol.for('scalekit-admin-portal-locales')], locales);
   assert.equal(typeof (globalThis as { document?: unknown }).document, 'undefined');
 });
 
