@@ -14,7 +14,7 @@ export const en = {
   'status.expired': 'Your admin portal session has ended.',
   /** The warning banner when the end time is unknown, also announced. */
   'status.expiring': 'Your admin portal session ends soon.',
-  /** The warning banner; `{time}`: the end, in the reader's time format (e.g. 14:05). */
+  /** The warning banner; `{time}`: the end, written as the language writes times (e.g. 14:05). */
   'status.expiring_at': 'Your admin portal session ends at {time}.',
   'button.renew': 'Renew now',
   'button.new_session': 'Start a new session',

@@ -108,10 +108,13 @@ describe('<scalekit-admin-portal> languages', () => {
       html`<scalekit-admin-portal lang="de" loading="eager" no-auto-renew endpoint=${s.endpoint}></scalekit-admin-portal>`,
     );
     await oneEvent(el, 'scalekit-ready');
-    await portalSays(el, payloads.warning());
+    const warning = payloads.warning();
+    await portalSays(el, warning);
     await el.updateComplete;
     const banner = el.shadowRoot!.querySelector('[part="banner"]')!;
-    expect(banner.textContent).to.match(/^Ihre Sitzung im Admin-Portal läuft um .+ ab\.Jetzt verlängern$/);
+    const time = new Date(warning.data.expiry).toLocaleTimeString('de', { hour: '2-digit', minute: '2-digit' });
+    expect(time).to.match(/^\d\d:\d\d$/);
+    expect(banner.textContent).to.equal(`Ihre Sitzung im Admin-Portal läuft um ${time} ab.Jetzt verlängern`);
     const expired = oneEvent(el, 'scalekit-session-expired');
     portalPosts(el, payloads.expiry());
     await expired;
@@ -119,6 +122,17 @@ describe('<scalekit-admin-portal> languages', () => {
     expect(el.shadowRoot!.querySelector('[part="status"]')!.textContent).to.equal(
       'Ihre Sitzung im Admin-Portal ist abgelaufen.Neue Sitzung starten',
     );
+  });
+
+  it('writes the banner time as the browser does when lang is not a tag Intl accepts', async () => {
+    const s = await scenario();
+    const el = fixtureSync<ScalekitAdminPortal>(html`<scalekit-admin-portal lang="en_US" loading="eager" endpoint=${s.endpoint}></scalekit-admin-portal>`);
+    await oneEvent(el, 'scalekit-ready');
+    const warning = payloads.warning();
+    await portalSays(el, warning);
+    await el.updateComplete;
+    const time = new Date(warning.data.expiry).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    expect(el.shadowRoot!.querySelector('[part="banner"] span')!.textContent).to.equal(`Your admin portal session ends at ${time}.`);
   });
 
   it('fills the load_timeout placeholders (seconds, this origin) in the language', async () => {
