@@ -26,5 +26,8 @@ export function translate(
   const tag = langOf(host).toLowerCase();
   const text = strings?.[key] ?? (locales[tag] ?? locales[tag.split('-')[0]!])?.[key] ?? en[key];
   // String(): whatever a host put in `strings` is shown as text, never run.
-  return String(text).replace(/\{(\w+)\}/g, (placeholder, name: string) => params[name] ?? placeholder);
+  return String(text).replace(/\{(\w+)\}/g, (placeholder, name: string) =>
+    // hasOwn: a `{constructor}` in a host's text is left as it is, not filled from Object.prototype.
+    Object.hasOwn(params, name) ? params[name]! : placeholder,
+  );
 }

@@ -262,9 +262,9 @@ describe('<scalekit-admin-portal> languages', () => {
       await el.updateComplete;
       expect(detail.message).to.equal('The admin portal could not be opened (the server answered 409).');
 
-      el.strings = { 'error.link_request_failed': 'Acme could not open its settings (HTTP {status}, {unknown}).', 'button.retry': 'Try again' };
+      el.strings = { 'error.link_request_failed': 'Acme could not open its settings (HTTP {status}, {unknown}, {constructor}).', 'button.retry': 'Try again' };
       await el.updateComplete;
-      expect(panelText(el)).to.equal('Acme could not open its settings (HTTP 409, {unknown}).');
+      expect(panelText(el)).to.equal('Acme could not open its settings (HTTP 409, {unknown}, {constructor}).');
       expect(buttonText(el, 'error')).to.equal('Try again');
 
       el.strings = undefined;
