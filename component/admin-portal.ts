@@ -2,16 +2,14 @@ import { ReactiveElement, type PropertyDeclarations } from '@lit/reactive-elemen
 import { styles } from './admin-portal.styles.js';
 import { portalEvent, type ErrorDetail, type ScalekitAdminPortalEventName } from './events.js';
 import { LinkRequestError, fetchWith, requestLink } from './link-request.js';
-import { announcements, errorMessage } from './messages.js';
-import { DEFAULT_ENDPOINT, DEFAULT_LOAD_TIMEOUT, toEndpoint, toFeatures, toLoadTimeout } from './options.js';
+import type { MessageKey, ScalekitAdminPortalStrings } from './locales/en.js';
+import { LOCALE_EVENT } from './locales/registry.js';
+import { langOf, translate } from './messages.js';
+import { DEFAULT_ENDPOINT, DEFAULT_LOAD_TIMEOUT, toEndpoint, toFeatures, toLoadTimeout, toOrigins } from './options.js';
 import type { FetchLink, PortalFeature, PortalLink, PortalMessage, PortalStatus } from './types.js';
 
-const CONFIGURATION_EVENTS: Record<string, ScalekitAdminPortalEventName> = {
-  ORGANIZATION_SSO_ENABLED: 'scalekit-sso-enabled',
-  ORGANIZATION_SSO_DISABLED: 'scalekit-sso-disabled',
-  ORGANIZATION_DIRECTORY_ENABLED: 'scalekit-directory-enabled',
-  ORGANIZATION_DIRECTORY_DISABLED: 'scalekit-directory-disabled',
-};
+/** `ORGANIZATION_SSO_ENABLED` → `scalekit-sso-enabled`, and the same for SSO/DIRECTORY × ENABLED/DISABLED. */
+const CONFIGURATION_EVENT = /^ORGANIZATION_(SSO|DIRECTORY)_(EN|DIS)ABLED$/;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -24,11 +22,13 @@ function h(tag: string, attributes: Record<string, string>, ...children: (Node |
   return node;
 }
 
-function button(label: string, onClick: () => void): HTMLElement {
-  const node = h('button', { part: 'button' }, label);
-  node.addEventListener('click', onClick);
-  return node;
+/** Writes only a change: a rewrite would re-announce a live region and replace a focused button's text. */
+function setText(node: Node, text: string): void {
+  if (node.textContent !== text) node.textContent = text;
 }
+
+/** Origins given a `<link rel="preconnect">` already. */
+const preconnected = new Set<string>();
 
 /** Resolves true after `ms`, or false as soon as `signal` aborts (the timer is cleared either way). */
 function wait(ms: number, signal: AbortSignal): Promise<boolean> {
@@ -62,6 +62,7 @@ function wait(ms: number, signal: AbortSignal): Promise<boolean> {
  * @fires scalekit-directory-disabled - Directory sync was turned off. `detail: { organizationId, data }`.
  * @fires scalekit-portal-message - Every accepted portal message, known or not. `detail`: the raw payload.
  *
+ * @attr lang - The language of the element's texts; without it, that of the closest ancestor with `lang`.
  * @attr defer-hydration - While present the element does nothing; removing it starts it. Rendered by servers
  * (and the React wrapper) so that the framework sets the properties before the first link request.
  *
@@ -92,11 +93,12 @@ export class ScalekitAdminPortal extends ReactiveElement {
     frameTitle: { attribute: 'frame-title' },
     noAutoRenew: { attribute: 'no-auto-renew', type: Boolean },
     fetchLink: { attribute: false },
+    portalOrigin: { attribute: 'portal-origin' },
+    strings: { attribute: false },
     _status: { state: true },
     _link: { state: true },
     _error: { state: true },
     _warning: { state: true },
-    _announcement: { state: true },
   };
 
   /** @internal Base of the exponential retry backoff in ms (waits base, 2×base, 4×base); tests lower it. */
@@ -116,8 +118,8 @@ export class ScalekitAdminPortal extends ReactiveElement {
   /** Ms to wait for the portal's load event before `load_timeout`. Not a positive number → 15000. */
   loadTimeout = DEFAULT_LOAD_TIMEOUT;
 
-  /** The iframe's accessible title. */
-  frameTitle = 'Admin portal';
+  /** The iframe's accessible title. Blank means "Admin portal" in the element's language (`frame.title`). */
+  frameTitle = '';
 
   /** On session expiry show a "Start a new session" panel instead of renewing by itself. */
   noAutoRenew = false;
@@ -125,11 +127,19 @@ export class ScalekitAdminPortal extends ReactiveElement {
   /** Replaces the built-in `endpoint` request. Reject with `{ status, retryAfter? }` to report an HTTP failure. */
   fetchLink?: FetchLink;
 
+  /**
+   * Space-separated origins the portal may come from (`https://yourapp.scalekit.com`), each compared exactly with
+   * the link's origin. When set, a link elsewhere is refused (`invalid_response`) and each origin is preconnected.
+   */
+  portalOrigin?: string;
+
+  /** Texts to use instead of the built-in ones, by key (`{ 'button.retry': 'Try again' }`); see `locales/en`. */
+  strings?: Partial<ScalekitAdminPortalStrings>;
+
   private _status: PortalStatus = 'idle';
   private _link: PortalLink | null = null;
   private _error: ErrorDetail | null = null;
   private _warning = false;
-  private _announcement = '';
   private _expiresAt: Date | null = null;
 
   #controller?: AbortController;
@@ -137,6 +147,9 @@ export class ScalekitAdminPortal extends ReactiveElement {
   #loadTimer?: ReturnType<typeof setTimeout>;
   #observer?: IntersectionObserver;
   #stopWaiting?: () => void;
+  #langObserver?: MutationObserver;
+  /** What the error panel says, kept as a key so that it follows the language. */
+  #errorMessage?: [MessageKey, Record<string, string>?];
   /** Set by an automatic renewal, cleared by a successful load: a second expiry in a row shows the panel instead of looping. */
   #renewing = false;
   /** Connected and not held back by `defer-hydration`. */
@@ -158,7 +171,21 @@ export class ScalekitAdminPortal extends ReactiveElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // A `lang` change on the element or any ancestor, up through every shadow root it sits in, re-renders the
+    // texts. The callback runs only when a `lang` attribute changes: a page that never changes one does no work.
+    const observer = (this.#langObserver ??= new MutationObserver(this.#rerender));
+    for (let root: Node | undefined = this.getRootNode(); root; root = (root as ShadowRoot).host?.getRootNode()) {
+      observer.observe(root, { attributeFilter: ['lang'], subtree: true });
+    }
+    addEventListener(LOCALE_EVENT, this.#rerender);
     if (!this.hasAttribute('defer-hydration')) this.#start();
+  }
+
+  #rerender = () => this.requestUpdate();
+
+  /** The text for `key` in the element's language. */
+  #t(key: MessageKey, params?: Record<string, string>): string {
+    return translate(this, this.strings, key, params);
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
@@ -199,6 +226,8 @@ export class ScalekitAdminPortal extends ReactiveElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#started = false;
+    this.#langObserver?.disconnect();
+    removeEventListener(LOCALE_EVENT, this.#rerender);
     window.removeEventListener('message', this.#onMessage);
     this.#controller?.abort();
     this.#pending = undefined;
@@ -238,6 +267,13 @@ export class ScalekitAdminPortal extends ReactiveElement {
     const features = toFeatures(this.features);
     const fetchLink = this.fetchLink;
     const endpoint = toEndpoint(this.endpoint);
+    const origins = toOrigins(this.portalOrigin);
+    // Warms the connection to the portal while the link is minted, once per origin and page.
+    for (const origin of origins ?? []) {
+      if (preconnected.has(origin)) continue;
+      preconnected.add(origin);
+      document.head.append(h('link', { rel: 'preconnect', href: origin }));
+    }
     clearTimeout(this.#loadTimer);
     this._error = null;
     this._warning = false;
@@ -248,6 +284,10 @@ export class ScalekitAdminPortal extends ReactiveElement {
       try {
         const link = await (fetchLink ? fetchWith(fetchLink, features, signal) : requestLink(endpoint, features, signal));
         if (signal.aborted) return;
+        const origin = new URL(link.location).origin;
+        if (origins && !origins.includes(origin)) {
+          return this.#fail(new LinkRequestError('invalid_response'), ['error.portal_origin', { origin }]);
+        }
         if (Date.parse(link.expiresAt) > Date.now()) return this.#show(link);
         // Expired before use (slow network, sleeping laptop): discard it and ask again at once.
         failure = new LinkRequestError('invalid_response');
@@ -265,14 +305,16 @@ export class ScalekitAdminPortal extends ReactiveElement {
   #show(link: PortalLink): void {
     this._link = link;
     const timeout = toLoadTimeout(this.loadTimeout);
-    this.#loadTimer = setTimeout(() => this.#fail(new LinkRequestError('load_timeout'), timeout), timeout);
+    const params = { seconds: `${Math.round(timeout / 100) / 10}`, origin: location.origin };
+    this.#loadTimer = setTimeout(() => this.#fail(new LinkRequestError('load_timeout'), ['error.load_timeout', params]), timeout);
   }
 
-  #fail(error: LinkRequestError, detail?: string | number): void {
+  #fail(error: LinkRequestError, text: [MessageKey, Record<string, string>?] = [`error.${error.code}`, { status: `${error.status}` }]): void {
     clearTimeout(this.#loadTimer);
     this._link = null;
     const { code, status, retryable } = error;
-    this._error = { code, message: errorMessage(code, status, detail), retryable, ...(status ? { status } : {}) };
+    this.#errorMessage = text;
+    this._error = { code, message: this.#t(...text), retryable, ...(status ? { status } : {}) };
     this.#pending = undefined;
     this.#setStatus('error');
     this.dispatchEvent(portalEvent('scalekit-error', this._error));
@@ -316,7 +358,6 @@ export class ScalekitAdminPortal extends ReactiveElement {
     else this.setAttribute('status', status);
     if (status === 'loading') this.setAttribute('aria-busy', 'true');
     else this.removeAttribute('aria-busy');
-    this._announcement = announcements[status] ?? '';
   }
 
   // Trust rule: this element's iframe AND the link's origin AND an object with a string event_type.
@@ -342,37 +383,40 @@ export class ScalekitAdminPortal extends ReactiveElement {
         this.dispatchEvent(portalEvent('scalekit-ready', { organizationId, expiresAt: expiry ?? '' }));
         return;
       case 'PORTAL_SESSION_WARNING':
-        if (this.dispatchEvent(portalEvent('scalekit-session-warning', { expiresAt: expiry ?? '' }, true))) {
-          this._warning = true;
-          this._announcement = announcements.warning;
-        }
+        if (this.dispatchEvent(portalEvent('scalekit-session-warning', { expiresAt: expiry ?? '' }, true))) this._warning = true;
         return;
       case 'PORTAL_LOAD_FAILURE':
         if (data.error_code !== 'SESSION_EXPIRED') {
           if (this.#pending) return; // the old page failing while its replacement is on the way
-          const reason = typeof data.error_code === 'string' && /^[A-Z0-9_]{1,64}$/.test(data.error_code) ? data.error_code : '';
-          return this.#fail(new LinkRequestError('portal_load_failure'), reason);
+          const code = data.error_code;
+          const valid = typeof code === 'string' && /^[A-Z0-9_]{1,64}$/.test(code);
+          return this.#fail(new LinkRequestError('portal_load_failure'), ['error.portal_load_failure', { code: valid ? code : message.event_type }]);
         }
         return this.#expire(expiry);
       case 'PORTAL_SESSION_EXPIRY':
         return this.#expire(expiry);
     }
-    // hasOwn: an event_type such as "__proto__" or "toString" must not reach Object.prototype.
-    const name = Object.hasOwn(CONFIGURATION_EVENTS, message.event_type) && CONFIGURATION_EVENTS[message.event_type];
-    if (name) this.dispatchEvent(portalEvent(name, { organizationId, data } as never));
+    const [, section, state] = CONFIGURATION_EVENT.exec(message.event_type) ?? [];
+    if (state) {
+      const name = `scalekit-${section!.toLowerCase()}-${state.toLowerCase()}abled` as ScalekitAdminPortalEventName;
+      this.dispatchEvent(portalEvent(name, { organizationId, data } as never));
+    }
   };
 
   #renew = () => void this.refresh();
 
   // The shadow DOM, made once; update() shows, hides and fills its parts. A part that is not shown is not in the
   // tree at all, so neither assistive technology nor `::part()` sees it.
+  #base?: HTMLElement;
+  /** Nodes whose whole text is one key: the buttons and the session-ended line. */
+  #labels: [HTMLElement, MessageKey][] = [];
   #banner?: HTMLElement;
   #bannerText?: HTMLElement;
   #stage?: HTMLElement;
   #skeleton?: HTMLElement;
   #ended?: HTMLElement;
   #errorPanel?: HTMLElement;
-  #errorText?: HTMLElement;
+  #errorLine?: HTMLElement;
   #live?: HTMLElement;
   #frame: HTMLIFrameElement | null = null;
   /** The link in #frame. */
@@ -380,16 +424,21 @@ export class ScalekitAdminPortal extends ReactiveElement {
 
   #build(): void {
     const icon = () => h('i', { 'aria-hidden': 'true' });
+    const label = (tag: string, key: MessageKey) => {
+      const node = h(tag, tag === 'p' ? {} : { part: 'button' });
+      if (tag !== 'p') node.addEventListener('click', this.#renew);
+      this.#labels.push([node, key]);
+      return node;
+    };
     this.#bannerText = h('span', {});
-    this.#banner = h('div', { part: 'banner', class: 'banner' }, this.#bannerText, button('Renew now', this.#renew));
+    this.#banner = h('div', { part: 'banner', class: 'banner' }, this.#bannerText, label('button', 'button.renew'));
     this.#skeleton = h('div', { part: 'status', class: 'cover skeleton' }, h('slot', { name: 'loading' }, icon(), icon(), icon()));
-    this.#ended = h('div', { part: 'status', class: 'cover' }, h('p', {}, 'Your admin portal session has ended.'),
-      button('Start a new session', this.#renew));
-    this.#errorText = h('p', {});
-    this.#errorPanel = h('div', { part: 'error', class: 'cover', role: 'alert' }, this.#errorText, button('Retry', this.#renew));
+    this.#ended = h('div', { part: 'status', class: 'cover' }, label('p', 'status.expired'), label('button', 'button.new_session'));
+    this.#errorLine = h('p', {});
+    this.#errorPanel = h('div', { part: 'error', class: 'cover', role: 'alert' }, this.#errorLine, label('button', 'button.retry'));
     this.#stage = h('div', { class: 'stage' });
     this.#live = h('div', { class: 'sr', role: 'status', 'aria-live': 'polite' });
-    this.renderRoot.append(h('div', { class: 'base' }, this.#stage, this.#live));
+    this.renderRoot.append((this.#base = h('div', { class: 'base' }, this.#stage, this.#live)));
   }
 
   protected override update(changed: Map<PropertyKey, unknown>): void {
@@ -397,11 +446,21 @@ export class ScalekitAdminPortal extends ReactiveElement {
     if (!this.#stage) this.#build();
     const { _status: status, _link: link, _error: error } = this;
     const stage = this.#stage!;
+    // Texts follow the language on every update: the element's or an ancestor's `lang`, `strings`, translations.
+    this.#base!.dir = this.#t('dir');
+    for (const [node, key] of this.#labels) setText(node, this.#t(key));
 
     const showBanner = this._warning && status === 'ready';
     if (showBanner) {
       const end = this._expiresAt;
-      this.#bannerText!.textContent = `Your admin portal session ends ${end ? `at ${end.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}` : 'soon'}.`;
+      const format = (locale: string | string[]) => end?.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+      let time;
+      try {
+        time = format(langOf(this)); // the time as the text's language writes it
+      } catch {
+        time = format([]); // a lang Intl does not accept ('', en_US): as the browser writes it
+      }
+      setText(this.#bannerText!, time ? this.#t('status.expiring_at', { time }) : this.#t('status.expiring'));
       if (!this.#banner!.isConnected) stage.before(this.#banner!);
     } else {
       this.#banner!.remove();
@@ -418,9 +477,9 @@ export class ScalekitAdminPortal extends ReactiveElement {
       this.#framed = link;
       stage.prepend(this.#frame);
     }
-    if (this.#frame) this.#frame.title = this.frameTitle || 'Admin portal';
+    if (this.#frame) this.#frame.title = this.frameTitle || this.#t('frame.title');
 
-    if (error) this.#errorText!.textContent = error.message;
+    if (error) setText(this.#errorLine!, this.#t(...this.#errorMessage!));
     // The covers in their order (later ones paint above earlier ones), each inserted only when missing so that a
     // focused button keeps its focus.
     const covers: [HTMLElement, unknown][] = [
@@ -437,6 +496,7 @@ export class ScalekitAdminPortal extends ReactiveElement {
       if (cover.parentNode !== stage || cover.nextSibling !== next) stage.insertBefore(cover, next);
       next = cover;
     }
-    if (this.#live!.textContent !== this._announcement) this.#live!.textContent = this._announcement;
+    // The polite live region says what changed; nothing while idle, nor on error (the panel is an alert itself).
+    setText(this.#live!, status === 'idle' || status === 'error' ? '' : this.#t(showBanner ? 'status.expiring' : `status.${status}`));
   }
 }

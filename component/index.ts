@@ -4,4 +4,5 @@ import './define.js';
 export { ScalekitAdminPortal } from './admin-portal.js';
 export { tagName } from './define.js';
 export type * from './events.js';
+export type { MessageKey, ScalekitAdminPortalStrings } from './locales/en.js';
 export type * from './types.js';

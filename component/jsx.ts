@@ -4,6 +4,7 @@
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
 import type { ScalekitAdminPortal } from './admin-portal.js';
 import type { ScalekitAdminPortalEventMap } from './events.js';
+import type { ScalekitAdminPortalStrings } from './locales/en.js';
 import type { FetchLink, PortalFeature } from './types.js';
 
 type EventProps = {
@@ -25,6 +26,11 @@ export interface ScalekitAdminPortalJsxProps
   'frame-title'?: string;
   noAutoRenew?: boolean;
   'no-auto-renew'?: boolean;
+  /** Space-separated origins the portal may come from; a link elsewhere is refused. */
+  portalOrigin?: string;
+  'portal-origin'?: string;
+  /** Overrides for single texts, by key (see `scalekit-admin-portal/locales/en`). A property, like fetchLink. */
+  strings?: Partial<ScalekitAdminPortalStrings>;
   /** A property: React 19 sets it on a client render, but not when hydrating server-rendered markup. */
   fetchLink?: FetchLink;
   /** While present the element does nothing; remove it once its properties are set. */

@@ -45,8 +45,7 @@ export function toPortalLink(value: unknown): PortalLink {
     typeof link.expiresAt === 'string' && !Number.isNaN(Date.parse(link.expiresAt))
   ) {
     try {
-      const { protocol } = new URL(link.location);
-      if (protocol === 'https:' || protocol === 'http:') return { id: link.id, location: link.location, expiresAt: link.expiresAt };
+      if (/^https?:$/.test(new URL(link.location).protocol)) return { id: link.id, location: link.location, expiresAt: link.expiresAt };
     } catch {
       // not a URL: falls through to invalid_response
     }

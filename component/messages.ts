@@ -1,32 +1,33 @@
-// Plain-language texts the element shows and announces. None ever includes a link, token or secret.
-import type { PortalErrorCode } from './types.js';
+// The element's texts in the language of the page around it. A text comes from the host's `strings`, else the
+// translation registered for the language (scalekit-admin-portal/locales/<lang>), else English, key by key.
+import { en, type MessageKey, type ScalekitAdminPortalStrings } from './locales/en.js';
+import { registeredLocales } from './locales/registry.js';
 
-export function errorMessage(code: PortalErrorCode, status?: number, detail?: string | number): string {
-  switch (code) {
-    case 'unauthenticated':
-      return 'Your session has ended. Sign in again to manage these settings.';
-    case 'forbidden':
-      return 'You do not have permission to manage these settings.';
-    case 'rate_limited':
-      return 'Too many attempts. Wait a moment, then try again.';
-    case 'network':
-      return 'The server could not be reached. Check your connection, then try again.';
-    case 'invalid_response':
-      return 'The server did not return a usable admin portal link.';
-    case 'load_timeout':
-      return `The admin portal did not load within ${Math.round(Number(detail) / 100) / 10} seconds. If it stays blank, ` +
-        `add ${location.origin} to the allowed redirect URIs in your Scalekit dashboard.`;
-    case 'portal_load_failure':
-      return `The admin portal could not be loaded${detail ? ` (${detail})` : ''}.`;
-    default:
-      return `The admin portal could not be opened (the server answered ${status ?? 'with an error'}).`;
+/** The `lang` in force at `node`: its own or its closest ancestor's, across shadow roots; '' when none says. */
+export function langOf(node: Element): string {
+  for (let at: Element | undefined = node; at; at = (at.getRootNode() as ShadowRoot).host) {
+    const found = at.closest('[lang]');
+    if (found) return found.getAttribute('lang')!;
   }
+  return '';
 }
 
-/** What the polite live region says when the status changes. */
-export const announcements: Record<string, string> = {
-  loading: 'Loading the admin portal…',
-  ready: 'Admin portal ready.',
-  expired: 'Your admin portal session has ended.',
-  warning: 'Your admin portal session ends soon.',
-};
+/**
+ * The text for `key` at `host`: `strings`, else the translation for the `lang` in force (its exact tag, then its
+ * primary subtag: `de-CH` → `de`), else English; `{name}` placeholders filled from `params`.
+ */
+export function translate(
+  host: Element,
+  strings: Partial<ScalekitAdminPortalStrings> | undefined,
+  key: MessageKey,
+  params: Record<string, string> = {},
+): string {
+  const locales = registeredLocales();
+  const tag = langOf(host).toLowerCase();
+  const text = strings?.[key] ?? (locales[tag] ?? locales[tag.split('-')[0]!])?.[key] ?? en[key];
+  // String(): whatever a host put in `strings` is shown as text, never run.
+  return String(text).replace(/\{(\w+)\}/g, (placeholder, name: string) =>
+    // hasOwn: a `{constructor}` in a host's text is left as it is, not filled from Object.prototype.
+    Object.hasOwn(params, name) ? params[name]! : placeholder,
+  );
+}

@@ -8,6 +8,7 @@ import type {
   ConfigurationDetail, ErrorDetail, LoadingDetail, ReadyDetail, SessionExpiredDetail, SessionWarningDetail,
 } from './events.js';
 import type { FetchLink, PortalFeature, PortalMessage } from './types.js';
+import type { ScalekitAdminPortalStrings } from './locales/en.js';
 
 export type { ScalekitAdminPortalJsxProps } from './jsx.js';
 
@@ -30,6 +31,10 @@ export interface ScalekitAdminPortalProps
   noAutoRenew?: boolean;
   /** Replaces the built-in `endpoint` request. */
   fetchLink?: FetchLink;
+  /** Space-separated origins the portal may come from; a link elsewhere is refused. Recommended in production. */
+  portalOrigin?: string;
+  /** Overrides for any visible text or announcement, by key (see `scalekit-admin-portal/locales/en`). */
+  strings?: Partial<ScalekitAdminPortalStrings>;
   onLoading?: Handler<LoadingDetail>;
   onReady?: Handler<ReadyDetail>;
   onError?: Handler<ErrorDetail>;
@@ -43,7 +48,9 @@ export interface ScalekitAdminPortalProps
 }
 
 /** The element's own properties, set on it (never rendered as attributes, so React 18 and 19 agree). */
-const PROPERTIES = ['endpoint', 'features', 'loading', 'loadTimeout', 'frameTitle', 'noAutoRenew', 'fetchLink'] as const;
+const PROPERTIES = [
+  'endpoint', 'features', 'loading', 'loadTimeout', 'frameTitle', 'noAutoRenew', 'fetchLink', 'portalOrigin', 'strings',
+] as const;
 
 /** Each `on…` prop and the DOM event it listens to. */
 const EVENTS = {
@@ -67,7 +74,7 @@ type EventProp = keyof typeof EVENTS;
 const useClientLayoutEffect = typeof document === 'undefined' ? React.useEffect : React.useLayoutEffect;
 
 /**
- * `<scalekit-admin-portal>` for React 17–19, server-rendered (Next.js App Router, Remix) or client-only.
+ * `<scalekit-admin-portal>` for React 18 and 19, server-rendered (Next.js App Router, Remix) or client-only.
  *
  * It renders the tag with `defer-hydration`, which holds the element back; the wrapper sets the properties in a
  * layout effect and then removes the attribute, so the first link request always uses these props.

@@ -18,6 +18,18 @@ test('the element modules import in Node without a DOM, twice', async () => {
   if (registry) assert.equal(registry.get('scalekit-admin-portal'), element.ScalekitAdminPortal);
 });
 
+test('the translations import in Node without a DOM and register for every copy of the element', async () => {
+  for (const lang of ['ar', 'de', 'es', 'fr', 'ja', 'pt-BR']) await import(`../../component/locales/${lang}.js`);
+  const { registeredLocales } = await import('../../component/locales/registry.js');
+  const { en } = await import('../../component/locales/en.js');
+  const locales = registeredLocales();
+  assert.deepEqual(Object.keys(locales).sort(), ['ar', 'de', 'es', 'fr', 'ja', 'pt', 'pt-br']);
+  for (const table of Object.values(locales)) assert.deepEqual(Object.keys(table).sort(), Object.keys(en).sort());
+  // Kept on globalThis under a registered symbol: a second copy of the package (or the bundle) finds them.
+  assert.equal((globalThis as Record<symbol, unknown>)[Symbol.for('scalekit-admin-portal-locales')], locales);
+  assert.equal(typeof (globalThis as { document?: unknown }).document, 'undefined');
+});
+
 test('the React entry server-renders the tag held back with defer-hydration', async () => {
   const React = await import('react');
   const { renderToString } = await import('react-dom/server');
