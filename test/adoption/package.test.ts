@@ -63,7 +63,11 @@ function targets(): string[] {
 
 describe('npm pack', () => {
   it('ships every exports target, the LICENSE and the README', () => {
-    for (const target of targets()) assert.ok(files.includes(target), `${target} is in the tarball`);
+    for (const target of targets()) {
+      // A subpath pattern (`./locales/*`) must match at least one shipped file.
+      const pattern = new RegExp(`^${target.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace('*', '[^/]+')}$`);
+      assert.ok(files.some((file) => pattern.test(file)), `${target} is in the tarball`);
+    }
     assert.ok(files.includes('LICENSE'));
     assert.ok(files.includes('README.md'));
   });
@@ -152,8 +156,12 @@ describe('the tarball installed in a scratch app', () => {
     install(app, [tarball, ...['hono', '@hono/node-server', '@scalekit-sdk/node', 'react'].map(testedVersion)]);
 
     // ./bundle is the browser build (Lit's browser code, which needs a DOM): test/adoption/bundle.test.ts loads it in Chromium.
+    // A pattern export stands for every file it matches: each shipped translation is imported too.
+    const locales = files.filter((f) => /^dist\/component\/locales\/[^/]+\.js$/.test(f)).map((f) => f.slice('dist/component/locales/'.length, -3));
+    assert.ok(locales.includes('de') && locales.includes('ar'), `translations shipped: ${locales.join(', ')}`);
     const entries = Object.keys(pkg.exports)
       .filter((key) => !key.endsWith('.json') && key !== './bundle')
+      .flatMap((key) => (key.includes('*') ? locales.map((name) => key.replace('*', name)) : [key]))
       .map((key) => (key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`));
     for (const entry of entries) {
       const result = importIn(app, `const m = await import(${JSON.stringify(entry)}); console.log(Object.keys(m).join(','));`);
