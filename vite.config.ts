@@ -1,18 +1,18 @@
-// Builds the static demo host pages (demo/) into demo-dist/, served by demo/server/main.ts: the customer's
+// Builds the static demo host pages (demo/web/) into demo-dist/, served by demo/server/main.ts: the customer's
 // Settings › Security page, Northwind's staff console, and the page a setup link opens.
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
 export default defineConfig({
-  root: 'demo',
+  root: 'demo/web',
   build: {
-    outDir: '../demo-dist',
+    outDir: '../../demo-dist',
     emptyOutDir: true,
     rollupOptions: {
       input: {
-        index: resolve(import.meta.dirname, 'demo/index.html'),
-        staff: resolve(import.meta.dirname, 'demo/staff.html'),
-        setup: resolve(import.meta.dirname, 'demo/setup.html'),
+        index: resolve(import.meta.dirname, 'demo/web/index.html'),
+        staff: resolve(import.meta.dirname, 'demo/web/staff.html'),
+        setup: resolve(import.meta.dirname, 'demo/web/setup.html'),
       },
     },
   },

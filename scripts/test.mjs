@@ -5,8 +5,8 @@
 //   node scripts/test.mjs                 everything
 //   node scripts/test.mjs server demo     only these areas (see AREAS), without the type check and size budget
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -46,19 +46,65 @@ function nodeFiles(areas) {
 
 function step(name, command, args) {
   const started = Date.now();
+  return run(command, args).then(({ ok, output, signal, code }) => {
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    process.stdout.write(`\n=== ${name}: ${ok ? 'passed' : `FAILED (${signal ?? `exit ${code}`})`} in ${seconds} s\n`);
+    process.stdout.write(ok ? summary(output) : output);
+    return { name, ok, seconds };
+  });
+}
+
+function run(command, args) {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('close', (code, signal) => {
-      const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      const ok = code === 0;
-      process.stdout.write(`\n=== ${name}: ${ok ? 'passed' : `FAILED (${signal ?? `exit ${code}`})`} in ${seconds} s\n`);
-      process.stdout.write(ok ? summary(output) : output);
-      resolve({ name, ok, seconds });
-    });
+    child.on('close', (code, signal) => resolve({ ok: code === 0, output, code, signal }));
   });
+}
+
+// How long each file took last time, so the slowest start first and the suite ends when its longest file does.
+const timingsPath = join(root, 'node_modules', '.cache', 'scalekit-test-timings.json');
+function lastTimings() {
+  try {
+    return JSON.parse(readFileSync(timingsPath, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+/** Each file in its own `node --test` process, CONCURRENCY at a time, slowest first; a failing file prints whole. */
+async function nodeStep(files) {
+  const started = Date.now();
+  const previous = lastTimings();
+  // Without a record, browser and process-heavy areas first: they are the long ones.
+  const guess = (file) => previous[file] ?? (/e2e|adoption|runtimes|demo/.test(file) ? 20 : 5);
+  const queue = [...files].sort((a, b) => guess(b) - guess(a));
+  const timings = {};
+  const totals = { tests: 0, pass: 0, fail: 0 };
+  const failures = [];
+  const worker = async () => {
+    for (let file = queue.shift(); file; file = queue.shift()) {
+      const fileStarted = Date.now();
+      const result = await run(process.execPath, ['--import', 'tsx', '--test', file]);
+      timings[file] = (Date.now() - fileStarted) / 1000;
+      for (const key of Object.keys(totals)) totals[key] += Number(new RegExp(`^# ${key} (\\d+)`, 'm').exec(result.output)?.[1] ?? 0);
+      if (!result.ok) failures.push({ file, output: result.output });
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  mkdirSync(dirname(timingsPath), { recursive: true });
+  writeFileSync(timingsPath, JSON.stringify({ ...previous, ...timings }, null, 2));
+
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const ok = failures.length === 0;
+  process.stdout.write(`\n=== node: ${ok ? 'passed' : `FAILED (${failures.length} files)`} in ${seconds} s\n`);
+  for (const failure of failures) process.stdout.write(`\n--- ${failure.file}\n${failure.output}\n`);
+  process.stdout.write(`# files ${files.length}\n# tests ${totals.tests}\n# pass ${totals.pass}\n# fail ${totals.fail}\n`);
+  const slowest = Object.entries(timings).sort((a, b) => b[1] - a[1]).slice(0, 8);
+  process.stdout.write(`slowest: ${slowest.map(([file, s]) => `${file} ${s.toFixed(1)} s`).join(', ')}\n`);
+  return { name: 'node', ok, seconds };
 }
 
 /** A passing suite's last lines (its counts); a failing one prints everything. */
@@ -86,7 +132,7 @@ if (!requested.length) {
 const files = nodeFiles(areas);
 if (files.length) {
   console.log(`node: ${files.length} files, ${CONCURRENCY} at a time (${areas.join(', ')})`);
-  steps.push(step('node', process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, ...files]));
+  steps.push(nodeStep(files));
 }
 if (areas.includes('component')) steps.push(step('chromium (web-test-runner)', bin('wtr'), []));
 

@@ -15,117 +15,26 @@ import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { DEFAULT_ORGANIZATIONS, startEmulator } from '../../emulator/src/index.js';
 import type { Emulator, EmulatorOptions } from '../../emulator/src/index.js';
-import { demoSessions } from './demo-session.js';
-import type { DemoDirectory, DemoSessions } from './demo-session.js';
+import { scalekitConfigFromEnv, webhookSecretFromEnv } from './config.js';
+import { demoSessions } from './session.js';
+import type { DemoDirectory, DemoSessions } from './session.js';
 import { errorBody, statusOf } from '../../server/http/route-error.js';
 import { describeError } from '../../server/http/log-safe.js';
 import { fromUpstreamError } from '../../server/scalekit/upstream-errors.js';
 import { isSameSiteRequest, scalekitPortal } from '../../server/portal/portal-link.js';
 import { scalekitApi } from '../../server/scalekit/sdk-adapter.js';
-import { demoProvisioning, generateDemoWebhookSecret } from './demo-members.js';
-import type { DemoProvisioning } from './demo-members.js';
+import { demoProvisioning, type DemoProvisioning } from './provisioning.js';
 import { allowedHosts, allowedHostsFromEnv } from './allowed-hosts.js';
-import { demoConfigurationRoutes } from './demo-configuration.js';
-import { DemoMemberStore } from './demo-members.js';
+import { demoConfigurationRoutes } from './configuration.js';
+import { DemoMemberStore } from './members.js';
 import { openDemoDatabase, type DemoDatabase } from './database.js';
-import { NorthwindData, stepsProvedBy, type Branding } from './northwind-data.js';
+import { NorthwindData, type Branding } from './northwind-data.js';
 import { ensureOrganization } from '../../server/organizations/ensure-organization.js';
-import { SETUP_LINK_TTL, scalekitSetupLinks } from '../../server/setup-links/routes.js';
+import { scalekitSetupLinks } from '../../server/setup-links/routes.js';
 import { sqlSetupLinkStore } from '../../server/stores/sql-setup-link-store.js';
 import { staffConsole, type StaffConsole } from './staff.js';
 import { readFile } from 'node:fs/promises';
 
-// --- Configuration --------------------------------------------------------------------------------------------
-
-/** A start-up problem the operator must fix; its message is one line and never contains a secret. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
-
-export type ScalekitConfig =
-  | { mode: 'scalekit'; environmentUrl: string; clientId: string; clientSecret: string }
-  | { mode: 'emulator' };
-
-const SCALEKIT_VARIABLES = ['SCALEKIT_ENVIRONMENT_URL', 'SCALEKIT_CLIENT_ID', 'SCALEKIT_CLIENT_SECRET'] as const;
-
-/**
- * All three `SCALEKIT_*` variables: a real environment. None: the emulator. Anything in between, or an
- * environment URL that is not an http(s) URL, is a {@link ConfigError}. Values are never echoed.
- */
-export function scalekitConfigFromEnv(env: Record<string, string | undefined>): ScalekitConfig {
-  const present = SCALEKIT_VARIABLES.filter((name) => (env[name] ?? '').trim() !== '');
-  if (present.length === 0) return { mode: 'emulator' };
-  if (present.length < SCALEKIT_VARIABLES.length) {
-    const missing = SCALEKIT_VARIABLES.filter((name) => !present.includes(name));
-    throw new ConfigError(
-      `Set all of ${SCALEKIT_VARIABLES.join(', ')} to use a Scalekit environment, or none to use the local ` +
-        `emulator (missing: ${missing.join(', ')}).`,
-    );
-  }
-  const raw = env['SCALEKIT_ENVIRONMENT_URL']!.trim();
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError('SCALEKIT_ENVIRONMENT_URL is not a URL (expected e.g. https://your-env.scalekit.dev).');
-  }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.search || url.hash) {
-    throw new ConfigError('SCALEKIT_ENVIRONMENT_URL must be a plain http(s) URL (expected e.g. https://your-env.scalekit.dev).');
-  }
-  return {
-    mode: 'scalekit',
-    environmentUrl: url.href.replace(/\/+$/, ''),
-    clientId: env['SCALEKIT_CLIENT_ID']!.trim(),
-    clientSecret: env['SCALEKIT_CLIENT_SECRET']!.trim(),
-  };
-}
-
-/**
- * The demo's webhook signing secret: generated per process on the emulator (it signs with the same secret);
- * `SCALEKIT_WEBHOOK_SECRET` against a real environment, or null (no receiver). Never echoed.
- */
-export function webhookSecretFromEnv(config: ScalekitConfig, env: Record<string, string | undefined>): string | null {
-  if (config.mode === 'emulator') return generateDemoWebhookSecret();
-  const secret = (env['SCALEKIT_WEBHOOK_SECRET'] ?? '').trim();
-  if (secret === '') return null;
-  if (!/^[^_\s]+_\S+$/.test(secret)) {
-    throw new ConfigError('SCALEKIT_WEBHOOK_SECRET must be the webhook endpoint signing secret (whsec_…).');
-  }
-  return secret;
-}
-
-/** `PORT`-style value → port number, or a {@link ConfigError}. */
-export function parsePort(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined || value.trim() === '') return fallback;
-  const port = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new ConfigError(`${name} must be a port number between 0 and 65535.`);
-  }
-  return port;
-}
-
-/**
- * `NORTHWIND_SETUP_LINK_TTL_MS`: how long setup links last (e.g. 60000 to watch one expire by hand). Unset: the
- * package's default (7 days). Outside 1 minute – 30 days, or not a whole number: a {@link ConfigError}.
- */
-export function setupLinkTtlFromEnv(env: Record<string, string | undefined>): number | undefined {
-  const raw = (env['NORTHWIND_SETUP_LINK_TTL_MS'] ?? '').trim();
-  if (raw === '') return undefined;
-  const ms = Number(raw);
-  if (!/^\d{1,10}$/.test(raw) || ms < SETUP_LINK_TTL.minMs || ms > SETUP_LINK_TTL.maxMs) {
-    throw new ConfigError(
-      `NORTHWIND_SETUP_LINK_TTL_MS must be milliseconds between ${SETUP_LINK_TTL.minMs} (1 minute) and ${SETUP_LINK_TTL.maxMs} (30 days).`,
-    );
-  }
-  return ms;
-}
-
-// --- The app --------------------------------------------------------------------------------------------------
-
-/** What every part of the demo app is built from; one more sub-app takes the same. */
 export interface DemoAppDeps {
   scalekit: Scalekit;
   emulator: Emulator | null;
@@ -398,10 +307,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       webhookSecret,
       organizationOf: organizationOf(sessions),
       store: members,
-      // The delivery is acknowledged only once Northwind's database has the change and the progress it proves,
-      // so a failed write answers 500 and Scalekit retries it.
-      afterEvent: (event, effect) => data.complete(event.organization_id, stepsProvedBy(event, effect)),
-      afterReconcile: (organizationId, list) => data.saveMembers(organizationId, list),
+      northwind: data,
       log,
     });
     if (config.mode === 'scalekit' && !provisioning.receiving) {
@@ -515,3 +421,6 @@ function closeServer(server: Server, graceMs = 3_000): Promise<void> {
     server.closeIdleConnections();
   });
 }
+
+export { ConfigError, parsePort, scalekitConfigFromEnv, setupLinkTtlFromEnv, webhookSecretFromEnv } from './config.js';
+export type { ScalekitConfig } from './config.js';

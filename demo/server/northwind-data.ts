@@ -1,27 +1,13 @@
 // DEMO ONLY. Northwind's records about its enterprise customers, in its own database: who the customers are
 // (Northwind's tenant id → Scalekit organization), how far each one's onboarding got (the provisioning checks,
 // ticked by signed webhooks), the members they provisioned, and the portal branding Northwind chose.
+import { ONBOARDING_STEPS, type Customer, type OnboardingStep } from '../shared/api-types.js';
+export { ONBOARDING_STEPS, type Customer, type OnboardingStep };
 import type { ScalekitWebhookEvent } from '../../server/webhooks/events.js';
 import type { SqlClient } from './database.js';
-import type { DemoMemberStore, LastChange, Member, MemberLedger } from './demo-members.js';
+import type { DemoMemberStore, LastChange, Member, MemberLedger } from './members.js';
 
-/** The checks of "Verify provisioning and run test sync", plus the two connections before them. */
-export const ONBOARDING_STEPS = [
-  'sso_connected',
-  'directory_connected',
-  'user_provisioned',
-  'change_propagated',
-  'access_revoked',
-] as const;
-export type OnboardingStep = (typeof ONBOARDING_STEPS)[number];
 
-export interface Customer {
-  /** Northwind's own tenant id: the organization's external id in Scalekit. */
-  externalId: string;
-  name: string;
-  organizationId: string;
-  createdAt: string;
-}
 
 export interface Branding {
   logoUrl?: string;

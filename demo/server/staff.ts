@@ -3,6 +3,8 @@
 //
 // The organization a setup link is issued for comes from the staff member's server-side selection (a signed
 // cookie naming a customer Northwind has on file), never from a request body.
+import type { CustomerView } from '../shared/api-types.js';
+export type { CustomerView };
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
@@ -14,8 +16,8 @@ import type { Scalekit } from '@scalekit-sdk/node';
 import { describeError } from '../../server/http/log-safe.js';
 import { fromUpstreamError } from '../../server/scalekit/upstream-errors.js';
 import type { PortalPrincipal } from '../../server/portal/portal-link.js';
-import { readConfiguration, type DemoConfiguration } from './demo-configuration.js';
-import type { DemoMemberStore, Member } from './demo-members.js';
+import { readConfiguration, type DemoConfiguration } from './configuration.js';
+import type { DemoMemberStore, Member } from './members.js';
 import type { Branding, Customer, NorthwindData, OnboardingStep } from './northwind-data.js';
 import { ONBOARDING_STEPS } from './northwind-data.js';
 import { ensureOrganization } from '../../server/organizations/ensure-organization.js';
@@ -50,16 +52,6 @@ export interface StaffConsole {
   close(): void;
 }
 
-/** One row of the customers table. */
-export interface CustomerView extends Customer {
-  sso: DemoConfiguration['sso'];
-  directory: DemoConfiguration['directory'];
-  /** False when Scalekit could not be read for this customer (then sso and directory are null). */
-  scalekitRead: boolean;
-  members: { total: number; active: number };
-  /** Step → when it was first completed (absent: not yet). */
-  progress: Partial<Record<OnboardingStep, string>>;
-}
 
 function fail(c: Context, status: ContentfulStatusCode, code: string, message: string) {
   return c.json({ error: { code, message } }, status);

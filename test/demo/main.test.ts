@@ -23,7 +23,7 @@ before(async () => {
   const { build } = await import('vite');
   await build({
     configFile: join(root, 'vite.config.ts'),
-    root: join(root, 'demo'),
+    root: join(root, 'demo', 'web'),
     build: { outDir: demoDir, emptyOutDir: true },
     logLevel: 'silent',
   });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createDemoServer, type DemoServer } from '../../demo/server/app.js';
 import { openDemoDatabase, type DemoDatabase } from '../../demo/server/database.js';
-import type { Member } from '../../demo/server/demo-members.js';
+import type { Member } from '../../demo/server/members.js';
 import { generateWebhookSecret, webhookHeaders } from '../../emulator/src/directory/webhook-signer.js';
 
 const secret = generateWebhookSecret();

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDemoServer, type DemoServer } from '../../demo/server/app.js';
-import type { Member } from '../../demo/server/demo-members.js';
+import type { Member } from '../../demo/server/members.js';
 import { readEvents, type ServerSentEvents as Events } from '../support/sse.js';
 
 

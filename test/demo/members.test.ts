@@ -10,7 +10,7 @@ import {
   DirectoryGroupSchema,
   DirectoryUserSchema,
 } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/directories/directories_pb.js';
-import { DemoMemberStore, demoMembersRoutes, memberEventHandler, memberFromDirectoryUser, memoryLedger, type Member } from '../../demo/server/demo-members.js';
+import { DemoMemberStore, demoMembersRoutes, memberEventHandler, memberFromDirectoryUser, memoryLedger, type Member } from '../../demo/server/members.js';
 import { scalekitWebhooks } from '../../server/webhooks/receiver.js';
 import { readEvents } from '../support/sse.js';
 import { startEmulator } from '../../emulator/src/index.js';

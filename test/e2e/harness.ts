@@ -17,8 +17,6 @@ async function newestMtime(path: string): Promise<number> {
   if (!info.isDirectory()) return info.mtimeMs;
   let newest = info.mtimeMs;
   for (const entry of await readdir(path)) {
-    // demo/server/ runs in Node, not in the built page: a change there needs no rebuild.
-    if (path.endsWith('demo') && entry === 'server') continue;
     newest = Math.max(newest, await newestMtime(join(path, entry)));
   }
   return newest;
@@ -28,11 +26,11 @@ async function newestMtime(path: string): Promise<number> {
 export async function ensureDemoBuilt(): Promise<void> {
   const built = await stat(builtPage).then((s) => s.mtimeMs, () => 0);
   const sources = Math.max(
-    ...(await Promise.all(['demo', 'component', 'vite.config.ts'].map((p) => newestMtime(join(root, p))))),
+    ...(await Promise.all([join('demo', 'web'), join('demo', 'shared'), 'component', 'vite.config.ts'].map((p) => newestMtime(join(root, p))))),
   );
   if (built > sources) return;
   const { build } = await import('vite');
-  await build({ configFile: join(root, 'vite.config.ts'), root: join(root, 'demo'), logLevel: 'warn' });
+  await build({ configFile: join(root, 'vite.config.ts'), root: join(root, 'demo', 'web'), logLevel: 'warn' });
 }
 
 export interface DemoRun {

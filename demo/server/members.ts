@@ -8,28 +8,15 @@
  * `GET /` → `{ members }`; `GET /stream` → server-sent events, event `members` with `{ members }` on connect and
  * on every change; `POST /reconcile` → `{ members }` rebuilt from `scalekit.directory.listDirectoryUsers`.
  */
-import { randomBytes } from 'node:crypto';
+import type { Member } from '../shared/api-types.js';
+
+export type { Member };
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ScalekitClient } from '@scalekit-sdk/node';
 import type { DirectoryUserData, ScalekitWebhookEvent } from '../../server/webhooks/events.js';
-import { scalekitWebhooks } from '../../server/webhooks/receiver.js';
 
-export interface Member {
-  /** The directory user id (`diruser_…`): members are keyed on it within their organization, never on email. */
-  id: string;
-  email: string;
-  name: string;
-  givenName?: string;
-  familyName?: string;
-  /** Group names. */
-  groups: string[];
-  /** False once the identity provider deactivated the user: the host must refuse them access. */
-  active: boolean;
-  /** ISO 8601: when the change that produced this record happened. */
-  updatedAt: string;
-}
 
 export type MembersListener = (members: Member[]) => void;
 
@@ -261,7 +248,7 @@ export class DemoMemberStore {
   }
 }
 
-type DirectoryApi = Pick<ScalekitClient['directory'], 'listDirectories' | 'listDirectoryUsers'>;
+export type DirectoryApi = Pick<ScalekitClient['directory'], 'listDirectories' | 'listDirectoryUsers'>;
 type DirectoryUser = Awaited<ReturnType<DirectoryApi['listDirectoryUsers']>>['users'][number];
 
 /** A member from the directory API's `DirectoryUser`; status and display name live in its `userDetail` struct. */
@@ -405,78 +392,5 @@ export function demoMembersRoutes(options: DemoMembersRoutesOptions): Hono<Membe
 export function memberEventHandler(store: DemoMemberStore) {
   return async (event: ScalekitWebhookEvent): Promise<void> => {
     await store.apply(event);
-  };
-}
-
-/** A fresh `whsec_…` signing secret (32-byte key), for a demo whose emulator and receiver share one process. */
-export function generateDemoWebhookSecret(): string {
-  return `whsec_${randomBytes(32).toString('base64')}`;
-}
-
-export interface DemoProvisioningOptions {
-  scalekit: Pick<ScalekitClient, 'verifyWebhookPayload'> & { directory: DirectoryApi };
-  /** The receiver's signing secret; null mounts no receiver (members then come from Reconcile only). */
-  webhookSecret: string | null;
-  organizationOf: DemoMembersRoutesOptions['organizationOf'];
-  /** The store to fill; default a fresh, empty one. */
-  store?: DemoMemberStore;
-  /**
-   * Awaited after each verified event was applied to the store and its ledger (onboarding progress). A throw
-   * answers the delivery 500, so Scalekit retries it.
-   */
-  afterEvent?: (event: ScalekitWebhookEvent, effect: EventEffect) => void | Promise<void>;
-  afterReconcile?: DemoMembersRoutesOptions['afterReconcile'];
-  log?: (line: string) => void;
-}
-
-/** What one event did to the host's member store. */
-export interface EventEffect {
-  changed: boolean;
-  /** The event's user afterwards (user events only); undefined when there is none or it was deleted. */
-  member: Member | undefined;
-}
-
-export interface DemoProvisioning {
-  store: DemoMemberStore;
-  /** Whether `/webhooks/scalekit` is mounted. */
-  receiving: boolean;
-  /** Adds `POST /webhooks/scalekit` (when there is a secret) and `/api/demo/members/*` to the demo app. */
-  mount(app: Hono): void;
-  /** Ends the open member streams (before the server closes). */
-  close(): void;
-}
-
-/** Provisioning in the demo app: Scalekit's signed directory events → the host's member store → the Members panel. */
-export function demoProvisioning(options: DemoProvisioningOptions): DemoProvisioning {
-  const store = options.store ?? new DemoMemberStore();
-  const log = options.log ?? ((line: string) => console.log(line));
-  const secret = options.webhookSecret;
-  const afterEvent = options.afterEvent;
-  const onEvent = async (event: ScalekitWebhookEvent) => {
-    const changed = await store.apply(event);
-    if (!afterEvent) return;
-    const userId = USER_EVENTS.has(event.type) ? (event.data as { id?: unknown }).id : undefined;
-    const member = typeof userId === 'string' ? store.list(event.organization_id).find((m) => m.id === userId) : undefined;
-    await afterEvent(event, { changed, member });
-  };
-  return {
-    store,
-    receiving: secret !== null,
-    mount(app) {
-      if (secret !== null) {
-        app.route('/webhooks/scalekit', scalekitWebhooks({ secret, onEvent, log }));
-      }
-      app.route(
-        '/api/demo/members',
-        demoMembersRoutes({
-          store,
-          scalekit: options.scalekit,
-          organizationOf: options.organizationOf,
-          log,
-          afterReconcile: options.afterReconcile,
-        }),
-      );
-    },
-    close: () => store.close(),
   };
 }

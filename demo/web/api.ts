@@ -1,21 +1,8 @@
-// The demo host's own routes (demo/server/app.ts): a stand-in login session and the provisioned members.
+// The demo host's own routes (demo/server/): a stand-in login session and the provisioned members.
 
-export interface DemoOrganization {
-  id: string;
-  displayName: string;
-}
+import type { DemoConfiguration, DemoOrganization, DemoSession, Member } from '../shared/api-types.js';
 
-export interface DemoSession {
-  organizationId: string | null;
-  organizations: DemoOrganization[];
-  mode: 'emulator' | 'scalekit';
-  environmentOrigin: string;
-}
-
-/** The Members routes' shape, shared with the server (a type-only import: nothing of the server reaches the bundle). */
-import type { Member } from './server/demo-members.js';
-import type { DemoConfiguration } from './server/demo-configuration.js';
-export type { Member, DemoConfiguration };
+export type { DemoConfiguration, DemoOrganization, DemoSession, Member };
 
 export class DemoApiError extends Error {
   constructor(

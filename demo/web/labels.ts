@@ -1,5 +1,5 @@
 // Human wording for what the portal reports: provider enums, element status, timestamps.
-import type { PortalStatus } from './portal-types.js';
+import type { PortalStatus } from '../../component/index.js';
 
 const PROVIDER_NAMES: Record<string, string> = {
   OKTA: 'Okta',

@@ -1,6 +1,6 @@
 // The host reacting to what the customer's admin did inside the portal.
 import { providerName } from './labels.js';
-import type { PortalChangeDetail } from './portal-types.js';
+import type { ConfigurationDetail as PortalChangeDetail } from '../../component/index.js';
 
 export type Capability = 'sso' | 'directory';
 

@@ -1,5 +1,7 @@
 // GET /api/demo/configuration (demo only): what the signed-in organization has configured, read from
 // Scalekit through the SDK, so the demo's badges survive a reload instead of living only in portal events.
+import type { DemoConfiguration } from '../shared/api-types.js';
+export type { DemoConfiguration };
 import { Hono, type Context } from 'hono';
 import type { ScalekitClient } from '@scalekit-sdk/node';
 import {
@@ -8,11 +10,6 @@ import {
 } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/connections/connections_pb.js';
 import { DirectoryProvider, DirectoryType } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/directories/directories_pb.js';
 
-/** The route's body. Providers and types are the SDK's enum names (`OKTA`, `SAML`), as portal events carry them. */
-export interface DemoConfiguration {
-  sso: { provider: string; type: string; enabled: boolean } | null;
-  directory: { provider: string; type: string; enabled: boolean } | null;
-}
 
 type ConfigurationApi = {
   connection: Pick<ScalekitClient['connection'], 'listConnections'>;

@@ -1,7 +1,8 @@
 // The page a setup link opens (`/setup#<token>`): Northwind-branded, no sign-in. The token stays in the fragment,
 // which the browser never sends to any server; it travels only in the body of the portal-link request.
-import '../component/index.js';
-import { PORTAL_EVENTS, type PortalElement } from './portal-types.js';
+import '../../component/index.js';
+import type { ScalekitAdminPortal as PortalElement } from '../../component/index.js';
+import { PORTAL_EVENTS } from './portal-events.js';
 
 const refused = document.getElementById('setup-refused')!;
 const reason = document.getElementById('refused-reason')!;

@@ -1,13 +1,18 @@
 // Northwind "Settings › Security": a host app embedding <scalekit-admin-portal> the way a customer would.
 // Query parameters (for trying things out and for the e2e tests):
 //   ?loadTimeout=<ms>  passed to the element's load-timeout, 500–600000 (default: the element's own, 15 s)
-import '../component/index.js';
+import '../../component/index.js';
 import { DemoApiError, getConfiguration, getSession, signIn, signOut, type DemoOrganization, type DemoSession } from './api.js';
 import { createBadges, type Capability } from './badges.js';
 import { createEventLog } from './event-log.js';
 import { shortTime, statusText } from './labels.js';
-import { createMembersPanel } from './members.js';
-import { PORTAL_EVENTS, type PortalChangeDetail, type PortalElement, type PortalErrorDetail } from './portal-types.js';
+import { createMembersPanel } from './members-panel.js';
+import type {
+  ConfigurationDetail as PortalChangeDetail,
+  ErrorDetail as PortalErrorDetail,
+  ScalekitAdminPortal as PortalElement,
+} from '../../component/index.js';
+import { PORTAL_EVENTS } from './portal-events.js';
 
 const $ = <T extends HTMLElement>(id: string) => {
   const el = document.getElementById(id);

@@ -2,19 +2,10 @@
 // the checklist (SSO and SCIM configured, provisioning verified) tick itself from Scalekit's signed webhooks.
 import { DemoApiError, request, type Member } from './api.js';
 import { providerName } from './labels.js';
-import { memberRow } from './members.js';
-import type { CustomerView } from './server/staff.js';
-import type { OnboardingStep } from './server/northwind-data.js';
+import { memberRow } from './members-panel.js';
+import type { CustomerView, OnboardingStep } from '../shared/api-types.js';
+import type { SetupLinkSummary as SetupLinkView } from '../../server/index.js';
 
-interface SetupLinkView {
-  id: string;
-  createdAt: string;
-  expiresAt: string;
-  note: string | null;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  uses: number;
-}
 
 const STEPS: Array<{ step: OnboardingStep; title: string; how: string }> = [
   { step: 'sso_connected', title: 'SSO connected', how: 'The IT admin turned on single sign-on in the portal.' },
