@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_ALLOWED_ORIGINS, parseOriginPattern } from './origins.js';
 import { validateBranding } from './branding.js';
+import { resolveLog, type EmulatorLog } from './log.js';
 import type { EmulatorBranding, EmulatorOptions, EmulatorOrganization } from './types.js';
 
 export const DEFAULT_ORGANIZATIONS: readonly Readonly<EmulatorOrganization>[] = Object.freeze(
@@ -31,6 +32,8 @@ export interface ResolvedOptions {
   tls: boolean;
   /** Normalised, no trailing slash; null = the listening URL. */
   publicUrl: string | null;
+  /** Never throws; silent unless `log` was given. */
+  log: EmulatorLog;
 }
 
 const ORG_ID = /^org_[A-Za-z0-9_-]{1,64}$/;
@@ -117,7 +120,13 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     warningSeconds,
     allowedOrigins: [...allowedOrigins],
     webhooks,
+    log: resolveLog(options.log),
   };
+}
+
+/** `whsec_` and a base64 key, as Scalekit's dashboard shows it. */
+export function isWebhookSecret(value: unknown): value is string {
+  return typeof value === 'string' && /^whsec_[A-Za-z0-9+/=]{8,200}$/.test(value);
 }
 
 export function validateWebhooks(value: unknown): { url: string; secret: string } {
@@ -132,7 +141,7 @@ export function validateWebhooks(value: unknown): { url: string; secret: string 
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
     throw new TypeError('webhooks.url must be an http(s) URL');
   }
-  if (typeof secret !== 'string' || !/^whsec_[A-Za-z0-9+/=]{8,200}$/.test(secret)) {
+  if (!isWebhookSecret(secret)) {
     throw new TypeError('webhooks.secret must look like "whsec_<base64 key>"');
   }
   return { url: parsed.href, secret };
