@@ -62,6 +62,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
   const directory = createDirectoryModule({
     hasOrganization: (id) => state.organizations.has(id),
     baseUrl: publicUrl,
+    log: (line) => resolved.log(`[emulator] ${line}`),
     webhooks: resolved.webhooks ? { ...resolved.webhooks, retryScheduleMs: options?.webhooks?.retryScheduleMs } : undefined,
     setEnabled: portalDirectorySetter(state),
     sessionOrganization: (token) => {

@@ -57,10 +57,17 @@ function credential(name: string, value: unknown, fallback: () => string): strin
 
 const CONTROL_TOKEN = /^[\x21-\x7e]{16,256}$/;
 
+/** 18 random bytes (144 bits), in the shape Scalekit's secrets have. */
+export const newClientSecret = () => `sks_emu_${randomBytes(18).toString('base64url')}`;
+/** 24 random bytes: 192 bits. */
+export const newControlToken = () => `emuctl_${randomBytes(24).toString('base64url')}`;
+export const isClientSecret = (value: unknown): value is string => typeof value === 'string' && CREDENTIAL.test(value);
+export const isControlToken = (value: unknown): value is string => typeof value === 'string' && CONTROL_TOKEN.test(value);
+
 function controlToken(value: unknown): string {
-  // 24 random bytes: 192 bits, a fresh one per start.
-  if (value === undefined) return `emuctl_${randomBytes(24).toString('base64url')}`;
-  if (typeof value !== 'string' || !CONTROL_TOKEN.test(value)) {
+  // A fresh one per start unless given.
+  if (value === undefined) return newControlToken();
+  if (!isControlToken(value)) {
     throw new TypeError('controlToken must be 16-256 printable ASCII characters without spaces');
   }
   return value;
@@ -112,7 +119,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     tls: options.tls ?? false,
     publicUrl: options.publicUrl === undefined ? null : validatePublicUrl(options.publicUrl),
     clientId: credential('clientId', options.clientId, () => DEFAULT_CLIENT_ID),
-    clientSecret: credential('clientSecret', options.clientSecret, () => `sks_emu_${randomBytes(18).toString('base64url')}`),
+    clientSecret: credential('clientSecret', options.clientSecret, newClientSecret),
     controlToken: controlToken(options.controlToken),
     organizations,
     linkTtlSeconds: positiveSeconds('linkTtlSeconds', options.linkTtlSeconds, 60),
@@ -122,11 +129,6 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     webhooks,
     log: resolveLog(options.log),
   };
-}
-
-/** `whsec_` and a base64 key, as Scalekit's dashboard shows it. */
-export function isWebhookSecret(value: unknown): value is string {
-  return typeof value === 'string' && /^whsec_[A-Za-z0-9+/=]{8,200}$/.test(value);
 }
 
 export function validateWebhooks(value: unknown): { url: string; secret: string } {
@@ -141,7 +143,7 @@ export function validateWebhooks(value: unknown): { url: string; secret: string 
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
     throw new TypeError('webhooks.url must be an http(s) URL');
   }
-  if (!isWebhookSecret(secret)) {
+  if (typeof secret !== 'string' || !/^whsec_[A-Za-z0-9+/=]{8,200}$/.test(secret)) {
     throw new TypeError('webhooks.secret must look like "whsec_<base64 key>"');
   }
   return { url: parsed.href, secret };
