@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, link, mkdir, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isClientSecret, isControlToken, newClientSecret, newControlToken } from '../options.js';
 
 export const CREDENTIALS_FILE = 'credentials.json';
@@ -42,6 +42,25 @@ export function stateDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = pro
 }
 
 class CredentialsFileError extends Error {}
+
+/**
+ * `mkdir -p` with private folders. Not `mkdir(…, { recursive: true })`: under /proc, where mkdir answers ENOENT
+ * for a parent that exists, Node 20's recursive mkdir never returns.
+ */
+async function ensureDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { mode: 0o700 });
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return; // a file in the way shows up as ENOTDIR on the write
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw error;
+  }
+  await ensureDir(dirname(dir));
+  await mkdir(dir, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
+}
 
 /** The saved pair, or null when there is no file; throws a one-line error when it cannot be read or is damaged. */
 async function read(file: string): Promise<SavedCredentials | null> {
@@ -84,7 +103,7 @@ async function read(file: string): Promise<SavedCredentials | null> {
  * with `rename`. Either way no reader ever sees half a file.
  */
 async function write(dir: string, file: string, pair: SavedCredentials, replace: boolean): Promise<'saved' | 'exists'> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await ensureDir(dir);
   const temp = join(dir, `.${CREDENTIALS_FILE}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const body = `${JSON.stringify({ version: 1, ...pair, createdAt: new Date().toISOString() }, null, 2)}\n`;
   await writeFile(temp, body, { mode: 0o600, flag: 'wx' });
