@@ -21,7 +21,9 @@ export function displayUrl(href: string): string {
 
 function credentialsLine({ credentials, fromEnvironment }: BannerInput): string {
   if (!credentials) return `Credentials: from ${fromEnvironment.join(' and ')}`;
-  const overridden = fromEnvironment.length ? `; ${fromEnvironment.join(' and ')} set in the environment win` : '';
+  const overridden = fromEnvironment.length
+    ? `; ${fromEnvironment.join(' and ')} from the environment ${fromEnvironment.length === 1 ? 'is' : 'are'} used instead`
+    : '';
   switch (credentials.status) {
     case 'unsaved':
       return `Credentials: new for this run only, as ${credentials.file} could not be written (${credentials.reason}); set EMULATOR_STATE_DIR to a writable folder${overridden}`;
