@@ -165,17 +165,15 @@ describe('npx scalekit-emulator', { timeout: 120_000 }, () => {
     const state = await tempStateDir();
     const damaged = await tempStateDir();
     await writeFile(join(damaged, 'credentials.json'), '{"version":1,"clientSecret":"sks_half');
+    // One case per flag and variable here (each starts a process); cli-args.test.ts has the full list in-process.
     const cases: Array<[env: Record<string, string>, args: string[], message: RegExp]> = [
       [{ EMULATOR_PORT: 'abc' }, [], /EMULATOR_PORT must be a port number/],
-      [{ EMULATOR_PORT: '99999' }, [], /EMULATOR_PORT/],
       [{ EMULATOR_ALLOWED_ORIGINS: "http://localhost:3000; script-src 'unsafe-inline'" }, [], /^EMULATOR_ALLOWED_ORIGINS must be an origin/],
       [{ EMULATOR_CLIENT_SECRET: 'has spaces in it' }, [], /clientSecret must be/],
       [{}, ['--organization', 'acme:Acme'], /^--organization: organization id "acme" must look like org_/],
       [{}, ['--organization', 'org_acme:'], /^--organization: organization name for "org_acme" must be 1-200 characters$/],
-      [{}, ['--organization', `org_a:${'n'.repeat(300)}`], /must be 1-200 characters$/],
       [{ EMULATOR_ORGANIZATIONS: 'org_a:A,broken' }, [], /^EMULATOR_ORGANIZATIONS must be ID:NAME/],
       [{}, ['--allowed-origin', 'https://app.example.com/path'], /^--allowed-origin must be an origin/],
-      [{}, ['--allowed-origin'], /^--allowed-origin needs a value/],
       [{}, ['--webhook-url', 'javascript:alert(1)', '--webhook-secret', WEBHOOK_SECRET], /^--webhook-url must be an http\(s\) URL/],
       [{}, ['--webhook-url', 'http://localhost:3000/hook'], /^--webhook-url needs a secret too/],
       [{ EMULATOR_WEBHOOK_URL: 'http://localhost:3000/hook', EMULATOR_WEBHOOK_SECRET: 'whsec_hunter2hunter2' }, [], /^EMULATOR_WEBHOOK_SECRET must be whsec_/],
@@ -183,7 +181,6 @@ describe('npx scalekit-emulator', { timeout: 120_000 }, () => {
       [{ EMULATOR_STATE_DIR: damaged }, [], /credentials\.json does not hold the emulator's credentials \(damaged or edited\): delete it or start with --new-credentials$/],
       [{ EMULATOR_STATE_DIR: join(damaged, 'credentials.json', 'below-a-file') }, [], /cannot read .* \(ENOTDIR\)/],
       [{}, ['--new-credentials=now'], /^--new-credentials takes no value/],
-      [{}, ['--tsl'], /^unknown argument "--tsl"/],
     ];
     const check = async ([env, args, message]: (typeof cases)[number]) => {
       const run = runCli(args, { EMULATOR_STATE_DIR: state, ...env });
