@@ -14,15 +14,16 @@ function fail(reason: string): void {
 }
 
 async function main(): Promise<void> {
+  // Before anything is checked, so help is there even when the environment holds a bad value.
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
   let config;
   try {
     config = parseCli(process.env, process.argv.slice(2));
   } catch (error) {
     return fail((error as Error).message);
-  }
-  if (config.help) {
-    console.log(USAGE);
-    return;
   }
   const { options } = config;
 

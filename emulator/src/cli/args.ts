@@ -18,8 +18,8 @@ Flags override the environment; a repeated flag replaces the variable's whole li
   --organization ID:NAME                a seed organization, e.g. org_acme:Acme (repeatable; replaces the
     EMULATOR_ORGANIZATIONS                default three); the variable is comma-separated ID:NAME pairs
   --allowed-origin ORIGIN               an origin that may frame the portal, e.g. https://app.example.com or
-    EMULATOR_ALLOWED_ORIGINS              'http://localhost:*' (repeatable; replaces the default
-                                          http://localhost:* and http://127.0.0.1:*); the variable is comma-separated
+    EMULATOR_ALLOWED_ORIGINS              'http://localhost:*' (repeatable; replaces the default list,
+                                          http://localhost:* and http://127.0.0.1:*); the variable: comma-separated
   --webhook-url URL, EMULATOR_WEBHOOK_URL        where directory events are delivered (http or https)
   --webhook-secret S, EMULATOR_WEBHOOK_SECRET    whsec_… secret they are signed with (prefer the variable:
                                                  a flag is visible to other users in the process list)
