@@ -105,3 +105,21 @@ describe('scalekit-emulator flags and variables', () => {
     }
   });
 });
+
+describe('scalekit-emulator banner', () => {
+  it('shows at most ten organizations, never a webhook secret or a receiver URL\'s credentials or query', async () => {
+    const { banner } = await import('../src/cli/banner.js');
+    const { startEmulator } = await import('../src/index.js');
+    const organizations = Array.from({ length: 25 }, (_, i) => ({ id: `org_${i}`, displayName: `Org ${i}` }));
+    const emulator = await startEmulator({ organizations, webhooks: { url: 'https://user:pa55@hooks.example.com/in?key=k3y', secret: SECRET } });
+    try {
+      const text = banner({ emulator, allowedOrigins: ['http://localhost:*'], credentials: null, fromEnvironment: ['EMULATOR_CLIENT_SECRET', 'EMULATOR_CONTROL_TOKEN'] });
+      assert.match(text, /^Organizations: org_0 \(Org 0\), .*, org_9 \(Org 9\) and 15 more$/m);
+      assert.match(text, /^Webhooks: directory events go to https:\/\/hooks\.example\.com\/in\?…, signed with the secret given$/m);
+      for (const hidden of [SECRET.slice(6), 'pa55', 'k3y', 'user:']) assert.ok(!text.includes(hidden), hidden);
+      assert.match(text, /^Credentials: from EMULATOR_CLIENT_SECRET and EMULATOR_CONTROL_TOKEN$/m);
+    } finally {
+      await emulator.close();
+    }
+  });
+});

@@ -34,6 +34,15 @@ function credentialsLine({ credentials, fromEnvironment }: BannerInput): string 
   }
 }
 
+const SHOWN_ORGANIZATIONS = 10;
+
+/** The first few; a long seed list would bury the lines that matter. */
+function organizations(emulator: Emulator): string {
+  const all = emulator.organizations();
+  const shown = all.slice(0, SHOWN_ORGANIZATIONS).map((o) => `${o.id} (${o.displayName})`).join(', ');
+  return all.length > SHOWN_ORGANIZATIONS ? `${shown} and ${all.length - SHOWN_ORGANIZATIONS} more` : shown;
+}
+
 export function banner(input: BannerInput): string {
   const { emulator } = input;
   const webhookUrl = emulator.webhooks.url();
@@ -44,7 +53,7 @@ export function banner(input: BannerInput): string {
     `  SCALEKIT_CLIENT_SECRET=${emulator.clientSecret}`,
     `  EMULATOR_CONTROL_TOKEN=${emulator.controlToken}`,
     credentialsLine(input),
-    `Organizations: ${emulator.organizations().map((o) => `${o.id} (${o.displayName})`).join(', ')}`,
+    `Organizations: ${organizations(emulator)}`,
     '  change them: --organization org_…:Name (repeatable) or EMULATOR_ORGANIZATIONS=org_a:A,org_b:B',
     webhookUrl
       ? `Webhooks: directory events go to ${displayUrl(webhookUrl)}, signed with the secret given`
