@@ -11,6 +11,7 @@ import type { Faults } from './faults.js';
 import type { EmulatorState } from './state.js';
 import type { Timers } from './timers.js';
 import type { ResolvedOptions } from './options.js';
+import { notServedMessage, type UnknownRoutes } from './unknown-routes.js';
 
 export interface HttpDeps {
   state: EmulatorState;
@@ -24,6 +25,7 @@ export interface HttpDeps {
   directoryPanel?: PortalDeps['directoryPanel'];
   branding: BrandingStore;
   directory?: DirectoryModule;
+  unknownRoutes: UnknownRoutes;
 }
 
 export function httpApp(deps: HttpDeps): Hono {
@@ -40,7 +42,12 @@ export function httpApp(deps: HttpDeps): Hono {
   app.get('/', (c) =>
     c.text('Scalekit emulator: /oauth/token, gRPC (HTTP/2) and REST under /api/v1/ on this port. Controls under /_emulator/.\n'),
   );
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route on the Scalekit emulator' } }, 404));
+  // A browser opening any page here asks for one; answering it keeps the unknown-route log for real misses.
+  app.get('/favicon.ico', (c) => c.body(null, 204));
+  app.notFound((c) => {
+    const route = deps.unknownRoutes.record(c.req.method, new URL(c.req.url).pathname, '404');
+    return c.json({ error: { code: 'not_found', message: notServedMessage(route) } }, 404);
+  });
   app.onError((error, c) => {
     // A request aborted while waiting out injected latency lands here; nobody is listening for the answer.
     if (c.req.raw.signal.aborted) return c.body(null, 499 as 400);

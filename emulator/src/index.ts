@@ -12,6 +12,7 @@ import { resolveOptions, type ResolvedOptions } from './options.js';
 import { EmulatorState } from './state.js';
 import { createTlsMaterial, type TlsMaterial } from './http/tls.js';
 import { Timers } from './timers.js';
+import { UnknownRoutes } from './unknown-routes.js';
 import { createDirectoryModule, idpPanel } from './directory/index.js';
 import { mirrorPortalDirectory, portalDirectorySetter } from './directory/portal-bridge.js';
 import type { Emulator, EmulatorOptions } from './types.js';
@@ -28,6 +29,7 @@ export interface EmulatorInternals {
   options: ResolvedOptions;
   directory: DirectoryModule;
   branding: BrandingStore;
+  unknownRoutes: UnknownRoutes;
 }
 
 function urlFor(host: string, port: number, secure: boolean): string {
@@ -55,10 +57,12 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
   const knownMethods = knownMethodNames();
   const faults = new Faults(() => knownMethods);
   const timers = new Timers();
+  const unknownRoutes = new UnknownRoutes(resolved.log);
   // The simulated IdP (directory state, webhook sender, DirectoryService, controls, portal panel).
   const directory = createDirectoryModule({
     hasOrganization: (id) => state.organizations.has(id),
     baseUrl: publicUrl,
+    log: (line) => resolved.log(`[emulator] ${line}`),
     webhooks: resolved.webhooks ? { ...resolved.webhooks, retryScheduleMs: options?.webhooks?.retryScheduleMs } : undefined,
     setEnabled: portalDirectorySetter(state),
     sessionOrganization: (token) => {
@@ -67,15 +71,16 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     },
   });
   mirrorPortalDirectory(state, directory.state);
-  const internals: EmulatorInternals = { state, faults, timers, options: resolved, directory, branding };
+  const internals: EmulatorInternals = { state, faults, timers, options: resolved, directory, branding, unknownRoutes };
 
   const reset = () => {
     state.reset();
     faults.clear();
     directory.reset();
     branding.reset();
+    unknownRoutes.reset();
   };
-  const stats = () => state.stats();
+  const stats = () => ({ ...state.stats(), unknownRoutes: unknownRoutes.snapshot() });
 
   const app = httpApp({
     ...internals,

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_ALLOWED_ORIGINS, parseOriginPattern } from './origins.js';
 import { validateBranding } from './branding.js';
+import { resolveLog, type EmulatorLog } from './log.js';
 import type { EmulatorBranding, EmulatorOptions, EmulatorOrganization } from './types.js';
 
 export const DEFAULT_ORGANIZATIONS: readonly Readonly<EmulatorOrganization>[] = Object.freeze(
@@ -31,6 +32,8 @@ export interface ResolvedOptions {
   tls: boolean;
   /** Normalised, no trailing slash; null = the listening URL. */
   publicUrl: string | null;
+  /** Never throws; silent unless `log` was given. */
+  log: EmulatorLog;
 }
 
 const ORG_ID = /^org_[A-Za-z0-9_-]{1,64}$/;
@@ -54,10 +57,17 @@ function credential(name: string, value: unknown, fallback: () => string): strin
 
 const CONTROL_TOKEN = /^[\x21-\x7e]{16,256}$/;
 
+/** 18 random bytes (144 bits), in the shape Scalekit's secrets have. */
+export const newClientSecret = () => `sks_emu_${randomBytes(18).toString('base64url')}`;
+/** 24 random bytes: 192 bits. */
+export const newControlToken = () => `emuctl_${randomBytes(24).toString('base64url')}`;
+export const isClientSecret = (value: unknown): value is string => typeof value === 'string' && CREDENTIAL.test(value);
+export const isControlToken = (value: unknown): value is string => typeof value === 'string' && CONTROL_TOKEN.test(value);
+
 function controlToken(value: unknown): string {
-  // 24 random bytes: 192 bits, a fresh one per start.
-  if (value === undefined) return `emuctl_${randomBytes(24).toString('base64url')}`;
-  if (typeof value !== 'string' || !CONTROL_TOKEN.test(value)) {
+  // A fresh one per start unless given.
+  if (value === undefined) return newControlToken();
+  if (!isControlToken(value)) {
     throw new TypeError('controlToken must be 16-256 printable ASCII characters without spaces');
   }
   return value;
@@ -109,7 +119,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     tls: options.tls ?? false,
     publicUrl: options.publicUrl === undefined ? null : validatePublicUrl(options.publicUrl),
     clientId: credential('clientId', options.clientId, () => DEFAULT_CLIENT_ID),
-    clientSecret: credential('clientSecret', options.clientSecret, () => `sks_emu_${randomBytes(18).toString('base64url')}`),
+    clientSecret: credential('clientSecret', options.clientSecret, newClientSecret),
     controlToken: controlToken(options.controlToken),
     organizations,
     linkTtlSeconds: positiveSeconds('linkTtlSeconds', options.linkTtlSeconds, 60),
@@ -117,6 +127,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     warningSeconds,
     allowedOrigins: [...allowedOrigins],
     webhooks,
+    log: resolveLog(options.log),
   };
 }
 

@@ -336,7 +336,7 @@ export class EmulatorState {
     for (const listener of this.changeListeners) listener(change);
   }
 
-  stats(): EmulatorStats {
+  stats(): Omit<EmulatorStats, 'unknownRoutes'> {
     const links: EmulatorLinkRecord[] = [...this.links.values()].map((l) => ({
       id: l.id,
       organizationId: l.organizationId,

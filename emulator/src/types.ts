@@ -79,6 +79,12 @@ export interface EmulatorOptions {
    * SCIM endpoint use it. Default: the emulator's own `url`.
    */
   publicUrl?: string;
+  /**
+   * Receives one line per notable event: a request to a route the emulator does not serve, a page outside
+   * `allowedOrigins` trying to frame the portal. Never a secret, token, link id or query string. Default:
+   * silent (pass `console.warn` to see them); the CLI writes them to stderr.
+   */
+  log?: (message: string) => void;
 }
 
 export interface EmulatorLinkRecord {
@@ -100,6 +106,11 @@ export interface EmulatorStats {
   linksLoaded: number;
   /** The most recent links, newest last (bounded). Never the link's location. */
   links: EmulatorLinkRecord[];
+  /**
+   * Requests to routes the emulator does not serve (HTTP 404, REST 404, gRPC UNIMPLEMENTED): how many, and the
+   * latest 20 as `{ method, path }` — no query string, link ids shown as `{id}`, paths cut at 100 characters.
+   */
+  unknownRoutes: { count: number; recent: Array<{ method: string; path: string }> };
 }
 
 /** gRPC status names accepted by {@link EmulatorFaults.failRpcs}, in lower snake case. */

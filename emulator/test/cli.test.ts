@@ -1,51 +1,198 @@
-// `npm run emulator`: starts, prints URL and credentials that the real SDK accepts, stops on SIGTERM by
-// itself; refuses malformed configuration with one line and exit code 1.
-import { it } from 'node:test';
+// `npx scalekit-emulator` as a user runs it: prints URL and credentials the real SDK accepts and keeps them
+// across restarts (saved in its state folder; --new-credentials replaces them; the environment overrides
+// them), takes organizations, a webhook receiver and the framing allow-list from flags or variables and shows
+// them in its banner, logs requests it does not serve to stderr, stops on SIGTERM, and refuses any malformed
+// configuration with one line and exit code 1 — never a stack trace, never a secret echoed.
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Scalekit } from '@scalekit-sdk/node';
+import { runCli, tempStateDir, type CliRun } from './support/cli.js';
+import { startReceiver } from './support/receiver.js';
 
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const WEBHOOK_SECRET = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
 
-function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  return { child, out: () => stdout, err: () => stderr };
+async function tokenStatus(url: string, clientId: string, clientSecret: string): Promise<number> {
+  const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret });
+  return (await fetch(`${url}/oauth/token`, { method: 'POST', body })).status;
 }
 
-it('starts, prints working credentials, and stops on SIGTERM', { timeout: 60_000 }, async () => {
-  const { child, out } = run({ EMULATOR_PORT: '0', EMULATOR_CLIENT_SECRET: 'sks_cli_test' });
-  while (!out().includes('Ctrl+C')) await once(child.stdout, 'data');
-  const url = /SCALEKIT_ENVIRONMENT_URL=(\S+)/.exec(out())![1]!;
-  const clientId = /SCALEKIT_CLIENT_ID=(\S+)/.exec(out())![1]!;
-  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
-  assert.match(out(), /SCALEKIT_CLIENT_SECRET=sks_cli_test/);
-  const link = await new Scalekit(url, clientId, 'sks_cli_test').organization.generatePortalLink('org_acme');
-  assert.ok(link.location.startsWith(`${url}/magicLink/`));
-  child.kill('SIGTERM');
-  const [code] = await once(child, 'exit');
-  assert.equal(code, 0);
-  assert.match(out(), /stopped/);
-});
+async function started(args: string[], env: Record<string, string>): Promise<CliRun> {
+  const run = runCli(args, env);
+  await run.started();
+  assert.ok(run.out().includes('Ctrl+C'), `not started:\n${run.out()}\n${run.err()}`);
+  return run;
+}
 
-it('refuses a malformed configuration with one line and exit code 1', { timeout: 60_000 }, async () => {
-  const envs: Array<Record<string, string>> = [
-    { EMULATOR_PORT: 'abc' },
-    { EMULATOR_PORT: '99999' },
-    { EMULATOR_PORT: '0', EMULATOR_ALLOWED_ORIGINS: "http://localhost:3000; script-src 'unsafe-inline'" },
-    { EMULATOR_PORT: '0', EMULATOR_CLIENT_SECRET: 'has spaces in it' },
-  ];
-  for (const env of envs) {
-    const { child, out, err } = run(env);
-    const [code] = await once(child, 'exit');
-    assert.equal(code, 1, JSON.stringify(env));
-    assert.equal(out(), '');
-    assert.match(err(), /^Scalekit emulator not started: .+\n$/);
-    assert.equal(err().includes('has spaces'), false, 'a rejected secret is not echoed');
+/** Resolves once stderr holds a line matching `pattern`. */
+async function stderrLine(run: CliRun, pattern: RegExp): Promise<string> {
+  for (;;) {
+    const line = run.err().split('\n').find((l) => pattern.test(l));
+    if (line) return line;
+    await once(run.child.stderr!, 'data');
   }
+}
+
+describe('npx scalekit-emulator', { timeout: 120_000 }, () => {
+  it('starts, prints working credentials, and stops on SIGTERM', async () => {
+    const run = await started([], { EMULATOR_STATE_DIR: await tempStateDir(), EMULATOR_CLIENT_SECRET: 'sks_cli_test' });
+    const url = run.value('SCALEKIT_ENVIRONMENT_URL');
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(run.value('SCALEKIT_CLIENT_SECRET'), 'sks_cli_test');
+    const link = await new Scalekit(url, run.value('SCALEKIT_CLIENT_ID'), 'sks_cli_test').organization.generatePortalLink('org_acme');
+    assert.ok(link.location.startsWith(`${url}/magicLink/`));
+    assert.equal(await run.stop(), 0);
+    assert.match(run.out(), /stopped/);
+    assert.equal(run.err(), '');
+  });
+
+  it('keeps its client secret and control token across restarts; --new-credentials replaces them', async () => {
+    const dir = await tempStateDir();
+    const first = await started([], { EMULATOR_STATE_DIR: dir });
+    const secret = first.value('SCALEKIT_CLIENT_SECRET');
+    const token = first.value('EMULATOR_CONTROL_TOKEN');
+    assert.match(first.out(), new RegExp(`^Credentials: saved in ${join(dir, 'credentials.json').replace(/[.\\/]/g, '\\$&')}, the same on every start \\(--new-credentials or deleting the file makes new ones\\)$`, 'm'));
+    await first.stop();
+
+    const second = await started([], { EMULATOR_STATE_DIR: dir });
+    assert.equal(second.value('SCALEKIT_CLIENT_SECRET'), secret);
+    assert.equal(second.value('EMULATOR_CONTROL_TOKEN'), token);
+    const url = second.value('SCALEKIT_ENVIRONMENT_URL');
+    assert.equal(await tokenStatus(url, 'skc_emulator', secret), 200, 'the .env of the first run still works');
+    assert.equal((await fetch(`${url}/_emulator/stats`, { headers: { authorization: `Bearer ${token}` } })).status, 200);
+    await second.stop();
+
+    const renewed = await started(['--new-credentials'], { EMULATOR_STATE_DIR: dir });
+    const newSecret = renewed.value('SCALEKIT_CLIENT_SECRET');
+    const newToken = renewed.value('EMULATOR_CONTROL_TOKEN');
+    assert.notEqual(newSecret, secret);
+    assert.notEqual(newToken, token);
+    assert.match(renewed.out(), /^Credentials: new ones \(--new-credentials\), saved in /m);
+    const renewedUrl = renewed.value('SCALEKIT_ENVIRONMENT_URL');
+    assert.equal(await tokenStatus(renewedUrl, 'skc_emulator', secret), 401, 'the old secret is refused');
+    assert.equal((await fetch(`${renewedUrl}/_emulator/stats`, { headers: { authorization: `Bearer ${token}` } })).status, 401);
+    assert.equal(await tokenStatus(renewedUrl, 'skc_emulator', newSecret), 200);
+    await renewed.stop();
+
+    const after = await started([], { EMULATOR_STATE_DIR: dir });
+    assert.equal(after.value('SCALEKIT_CLIENT_SECRET'), newSecret, 'the renewed pair is the one kept');
+    await after.stop();
+  });
+
+  it('the environment overrides the saved values and is never written to the file', async () => {
+    const dir = await tempStateDir();
+    const one = await started([], { EMULATOR_STATE_DIR: dir, EMULATOR_CLIENT_SECRET: 'sks_from_env_1' });
+    assert.equal(one.value('SCALEKIT_CLIENT_SECRET'), 'sks_from_env_1');
+    const token = one.value('EMULATOR_CONTROL_TOKEN');
+    assert.match(one.out(), /; EMULATOR_CLIENT_SECRET from the environment is used instead$/m);
+    await one.stop();
+    const file = await readFile(join(dir, 'credentials.json'), 'utf8');
+    assert.ok(!file.includes('sks_from_env_1'));
+    assert.ok(file.includes(token), 'the control token it generated is the saved one');
+
+    const both = await started([], { EMULATOR_STATE_DIR: join(dir, 'untouched'), EMULATOR_CLIENT_SECRET: 'sks_from_env_2', EMULATOR_CONTROL_TOKEN: 'control-token-from-env-0123' });
+    assert.match(both.out(), /^Credentials: from EMULATOR_CLIENT_SECRET and EMULATOR_CONTROL_TOKEN$/m);
+    await both.stop();
+    await assert.rejects(readFile(join(dir, 'untouched', 'credentials.json')), { code: 'ENOENT' });
+  });
+
+  it('starts with credentials for this run only when the state folder cannot be written, and says so', { skip: process.platform !== 'linux' }, async () => {
+    const run = await started([], { EMULATOR_STATE_DIR: '/proc/self/scalekit-emulator' });
+    assert.match(run.out(), /^Credentials: new for this run only, as \/proc\/self\/scalekit-emulator\/credentials\.json could not be written \(E[A-Z]+\); set EMULATOR_STATE_DIR to a writable folder$/m);
+    assert.equal(await tokenStatus(run.value('SCALEKIT_ENVIRONMENT_URL'), 'skc_emulator', run.value('SCALEKIT_CLIENT_SECRET')), 200);
+    await run.stop();
+  });
+
+  it('takes organizations, the framing allow-list and a webhook receiver, shows them, and serves them', async () => {
+    const probe = new Scalekit('http://127.0.0.1:9', 'skc_emulator', 'x');
+    const receiver = await startReceiver(probe, WEBHOOK_SECRET);
+    const run = await started(
+      ['--organization', 'org_fixed:Fixed Corp', '--organization=org_two:Two: the sequel', '--allowed-origin', 'https://app.example.com', '--webhook-url', receiver.url],
+      { EMULATOR_STATE_DIR: await tempStateDir(), EMULATOR_WEBHOOK_SECRET: WEBHOOK_SECRET, EMULATOR_ORGANIZATIONS: 'org_ignored:Replaced by the flags' },
+    );
+    try {
+      const out = run.out();
+      assert.match(out, /^Organizations: org_fixed \(Fixed Corp\), org_two \(Two: the sequel\)$/m);
+      assert.match(out, /^  change them: --organization org_…:Name \(repeatable\) or EMULATOR_ORGANIZATIONS=org_a:A,org_b:B$/m);
+      assert.match(out, new RegExp(`^Webhooks: directory events go to ${receiver.url.replace(/[.]/g, '\\.')}, signed with the secret given$`, 'm'));
+      assert.match(out, /^May frame the portal: https:\/\/app\.example\.com$/m);
+      assert.match(out, /^  change it: --allowed-origin https:\/\/app\.example\.com \(repeatable\) or EMULATOR_ALLOWED_ORIGINS \(comma-separated\); either replaces this list$/m);
+      assert.ok(!out.includes(WEBHOOK_SECRET.slice(6)), 'the webhook secret is never printed');
+
+      const url = run.value('SCALEKIT_ENVIRONMENT_URL');
+      const scalekit = new Scalekit(url, run.value('SCALEKIT_CLIENT_ID'), run.value('SCALEKIT_CLIENT_SECRET'));
+      assert.equal((await scalekit.organization.getOrganization('org_fixed')).organization?.displayName, 'Fixed Corp');
+      await assert.rejects(scalekit.organization.getOrganization('org_acme'), /not found/i);
+      const link = await scalekit.organization.generatePortalLink('org_fixed');
+      const page = await fetch(link.location);
+      assert.match(page.headers.get('content-security-policy')!, /(^|; )frame-ancestors https:\/\/app\.example\.com($|;)/);
+
+      const control = { authorization: `Bearer ${run.value('EMULATOR_CONTROL_TOKEN')}`, 'content-type': 'application/json' };
+      assert.equal((await fetch(`${url}/_emulator/directory/org_fixed/enable`, { method: 'POST', headers: control })).status, 200);
+      await stderrLine(run, /directory_enabled delivered/);
+      assert.equal(receiver.deliveries[0]?.event.type, 'organization.directory_enabled');
+      assert.equal(receiver.deliveries[0]?.event.organization_id, 'org_fixed');
+      assert.deepEqual(receiver.rejected, [], 'signed with the secret given');
+    } finally {
+      await run.stop();
+      await receiver.close();
+    }
+  });
+
+  it('logs to stderr a request it does not serve and a page it refuses to be framed by, without query or link id', async () => {
+    const run = await started([], { EMULATOR_STATE_DIR: await tempStateDir() });
+    try {
+      const url = run.value('SCALEKIT_ENVIRONMENT_URL');
+      const res = await fetch(`${url}/api/v2/organizations?client_secret=hunter2`);
+      assert.equal(res.status, 404);
+      assert.equal((await res.json()).error.message, 'the emulator does not serve GET /api/v2/organizations');
+      assert.equal(await stderrLine(run, /not served/), '[emulator] GET /api/v2/organizations: not served by the emulator (answered 404)');
+      const scalekit = new Scalekit(url, 'skc_emulator', run.value('SCALEKIT_CLIENT_SECRET'));
+      const link = await scalekit.organization.generatePortalLink('org_acme');
+      await fetch(link.location, { headers: { 'sec-fetch-dest': 'iframe', referer: 'https://app.example.com/settings?token=x' } });
+      const line = await stderrLine(run, /tried to frame/);
+      assert.ok(line.startsWith('[emulator] https://app.example.com tried to frame the portal and was refused'), line);
+      assert.ok(line.includes("--allowed-origin https://app.example.com ") && line.includes("EMULATOR_ALLOWED_ORIGINS='http://localhost:*,http://127.0.0.1:*,https://app.example.com'"), line);
+      assert.ok(!run.err().includes('hunter2') && !run.err().includes(link.id) && !run.err().includes('token=x'));
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('refuses a malformed configuration with one line and exit code 1, never a stack or a secret', async () => {
+    const state = await tempStateDir();
+    const damaged = await tempStateDir();
+    await writeFile(join(damaged, 'credentials.json'), '{"version":1,"clientSecret":"sks_half');
+    // One case per flag and variable here (each starts a process); cli-args.test.ts has the full list in-process.
+    const cases: Array<[env: Record<string, string>, args: string[], message: RegExp]> = [
+      [{ EMULATOR_PORT: 'abc' }, [], /EMULATOR_PORT must be a port number/],
+      [{ EMULATOR_ALLOWED_ORIGINS: "http://localhost:3000; script-src 'unsafe-inline'" }, [], /^EMULATOR_ALLOWED_ORIGINS must be an origin/],
+      [{ EMULATOR_CLIENT_SECRET: 'has spaces in it' }, [], /clientSecret must be/],
+      [{}, ['--organization', 'acme:Acme'], /^--organization: organization id "acme" must look like org_/],
+      [{}, ['--organization', 'org_acme:'], /^--organization: organization name for "org_acme" must be 1-200 characters$/],
+      [{ EMULATOR_ORGANIZATIONS: 'org_a:A,broken' }, [], /^EMULATOR_ORGANIZATIONS must be ID:NAME/],
+      [{}, ['--allowed-origin', 'https://app.example.com/path'], /^--allowed-origin must be an origin/],
+      [{}, ['--webhook-url', 'javascript:alert(1)', '--webhook-secret', WEBHOOK_SECRET], /^--webhook-url must be an http\(s\) URL/],
+      [{}, ['--webhook-url', 'http://localhost:3000/hook'], /^--webhook-url needs a secret too/],
+      [{ EMULATOR_WEBHOOK_URL: 'http://localhost:3000/hook', EMULATOR_WEBHOOK_SECRET: 'whsec_hunter2hunter2' }, [], /^EMULATOR_WEBHOOK_SECRET must be whsec_/],
+      [{}, ['--webhook-secret', 'hunter2hunter2hunter2'], /^--webhook-secret must be whsec_/],
+      [{ EMULATOR_STATE_DIR: damaged }, [], /credentials\.json does not hold the emulator's credentials \(damaged or edited\): delete it or start with --new-credentials$/],
+      [{ EMULATOR_STATE_DIR: join(damaged, 'credentials.json', 'below-a-file') }, [], /cannot read .* \(ENOTDIR\)/],
+      [{}, ['--new-credentials=now'], /^--new-credentials takes no value/],
+    ];
+    const check = async ([env, args, message]: (typeof cases)[number]) => {
+      const run = runCli(args, { EMULATOR_STATE_DIR: state, ...env });
+      const [code] = await run.exited;
+      const label = JSON.stringify([env, args]).slice(0, 120);
+      assert.equal(code, 1, label);
+      assert.equal(run.out(), '', label);
+      assert.match(run.err(), /^Scalekit emulator not started: [^\n]+\n$/, label);
+      assert.match(run.err().slice('Scalekit emulator not started: '.length).trimEnd(), message, label);
+      assert.ok(!/\n\s+at /.test(run.err()), `${label}: no stack`);
+      for (const secret of ['hunter2', 'has spaces', 'sks_half']) assert.ok(!run.err().includes(secret), `${label}: echoes ${secret}`);
+    };
+    for (let i = 0; i < cases.length; i += 3) await Promise.all(cases.slice(i, i + 3).map(check));
+  });
 });

@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Scalekit } from '@scalekit-sdk/node';
 import { DEFAULT_ORGANIZATIONS, startEmulator, type Emulator } from '../src/index.js';
@@ -217,10 +220,12 @@ describe('emulator control token', () => {
 
 describe('npm run emulator and EMULATOR_CONTROL_TOKEN', () => {
   const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+  // The CLI saves the token it makes; here in a folder of this test's own.
+  const stateDir = mkdtempSync(join(tmpdir(), 'scalekit-emulator-state-'));
 
   async function start(env: Record<string, string>) {
     const child = spawn(process.execPath, ['--import', 'tsx', cli], {
-      env: { ...process.env, EMULATOR_CONTROL_TOKEN: '', ...env, EMULATOR_PORT: '0' },
+      env: { ...process.env, EMULATOR_CONTROL_TOKEN: '', EMULATOR_STATE_DIR: stateDir, ...env, EMULATOR_PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -248,7 +253,7 @@ describe('npm run emulator and EMULATOR_CONTROL_TOKEN', () => {
     }
   });
 
-  it('without it, prints a fresh one that works', { timeout: 60_000 }, async () => {
+  it('without it, prints the saved one, which works', { timeout: 60_000 }, async () => {
     const { child, exited, out } = await start({});
     try {
       const url = /SCALEKIT_ENVIRONMENT_URL=(\S+)/.exec(out())![1]!;

@@ -220,6 +220,6 @@ describe('emulator: the real SDK against it', () => {
     emulator.reset();
     assert.deepEqual(emulator.organizations(), DEFAULT_ORGANIZATIONS);
     await warm.organization.getOrganization(orgId); // no fault left, no new token needed
-    assert.deepEqual(emulator.stats(), { tokenRequests: 0, rpcs: { GetOrganization: 1 }, linksIssued: 0, linksLoaded: 0, links: [] });
+    assert.deepEqual(emulator.stats(), { tokenRequests: 0, rpcs: { GetOrganization: 1 }, linksIssued: 0, linksLoaded: 0, links: [], unknownRoutes: { count: 0, recent: [] } });
   });
 });

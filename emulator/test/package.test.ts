@@ -86,7 +86,8 @@ describe('installed alone', () => {
 
   it('npx scalekit-emulator starts, prints the four lines, answers the control token only, stops on SIGTERM', async () => {
     const bin = join(app, 'node_modules', '.bin', 'scalekit-emulator');
-    const child = spawn(bin, [], { cwd: app, env: { ...process.env, EMULATOR_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The CLI saves its credentials; here in the scratch folder, not the user's state directory.
+    const child = spawn(bin, [], { cwd: app, env: { ...process.env, EMULATOR_PORT: '0', EMULATOR_STATE_DIR: join(scratch, 'state') }, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const out = await new Promise<string>((resolve, reject) => {
         let text = '';

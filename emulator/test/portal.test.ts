@@ -225,6 +225,26 @@ describe('emulator portal page in Chromium', () => {
     });
   });
 
+  it('a refused host origin is named in the log with the flag and variable that would allow it', async () => {
+    const lines: string[] = [];
+    await withEmulator({ allowedOrigins: ['http://localhost:*'], log: (line) => lines.push(line) }, async (emulator, page) => {
+      const link = await mint(emulator);
+      await page.goto(host.pageUrl(link.location, '127.0.0.1'));
+      await page.waitForFunction(() => (window as unknown as { frameLoads: number }).frameLoads >= 1);
+      const origin = `http://127.0.0.1:${host.port}`;
+      assert.equal(lines.length, 1, lines.join('\n'));
+      assert.ok(lines[0]!.startsWith(`[emulator] ${origin} tried to frame the portal and was refused`), lines[0]);
+      assert.ok(lines[0]!.includes(`--allowed-origin ${origin} `), lines[0]);
+      assert.ok(lines[0]!.includes(`EMULATOR_ALLOWED_ORIGINS='http://localhost:*,${origin}'`), lines[0]);
+      assert.ok(!lines[0]!.includes(link.id), 'no link id in the log');
+      // The same host on an allowed origin frames it without a line.
+      const allowed = await mint(emulator);
+      await page.goto(host.pageUrl(allowed.location, 'localhost'));
+      await waitForMessages(page, 1);
+      assert.equal(lines.length, 1);
+    });
+  });
+
   it('a second load shows the expired page and posts PORTAL_LOAD_FAILURE', async () => {
     await withEmulator({}, async (emulator, page) => {
       const used = await mint(emulator);

@@ -4,6 +4,7 @@ import type { Faults } from '../faults.js';
 import type { EmulatorState } from '../state.js';
 import type { Timers } from '../timers.js';
 import type { ResolvedOptions } from '../options.js';
+import type { UnknownRoutes } from '../unknown-routes.js';
 
 export interface GrpcContext {
   state: EmulatorState;
@@ -12,4 +13,6 @@ export interface GrpcContext {
   options: ResolvedOptions;
   /** The simulated IdP's directory (DirectoryService answers from it). */
   directory?: DirectoryModule;
+  /** Where calls to services and methods the emulator does not serve are counted and logged. */
+  unknownRoutes: UnknownRoutes;
 }

@@ -11,6 +11,7 @@ import { connectionService } from './connections.js';
 import { scalekitError } from './errors.js';
 import type { GrpcContext } from './context.js';
 import { organizationService } from './organizations.js';
+import { notServedMessage } from '../unknown-routes.js';
 
 /** The services the emulator serves; their method names are what faults may target. */
 export const SERVICES: readonly DescService[] = [OrganizationService, DirectoryService, ConnectionService];
@@ -42,19 +43,32 @@ function edge(ctx: GrpcContext): Interceptor {
     if (!token || !ctx.state.tokens.has(token)) {
       throw scalekitError(Code.Unauthenticated, 'UNAUTHENTICATED', 'missing or unknown access token');
     }
-    return next(req);
+    try {
+      return await next(req);
+    } catch (error) {
+      // A method of a served service the emulator has no handler for: the SDK call a user needs to know is missing.
+      if (error instanceof ConnectError && error.code === Code.Unimplemented) {
+        ctx.unknownRoutes.record('POST', `/${req.service.typeName}/${method}`, 'UNIMPLEMENTED');
+      }
+      throw error;
+    }
   };
 }
 
+type FallbackRequest = { url?: string; method?: string };
+type FallbackResponse = { writeHead(status: number, headers: Record<string, string>): unknown; end(): unknown };
+
 /** What Scalekit's gRPC server answers for a service or method it does not serve: a trailers-only UNIMPLEMENTED. */
-function unimplemented(req: { url?: string }, res: { writeHead(status: number, headers: Record<string, string>): unknown; end(): unknown }): void {
-  const method = (req.url ?? '').slice(0, 200);
-  res.writeHead(200, {
-    'content-type': 'application/grpc',
-    'grpc-status': String(Code.Unimplemented),
-    'grpc-message': encodeURIComponent(`unknown service or method ${method}`),
-  });
-  res.end();
+function unimplemented(ctx: GrpcContext): (req: FallbackRequest, res: FallbackResponse) => void {
+  return (req, res) => {
+    const route = ctx.unknownRoutes.record(req.method ?? 'POST', req.url ?? '/', 'UNIMPLEMENTED');
+    res.writeHead(200, {
+      'content-type': 'application/grpc',
+      'grpc-status': String(Code.Unimplemented),
+      'grpc-message': encodeURIComponent(notServedMessage(route)),
+    });
+    res.end();
+  };
 }
 
 export function grpcHandler(ctx: GrpcContext): ReturnType<typeof connectNodeAdapter> {
@@ -64,6 +78,6 @@ export function grpcHandler(ctx: GrpcContext): ReturnType<typeof connectNodeAdap
     connect: false,
     interceptors: [edge(ctx)],
     routes: (router) => registerServices(router, ctx),
-    fallback: unimplemented,
+    fallback: unimplemented(ctx),
   });
 }

@@ -7,6 +7,7 @@ import { brandingImageOrigins, type BrandingStore } from '../branding.js';
 import { readJsonObject, controlError } from '../http/json-body.js';
 import { originPatternRegex } from '../origins.js';
 import { renderExpiredPage, renderPortalPage } from './page.js';
+import { framingWatch } from './framing.js';
 import { DIRECTORY_PROVIDERS, SSO_CHOICES, type DirectoryProvider, type EmulatorState, type PortalSession, type SsoChoice } from '../state.js';
 import type { ResolvedOptions } from '../options.js';
 
@@ -69,12 +70,14 @@ function pageHeaders(c: Context, nonce: string, allowedOrigins: readonly string[
 export function portalRoutes(deps: PortalDeps): Hono {
   const { state, options } = deps;
   const patterns = options.allowedOrigins.map(originPatternRegex);
+  const watchFraming = framingWatch(options.allowedOrigins, options.log);
   const app = new Hono();
 
   app.get('/magicLink/:id', (c) => {
     const nonce = randomBytes(16).toString('base64');
     const branding = deps.branding.get();
     pageHeaders(c, nonce, options.allowedOrigins, brandingImageOrigins(branding));
+    watchFraming(c.req.raw.headers);
     if (c.req.method === 'HEAD') return c.body(null, 200); // a HEAD (link preview, health check) must not use up the link
     const linkId = c.req.param('id');
     const session = /^[0-9a-f-]{36}$/.test(linkId) ? state.openSession(linkId, options.sessionSeconds) : null;

@@ -10,6 +10,7 @@ import { OrganizationService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1
 import { limitBody } from '../http/body-limit.js';
 import type { GrpcContext } from '../grpc/context.js';
 import { organizationService } from '../grpc/organizations.js';
+import { notServedMessage } from '../unknown-routes.js';
 
 export const REST_BASE = '/api/v1';
 const MAX_BODY = 64 * 1024;
@@ -219,7 +220,10 @@ export function mountRest(app: Hono, deps: RestDeps): void {
     c.header('Cache-Control', 'no-store');
     const path = new URL(c.req.url).pathname.slice(REST_BASE.length);
     const matching = COMPILED.filter((r) => r.pattern.test(path));
-    if (matching.length === 0) return c.json(errorBody(Code.NotFound, 'Not Found', []), 404);
+    if (matching.length === 0) {
+      const route = deps.unknownRoutes.record(c.req.method, new URL(c.req.url).pathname, '404');
+      return c.json(errorBody(Code.NotFound, notServedMessage(route), []), 404);
+    }
     const verb = c.req.method === 'HEAD' ? 'GET' : c.req.method;
     const route = matching.find((r) => r.verb === verb);
     if (!route) {
@@ -238,7 +242,10 @@ export function mountRest(app: Hono, deps: RestDeps): void {
       if (!token || !deps.knownToken(token)) throw new RestError(Code.Unauthenticated, 'missing or unknown access token', 'UNAUTHENTICATED');
 
       const handler = impl[route.method.localName];
-      if (!handler) throw new RestError(Code.Unimplemented, `${rpc} is not implemented by the emulator`, 'UNIMPLEMENTED');
+      if (!handler) {
+        deps.unknownRoutes.record(c.req.method, new URL(c.req.url).pathname, '501');
+        throw new RestError(Code.Unimplemented, `${rpc} is not implemented by the emulator`, 'UNIMPLEMENTED');
+      }
 
       const json: Record<string, unknown> = {};
       const input = route.method.input;
