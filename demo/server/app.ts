@@ -260,7 +260,8 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
         ...seeds,
         ...customers.filter((c) => !known.has(c.organizationId)).map((c) => ({ id: c.organizationId, displayName: c.name })),
       ];
-      emulator = await startEmulator({ ...options.emulator, organizations });
+      // The emulator's own lines (a page it refused to be framed by, a route it does not serve) go to the demo's log.
+      emulator = await startEmulator({ log, ...options.emulator, organizations });
       cleanup.push(() => emulator!.close());
       scalekit = new Scalekit(emulator.url, emulator.clientId, emulator.clientSecret);
       log(`Scalekit: emulator at ${emulator.url}`);

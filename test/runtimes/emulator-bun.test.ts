@@ -3,7 +3,7 @@
 // --tls under Bun, and the SDK in a second Bun process trusting the printed CA through NODE_EXTRA_CA_CERTS
 // (read at start, so not the same process). Self-contained: scripts go to a temporary directory; skipped
 // when no Bun binary is installed.
-import { it } from 'node:test';
+import { after, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -90,9 +90,12 @@ it('startEmulator() runs in Bun and the unmodified SDK works against it in the s
 });
 
 it('scalekit-emulator --tls runs in Bun; the SDK in another Bun process trusts it through NODE_EXTRA_CA_CERTS', { skip, timeout: 90_000 }, async () => {
+  // Its saved credentials in a folder of this test's own, never the user's state folder.
+  const stateDir = await mkdtemp(path.join(tmpdir(), 'scalekit-emulator-bun-state-'));
+  after(() => rm(stateDir, { recursive: true, force: true }));
   const server = spawn(bun, ['run', path.join(root, 'emulator/src/cli.ts'), '--tls'], {
     cwd: root,
-    env: { ...process.env, EMULATOR_PORT: '0', EMULATOR_CLIENT_SECRET: 'sks_bun_tls' },
+    env: { ...process.env, EMULATOR_PORT: '0', EMULATOR_CLIENT_SECRET: 'sks_bun_tls', EMULATOR_STATE_DIR: stateDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let printed = '';
