@@ -3,7 +3,7 @@
 // --tls under Bun, and the SDK in a second Bun process trusting the printed CA through NODE_EXTRA_CA_CERTS
 // (read at start, so not the same process). Self-contained: scripts go to a temporary directory; skipped
 // when no Bun binary is installed.
-import { after, it } from 'node:test';
+import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -89,10 +89,10 @@ it('startEmulator() runs in Bun and the unmodified SDK works against it in the s
   assert.equal(out.pageHasDirectory, true);
 });
 
-it('scalekit-emulator --tls runs in Bun; the SDK in another Bun process trusts it through NODE_EXTRA_CA_CERTS', { skip, timeout: 90_000 }, async () => {
+it('scalekit-emulator --tls runs in Bun; the SDK in another Bun process trusts it through NODE_EXTRA_CA_CERTS', { skip, timeout: 90_000 }, async (t) => {
   // Its saved credentials in a folder of this test's own, never the user's state folder.
   const stateDir = await mkdtemp(path.join(tmpdir(), 'scalekit-emulator-bun-state-'));
-  after(() => rm(stateDir, { recursive: true, force: true }));
+  t.after(() => rm(stateDir, { recursive: true, force: true }));
   const server = spawn(bun, ['run', path.join(root, 'emulator/src/cli.ts'), '--tls'], {
     cwd: root,
     env: { ...process.env, EMULATOR_PORT: '0', EMULATOR_CLIENT_SECRET: 'sks_bun_tls', EMULATOR_STATE_DIR: stateDir },
