@@ -74,7 +74,7 @@ function lastTimings() {
   }
 }
 
-/** Each file in its own `node --test` process, CONCURRENCY at a time, slowest first; a failing file prints whole. */
+/** Each file in a process of its own, CONCURRENCY at a time, slowest first; a failing file prints whole. */
 async function nodeStep(files) {
   const started = Date.now();
   const previous = lastTimings();
@@ -87,7 +87,8 @@ async function nodeStep(files) {
   const worker = async () => {
     for (let file = queue.shift(); file; file = queue.shift()) {
       const fileStarted = Date.now();
-      const result = await run(process.execPath, ['--import', 'tsx', '--test', file]);
+      // The file itself runs its tests (node:test does when a file is executed): one process, not a runner and a child.
+      const result = await run(process.execPath, ['--import', 'tsx', '--test-reporter=tap', file]);
       timings[file] = (Date.now() - fileStarted) / 1000;
       for (const key of Object.keys(totals)) totals[key] += Number(new RegExp(`^# ${key} (\\d+)`, 'm').exec(result.output)?.[1] ?? 0);
       if (!result.ok) failures.push({ file, output: result.output });
@@ -132,11 +133,15 @@ if (!requested.length) {
 const files = nodeFiles(areas);
 if (files.length) {
   console.log(`node: ${files.length} files, ${CONCURRENCY} at a time (${areas.join(', ')})`);
-  steps.push(nodeStep(files));
+  // The pages the demo and end-to-end tests serve are built once, before any of them starts (two files building
+  // the same folder at once would serve each other half a build).
+  const pages = areas.includes('demo') || areas.includes('e2e') ? step('demo pages (vite build)', bin('vite'), ['build', '--logLevel', 'warn']) : null;
+  steps.push(pages);
+  steps.push((pages ?? Promise.resolve({ ok: true })).then((built) => (built.ok ? nodeStep(files) : { name: 'node', ok: false, seconds: '0' })));
 }
 if (areas.includes('component')) steps.push(step('chromium (web-test-runner)', bin('wtr'), []));
 
-const results = await Promise.all(steps);
+const results = await Promise.all(steps.filter(Boolean));
 const failed = results.filter((r) => !r.ok);
 console.log(`\n${failed.length ? `FAILED: ${failed.map((r) => r.name).join(', ')}` : 'all passed'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(results.map((r) => `  ${r.name}: ${r.ok ? 'ok' : 'FAILED'} ${r.seconds} s`).join('\n'));

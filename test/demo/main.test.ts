@@ -13,22 +13,16 @@ import { after, before, describe, it } from 'node:test';
 import { startEmulator } from '../../emulator/src/index.js';
 import type { Emulator } from '../../emulator/src/index.js';
 import { launchBrowser } from '../support/browser.js';
+import { ensureDemoBuilt } from '../e2e/harness.js';
 
 const root = resolve(import.meta.dirname, '../..');
 let demoDir: string;
 
 before(async () => {
-  // The real demo, built the way `npm start` builds it, into a directory of this test's own.
-  demoDir = await mkdtemp(join(tmpdir(), 'scalekit-main-demo-'));
-  const { build } = await import('vite');
-  await build({
-    configFile: join(root, 'vite.config.ts'),
-    root: join(root, 'demo', 'web'),
-    build: { outDir: demoDir, emptyOutDir: true },
-    logLevel: 'silent',
-  });
+  // The real demo, built the way `npm start` builds it (once per test run, shared with the end-to-end tests).
+  await ensureDemoBuilt();
+  demoDir = join(root, 'demo-dist');
 });
-after(() => rm(demoDir, { recursive: true, force: true }));
 
 interface Started {
   child: ChildProcess;
@@ -203,7 +197,7 @@ describe('demo/server/main.ts start-up checks', () => {
     }
   });
 
-  it('stops with one clear line when another demo server uses the same data folder, and not after that one crashed', { timeout: 120_000 }, async () => {
+  it('stops with one clear line when another demo server uses the same data folder, and not after that one crashed; stops on SIGINT', { timeout: 120_000 }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'northwind-lock-'));
     try {
       const first = await start({ NORTHWIND_DATA_DIR: dataDir });
@@ -214,17 +208,13 @@ describe('demo/server/main.ts start-up checks', () => {
         first.child.kill('SIGKILL'); // a crash: its lock file stays behind, naming a pid that no longer runs
         await first.exit;
       }
+      // It starts after a crash, and stops cleanly on SIGINT (Ctrl+C) as on SIGTERM.
       const next = await start({ NORTHWIND_DATA_DIR: dataDir });
-      assert.equal(await stop(next), 0, next.output());
+      assert.equal(await stop(next, 'SIGINT'), 0, next.output());
+      assert.match(next.output(), /SIGINT: shutting down/);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
-  });
-
-  it('shuts down on SIGINT too', async () => {
-    const app = await start();
-    assert.equal(await stop(app, 'SIGINT'), 0, app.output());
-    assert.match(app.output(), /SIGINT: shutting down/);
   });
 });
 
