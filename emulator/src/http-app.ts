@@ -6,7 +6,7 @@ import { portalPageOnly, portalRoutes, type PortalDeps } from './portal/routes.j
 import type { BrandingStore } from './branding.js';
 import type { DirectoryModule } from './directory/index.js';
 import { mountRest } from './rest/routes.js';
-import { limitBody } from './http/body-limit.js';
+import { limitBody } from './body-limit.js';
 import type { Faults } from './faults.js';
 import type { EmulatorState } from './state.js';
 import type { Timers } from './timers.js';

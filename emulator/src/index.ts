@@ -14,7 +14,7 @@ import { createTlsMaterial, type TlsMaterial } from './http/tls.js';
 import { Timers } from './timers.js';
 import { UnknownRoutes } from './unknown-routes.js';
 import { createDirectoryModule, idpPanel } from './directory/index.js';
-import { mirrorPortalDirectory, portalDirectorySetter } from './directory/portal-bridge.js';
+import { mirrorPortalDirectory, portalDirectorySetter } from './portal-directory-bridge.js';
 import type { Emulator, EmulatorOptions } from './types.js';
 import type { DirectoryModule } from './directory/index.js';
 

@@ -2,7 +2,7 @@
 // directory and webhook controls as sub-routers through `extend` in http.ts.
 import { Hono } from 'hono';
 import { controlError, readJsonObject } from '../http/json-body.js';
-import { limitBody } from '../http/body-limit.js';
+import { limitBody } from '../body-limit.js';
 import { requireControlToken } from './token.js';
 import type { BrandingStore } from '../branding.js';
 import { Faults } from '../faults.js';

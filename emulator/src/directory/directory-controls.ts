@@ -26,7 +26,7 @@
  * 409 conflict / directory_disabled, 413, 415, 422 limit_exceeded.
  */
 import { Hono, type Context } from 'hono';
-import { limitBody } from '../http/body-limit.js';
+import { limitBody } from '../body-limit.js';
 import { DirectoryError, type DirectoryGroup, type DirectoryState, type DirectoryUser } from './directory-state.js';
 import type { WebhookSender } from './webhook-sender.js';
 

@@ -2,7 +2,7 @@
 // JSON API its SSO and directory sections call, authorised by the session token in `x-portal-session`.
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { limitBody } from '../http/body-limit.js';
+import { limitBody } from '../body-limit.js';
 import { brandingImageOrigins, type BrandingStore } from '../branding.js';
 import { readJsonObject, controlError } from '../http/json-body.js';
 import { originPatternRegex } from '../origins.js';

@@ -7,7 +7,7 @@ import { create, fromJson, toJson, type DescField, type DescMessage, type DescMe
 import type { Context, Hono } from 'hono';
 import { ErrorInfoSchema } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/errdetails/errdetails_pb.js';
 import { OrganizationService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/organizations/organizations_pb.js';
-import { limitBody } from '../http/body-limit.js';
+import { limitBody } from '../body-limit.js';
 import type { GrpcContext } from '../grpc/context.js';
 import { organizationService } from '../grpc/organizations.js';
 import { notServedMessage } from '../unknown-routes.js';

@@ -1,7 +1,7 @@
 // POST /oauth/token: the client-credentials grant the SDK uses (form-encoded, HTTP/1.1 via axios).
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { Hono } from 'hono';
-import { limitBody } from '../http/body-limit.js';
+import { limitBody } from '../body-limit.js';
 import type { Faults } from '../faults.js';
 import type { EmulatorState } from '../state.js';
 import type { Timers } from '../timers.js';

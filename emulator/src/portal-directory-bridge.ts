@@ -4,8 +4,8 @@
  * the `/_emulator` controls, the Emulator object and the SDK's Enable/DisableDirectory go the other way,
  * through the core's record, so the portal page always shows the truth.
  */
-import type { EmulatorState } from '../state.js';
-import type { DirectoryState } from './directory-state.js';
+import type { EmulatorState } from './state.js';
+import type { DirectoryState } from './directory/directory-state.js';
 
 /** Mirrors every directory change the core announces into `directory`. Returns the unsubscribe function. */
 export function mirrorPortalDirectory(core: EmulatorState, directory: DirectoryState): () => void {
