@@ -2,6 +2,8 @@
 import { Hono } from 'hono';
 import { controlRoutes, type ControlDeps } from './controls/routes.js';
 import { tokenRoutes } from './rest/token.js';
+import { jwks } from './rest/signing-key.js';
+import { openidConfiguration } from './rest/discovery.js';
 import { portalPageOnly, portalRoutes, type PortalDeps } from './portal/routes.js';
 import type { BrandingStore } from './branding.js';
 import type { DirectoryModule } from './directory/index.js';
@@ -32,7 +34,10 @@ export function httpApp(deps: HttpDeps): Hono {
   const app = new Hono();
   // Outermost: every body is read (up to 1 MiB) before routing; each route group has its own, smaller limit.
   app.use('*', limitBody(1024 * 1024, (c) => c.json({ error: { code: 'payload_too_large', message: 'body over 1 MiB' } }, 413)));
-  app.route('/oauth/token', tokenRoutes({ ...deps, clientId: deps.options.clientId, clientSecret: deps.options.clientSecret }));
+  app.route('/oauth/token', tokenRoutes({ ...deps, clientId: deps.options.clientId, clientSecret: deps.options.clientSecret, issuer: deps.state.baseUrl }));
+  // What clients that discover endpoints (or verify tokens) read first.
+  app.get('/keys', (c) => c.json(jwks()));
+  app.get('/.well-known/openid-configuration', (c) => c.json(openidConfiguration(deps.state.baseUrl())));
   app.route('/_emulator', controlRoutes(deps.control, deps.extendControl));
   // The portal page's session API, here and the IdP panel's (mounted by extendApp below).
   app.use('/portal/*', portalPageOnly(deps.options));

@@ -149,11 +149,10 @@ export class EmulatorState {
     this.rpcs[method] = (this.rpcs[method] ?? 0) + 1;
   }
 
-  issueToken(): string {
+  /** Remembers a token this emulator issued: the API accepts only those (and forgets the oldest past a bound). */
+  acceptToken(token: string): void {
     if (this.tokens.size >= MAX_TOKENS) this.tokens.delete(this.tokens.values().next().value!);
-    const token = `ske_${randomBytes(24).toString('base64url')}`;
     this.tokens.add(token);
-    return token;
   }
 
   mintLink(organizationId: string, features: EmulatorFeature[], ttlSeconds: number, requestedFeatures: string[] = []): LinkRecord {

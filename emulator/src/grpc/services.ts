@@ -12,6 +12,7 @@ import { scalekitError } from './errors.js';
 import type { GrpcContext } from './context.js';
 import { organizationService } from './organizations.js';
 import { notServedMessage } from '../unknown-routes.js';
+import { BEARER_TOKEN } from '../rest/bearer.js';
 
 /** The services the emulator serves; their method names are what faults may target. */
 export const SERVICES: readonly DescService[] = [OrganizationService, DirectoryService, ConnectionService];
@@ -39,7 +40,7 @@ function edge(ctx: GrpcContext): Interceptor {
     const injected = ctx.faults.takeRpcFault(method);
     if (injected !== null) throw new ConnectError('injected fault', injected);
     const auth = req.header.get('authorization') ?? '';
-    const token = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(auth)?.[1];
+    const token = BEARER_TOKEN.exec(auth)?.[1];
     if (!token || !ctx.state.tokens.has(token)) {
       throw scalekitError(Code.Unauthenticated, 'UNAUTHENTICATED', 'missing or unknown access token');
     }

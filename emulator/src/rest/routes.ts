@@ -11,6 +11,7 @@ import { limitBody } from '../body-limit.js';
 import type { GrpcContext } from '../grpc/context.js';
 import { organizationService } from '../grpc/organizations.js';
 import { notServedMessage } from '../unknown-routes.js';
+import { BEARER_TOKEN } from './bearer.js';
 
 export const REST_BASE = '/api/v1';
 const MAX_BODY = 64 * 1024;
@@ -238,7 +239,7 @@ export function mountRest(app: Hono, deps: RestDeps): void {
       await deps.timers.delay(deps.faults.latencyMs, c.req.raw.signal);
       const injected = deps.faults.takeRpcFault(rpc);
       if (injected !== null) throw new ConnectError('injected fault', injected);
-      const token = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(c.req.header('authorization') ?? '')?.[1];
+      const token = BEARER_TOKEN.exec(c.req.header('authorization') ?? '')?.[1];
       if (!token || !deps.knownToken(token)) throw new RestError(Code.Unauthenticated, 'missing or unknown access token', 'UNAUTHENTICATED');
 
       const handler = impl[route.method.localName];

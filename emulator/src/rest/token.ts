@@ -1,12 +1,16 @@
 // POST /oauth/token: the client-credentials grant the SDK uses (form-encoded, HTTP/1.1 via axios).
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { limitBody } from '../body-limit.js';
 import type { Faults } from '../faults.js';
 import type { EmulatorState } from '../state.js';
 import type { Timers } from '../timers.js';
+import { signJwt } from './signing-key.js';
 
 export const TOKEN_LIFETIME_SECONDS = 86_399;
+
+const MAX_SCOPES = 50;
+const SCOPE = /^[A-Za-z0-9:._-]{1,100}$/;
 
 /** Compares secrets in constant time (through fixed-length digests, so lengths do not leak either). */
 function sameSecret(a: string, b: string): boolean {
@@ -32,6 +36,8 @@ export function tokenRoutes(deps: {
   timers: Timers;
   clientId: string;
   clientSecret: string;
+  /** The `iss` of every token: the environment URL clients were given. */
+  issuer: () => string;
 }): Hono {
   const { state, faults, timers } = deps;
   const app = new Hono();
@@ -70,12 +76,31 @@ export function tokenRoutes(deps: {
       if (!sameSecret(clientId, deps.clientId) || !sameSecret(clientSecret, deps.clientSecret)) {
         return c.json(oauthError('invalid_client', 'client authentication failed'), 401);
       }
+      const scopes = (form.get('scope') ?? '').split(' ').filter(Boolean);
+      if (scopes.length > MAX_SCOPES || !scopes.every((scope) => SCOPE.test(scope))) {
+        return c.json(oauthError('invalid_scope', `scope must be at most ${MAX_SCOPES} space-separated names of letters, digits and : . _ -`), 400);
+      }
+      // A JWT as Scalekit issues it, so a host's API can check it with the SDK's validateAccessToken (against
+      // GET /keys) and read the scopes it carries.
+      const now = Math.floor(Date.now() / 1000);
+      const token = signJwt({
+        iss: deps.issuer(),
+        sub: deps.clientId,
+        aud: [deps.clientId],
+        client_id: deps.clientId,
+        iat: now,
+        nbf: now,
+        exp: now + TOKEN_LIFETIME_SECONDS,
+        jti: randomUUID(),
+        scopes,
+      });
+      state.acceptToken(token);
       c.header('Cache-Control', 'no-store');
       return c.json({
-        access_token: state.issueToken(),
+        access_token: token,
         token_type: 'Bearer',
         expires_in: TOKEN_LIFETIME_SECONDS,
-        scope: 'openid',
+        scope: scopes.join(' '),
       });
     },
   );
