@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { startEmulator } from '../../../emulator/src/index.js';
 import type { Emulator } from '../../../emulator/src/index.js';
-import { MemoryRateLimitStore, scalekitPortal } from '../../../server/index.js';
+import { MemoryRateLimitStore, PortalLinkError, ScalekitRouteError, SetupLinkError, scalekitPortal } from '../../../server/index.js';
 import type { PortalLinkIssuedEvent, ScalekitPortalOptions } from '../../../server/index.js';
 
 const SAME_ORIGIN = { origin: 'http://localhost', 'sec-fetch-site': 'same-origin' };
@@ -161,6 +161,22 @@ describe('scalekitPortal(): the error table, before Scalekit is asked', () => {
     });
     const error = await expectError(await post(app, '{}'), 403, 'forbidden');
     assert.ok(!error.message.includes('org_secret'));
+  });
+
+  it('a ScalekitRouteError from authorize answers as its code says, with its own message and headers', async () => {
+    const app = portal({
+      authorize: () => {
+        throw new ScalekitRouteError('forbidden', { message: 'Your account is suspended.', headers: { 'X-Reason': 'suspended' } });
+      },
+    });
+    const response = await post(app, '{}');
+    assert.equal(response.headers.get('x-reason'), 'suspended');
+    assert.equal(response.headers.get('cache-control'), 'no-store');
+    const error = await expectError(response, 403, 'forbidden');
+    assert.equal(error.message, 'Your account is suspended.');
+    // The former names are the same class.
+    assert.equal(PortalLinkError, ScalekitRouteError);
+    assert.equal(SetupLinkError, ScalekitRouteError);
   });
 
   it('500 internal (logged, not shown) when authorize breaks or returns a malformed principal', async () => {
