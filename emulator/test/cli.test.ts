@@ -35,7 +35,7 @@ async function stderrLine(run: CliRun, pattern: RegExp): Promise<string> {
   }
 }
 
-describe('npx scalekit-emulator', { timeout: 120_000 }, () => {
+describe('npx scalekit-emulator', { timeout: 600_000 }, () => {
   it('starts, prints working credentials, and stops on SIGTERM', async () => {
     const run = await started([], { EMULATOR_STATE_DIR: await tempStateDir(), EMULATOR_CLIENT_SECRET: 'sks_cli_test' });
     const url = run.value('SCALEKIT_ENVIRONMENT_URL');

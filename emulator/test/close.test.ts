@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-it('a process that starts, uses and closes the emulator exits on its own', { timeout: 60_000 }, async () => {
+it('a process that starts, uses and closes the emulator exits on its own', { timeout: 600_000 }, async () => {
   const fixture = fileURLToPath(new URL('./support/close-fixture.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', fixture], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';

@@ -237,7 +237,7 @@ describe('npm run emulator and EMULATOR_CONTROL_TOKEN', () => {
     return { child, exited, out: () => out, err: () => err };
   }
 
-  it('prints the token it was given beside the credentials, and the controls take it', { timeout: 60_000 }, async () => {
+  it('prints the token it was given beside the credentials, and the controls take it', { timeout: 600_000 }, async () => {
     const token = 'cli-control-token-0123456789';
     const { child, exited, out, err } = await start({ EMULATOR_CONTROL_TOKEN: token });
     try {
@@ -253,7 +253,7 @@ describe('npm run emulator and EMULATOR_CONTROL_TOKEN', () => {
     }
   });
 
-  it('without it, prints the saved one, which works', { timeout: 60_000 }, async () => {
+  it('without it, prints the saved one, which works', { timeout: 600_000 }, async () => {
     const { child, exited, out } = await start({});
     try {
       const url = /SCALEKIT_ENVIRONMENT_URL=(\S+)/.exec(out())![1]!;
@@ -266,7 +266,7 @@ describe('npm run emulator and EMULATOR_CONTROL_TOKEN', () => {
     }
   });
 
-  it('refuses a malformed EMULATOR_CONTROL_TOKEN with one line, without echoing it', { timeout: 60_000 }, async () => {
+  it('refuses a malformed EMULATOR_CONTROL_TOKEN with one line, without echoing it', { timeout: 600_000 }, async () => {
     const { exited, out, err } = await start({ EMULATOR_CONTROL_TOKEN: 'too short' });
     const [code] = await exited;
     assert.equal(code, 1);

@@ -22,7 +22,7 @@ function run(args: string[]) {
   return { child, out: () => stdout, err: () => stderr };
 }
 
-it('--tls prints an https URL and the CA path; clients trusting that CA get through', { timeout: 60_000 }, async () => {
+it('--tls prints an https URL and the CA path; clients trusting that CA get through', { timeout: 600_000 }, async () => {
   const { child, out } = run(['--tls', '--public-url', 'https://sk.dev.example.test']);
   while (!out().includes('Ctrl+C')) await once(child.stdout, 'data');
   const url = /SCALEKIT_ENVIRONMENT_URL=(\S+)/.exec(out())![1]!;
@@ -42,7 +42,7 @@ it('--tls prints an https URL and the CA path; clients trusting that CA get thro
   assert.equal(code, 0);
 });
 
-it('refuses an unknown flag or a bad value with one line and exit code 1', { timeout: 60_000 }, async () => {
+it('refuses an unknown flag or a bad value with one line and exit code 1', { timeout: 600_000 }, async () => {
   for (const args of [['--tsl'], ['--port', 'abc'], ['--public-url', 'javascript:alert(1)'], ['--port']]) {
     const { child, out, err } = run(args);
     const [code] = await once(child, 'exit');

@@ -197,7 +197,7 @@ describe('demo/server/main.ts start-up checks', () => {
     }
   });
 
-  it('stops with one clear line when another demo server uses the same data folder, and not after that one crashed; stops on SIGINT', { timeout: 120_000 }, async () => {
+  it('stops with one clear line when another demo server uses the same data folder, and not after that one crashed; stops on SIGINT', { timeout: 600_000 }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'northwind-lock-'));
     try {
       const first = await start({ NORTHWIND_DATA_DIR: dataDir });

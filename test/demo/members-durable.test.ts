@@ -88,7 +88,7 @@ const DELETED = userEvent('evt_deleted', 'user_deleted', '2026-01-01T00:00:05.30
 // Occurred before the deletion, at second precision: 00:00:05 is 300 ms older than 00:00:05.300.
 const LATE_UPDATE = userEvent('evt_late', 'user_updated', '2026-01-01T00:00:05Z', { name: 'Ada (late)', active: true });
 
-describe('demo members on a database that can fail', { timeout: 60_000 }, () => {
+describe('demo members on a database that can fail', { timeout: 600_000 }, () => {
   it('applies nothing when the write fails, and everything on the retry — even after a restart', async () => {
     await start();
     assert.equal(await deliver(CREATED), 200);

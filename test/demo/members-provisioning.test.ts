@@ -25,7 +25,7 @@ async function membersUntil(events: Events, accept: (members: Member[]) => boole
   }
 }
 
-describe('demo provisioning end to end (emulator → signed webhook → store → SSE)', { timeout: 60_000 }, () => {
+describe('demo provisioning end to end (emulator → signed webhook → store → SSE)', { timeout: 600_000 }, () => {
   let server: DemoServer;
   const logs: string[] = [];
   let acme: string;

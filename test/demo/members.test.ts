@@ -357,7 +357,7 @@ describe('demoMembersRoutes()', () => {
     }
   });
 
-  it('streams the members on connect and on every change of that organization only, over a real socket', { timeout: 30_000 }, async () => {
+  it('streams the members on connect and on every change of that organization only, over a real socket', { timeout: 600_000 }, async () => {
     const { app, store } = routesFixture();
     await store.apply(userEvent('user_created', 'org_acme', ADA));
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
@@ -392,7 +392,7 @@ describe('demoMembersRoutes()', () => {
     }
   });
 
-  it('ends open streams when the store closes, so the server can shut down', { timeout: 30_000 }, async () => {
+  it('ends open streams when the store closes, so the server can shut down', { timeout: 600_000 }, async () => {
     const { app, store } = routesFixture();
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise<void>((resolve) => server.once('listening', resolve));

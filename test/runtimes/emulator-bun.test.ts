@@ -75,7 +75,7 @@ async function withScripts<T>(fn: (dir: string) => Promise<T>): Promise<T> {
 
 const skip = !existsSync(bun) && 'no Bun binary';
 
-it('startEmulator() runs in Bun and the unmodified SDK works against it in the same process', { skip, timeout: 90_000 }, async () => {
+it('startEmulator() runs in Bun and the unmodified SDK works against it in the same process', { skip, timeout: 600_000 }, async () => {
   const { stdout } = await withScripts((dir) => promisify(execFile)(bun, ['run', path.join(dir, 'emulator-in-bun.ts')], { cwd: root, timeout: 60_000 }));
   const out = JSON.parse(stdout.trim().split('\n').at(-1)!);
   assert.equal(out.error, undefined);
@@ -89,7 +89,7 @@ it('startEmulator() runs in Bun and the unmodified SDK works against it in the s
   assert.equal(out.pageHasDirectory, true);
 });
 
-it('scalekit-emulator --tls runs in Bun; the SDK in another Bun process trusts it through NODE_EXTRA_CA_CERTS', { skip, timeout: 90_000 }, async (t) => {
+it('scalekit-emulator --tls runs in Bun; the SDK in another Bun process trusts it through NODE_EXTRA_CA_CERTS', { skip, timeout: 600_000 }, async (t) => {
   // Its saved credentials in a folder of this test's own, never the user's state folder.
   const stateDir = await mkdtemp(path.join(tmpdir(), 'scalekit-emulator-bun-state-'));
   t.after(() => rm(stateDir, { recursive: true, force: true }));

@@ -50,7 +50,7 @@ function spawnInstance(name: string, env: Record<string, string>): Promise<Insta
   return waitFor(/^ready \d+$/).then((line) => ({ name, child, port: Number(line.split(' ')[1]), lines, waitFor }));
 }
 
-describe('two instances sharing Redis', { timeout: 120_000 }, () => {
+describe('two instances sharing Redis', { timeout: 600_000 }, () => {
   let redis: RedisServer;
   let emulator: Emulator;
   let a: Instance;

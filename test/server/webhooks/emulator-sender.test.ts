@@ -11,7 +11,7 @@ import { scalekitWebhooks } from '../../../server/webhooks/receiver.js';
 import type { ScalekitWebhookEvent } from '../../../server/webhooks/events.js';
 import { generateDemoWebhookSecret } from '../../../demo/server/provisioning.js';
 
-describe('scalekitWebhooks() receiving from the emulator', { timeout: 60_000 }, () => {
+describe('scalekitWebhooks() receiving from the emulator', { timeout: 600_000 }, () => {
   const secret = generateDemoWebhookSecret();
   const handled: ScalekitWebhookEvent[] = [];
   let failNext = 0;

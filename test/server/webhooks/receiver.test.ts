@@ -222,7 +222,7 @@ describe('scalekitWebhooks(): idempotency', () => {
     assert.equal(events.length, 1);
   });
 
-  it('hands concurrent deliveries of one event id to onEvent once', { timeout: 30_000 }, async () => {
+  it('hands concurrent deliveries of one event id to onEvent once', { timeout: 600_000 }, async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let calls = 0;
@@ -269,7 +269,7 @@ describe('scalekitWebhooks(): idempotency', () => {
     assert.equal(calls, 2);
   });
 
-  it('answers 500 to a delivery that joined a failing run, and a later retry is handled', { timeout: 30_000 }, async () => {
+  it('answers 500 to a delivery that joined a failing run, and a later retry is handled', { timeout: 600_000 }, async () => {
     let calls = 0;
     let fail!: () => void;
     const failing = new Promise<void>((_, reject) => (fail = () => reject(new Error('boom'))));
@@ -297,7 +297,7 @@ describe('scalekitWebhooks(): idempotency', () => {
     assert.equal(calls, 2);
   });
 
-  it('answers 500 handler_timeout when onEvent hangs; a retry once it has finished is not handled again', { timeout: 10_000 }, async () => {
+  it('answers 500 handler_timeout when onEvent hangs; a retry once it has finished is not handled again', { timeout: 600_000 }, async () => {
     let calls = 0;
     let finish!: () => void;
     const hanging = new Promise<void>((resolve) => (finish = resolve));
@@ -320,7 +320,7 @@ describe('scalekitWebhooks(): idempotency', () => {
     assert.equal(calls, 1, 'the handler that finished late counts: the event is not handled twice');
   });
 
-  it('a handler that fails after its timeout leaves the event for the retry, without an unhandled rejection', { timeout: 10_000 }, async () => {
+  it('a handler that fails after its timeout leaves the event for the retry, without an unhandled rejection', { timeout: 600_000 }, async () => {
     let calls = 0;
     let fail!: () => void;
     const failing = new Promise<void>((_, reject) => (fail = () => reject(new Error('late failure'))));
