@@ -106,7 +106,7 @@ export function scalekitPortal<E extends Env = Env>(options: ScalekitPortalOptio
     const reading = checkBody(c);
     if (reading) await reading;
     const principal = await authorizeCaller(config.authorize, c as unknown as Context<E>);
-    await enforceRateLimit(limiter, principalKey(principal));
+    if (limiter) await enforceRateLimit(limiter, principalKey(principal));
     // Every field but `features`, `organizationId` included, is ignored on purpose.
     const requested = requestedFeatures(asJsonObject(await readBody(c))['features'], config.features);
     const { link, features } = await mintPortalLink(api, principal.organizationId, requested, config.features, mintOptions);
