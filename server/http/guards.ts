@@ -21,38 +21,66 @@ export function asOrigin(value: string): string | null {
 }
 
 // --- Request checks (each a middleware, in the order they run) -----------------------------------------------
+//
+// Each check is also a plain function, so a route can run them all inside one handler: every middleware Hono
+// runs costs a promise and a closure per request, and under `app.route()` an error boundary of its own.
 
 // A link must never sit in a browser or proxy cache: set before anything can fail.
+export function setNoStore(c: Context): void {
+  c.header('Cache-Control', 'no-store');
+}
+
 export const noStore: MiddlewareHandler = async (c, next) => {
-  c.header('Cache-Control', 'no-store');
+  setNoStore(c);
   await next();
-  c.header('Cache-Control', 'no-store');
+  setNoStore(c);
 };
+
+/**
+ * CORS headers (credentials included) for an allowed extra origin, and the answer to its preflight; nobody else
+ * gets either. Returns the preflight's response, else undefined.
+ */
+export function applyCors(c: Context, allowed: ReadonlySet<string>, methods: readonly string[] = ['POST']): Response | undefined {
+  if (allowed.size === 0) return undefined;
+  const origin = c.req.header('origin');
+  if (!origin || !allowed.has(origin)) return undefined;
+  c.header('Access-Control-Allow-Origin', origin);
+  c.header('Access-Control-Allow-Credentials', 'true');
+  c.header('Vary', 'Origin');
+  const preflightFor = c.req.header('access-control-request-method');
+  if (c.req.method === 'OPTIONS' && preflightFor !== undefined && methods.includes(preflightFor)) {
+    c.header('Access-Control-Allow-Methods', methods.join(', '));
+    c.header('Access-Control-Allow-Headers', 'Content-Type');
+    c.header('Access-Control-Max-Age', '600');
+    return c.body(null, 204);
+  }
+  return undefined;
+}
 
 /** Allowed extra origins get CORS headers (credentials included) and a preflight answer; nobody else does. */
 export function corsForAllowedOrigins(allowed: ReadonlySet<string>, methods: readonly string[] = ['POST']): MiddlewareHandler {
   return async (c, next) => {
-    const origin = c.req.header('origin');
-    if (origin && allowed.has(origin)) {
-      c.header('Access-Control-Allow-Origin', origin);
-      c.header('Access-Control-Allow-Credentials', 'true');
-      c.header('Vary', 'Origin');
-      const preflightFor = c.req.header('access-control-request-method');
-      if (c.req.method === 'OPTIONS' && preflightFor !== undefined && methods.includes(preflightFor)) {
-        c.header('Access-Control-Allow-Methods', methods.join(', '));
-        c.header('Access-Control-Allow-Headers', 'Content-Type');
-        c.header('Access-Control-Max-Age', '600');
-        return c.body(null, 204);
-      }
-    }
+    const preflight = applyCors(c, allowed, methods);
+    if (preflight) return preflight;
     await next();
   };
 }
 
-export const postOnly: MiddlewareHandler = async (c, next) => {
+export function refuseUnlessPost(c: Context): void {
   if (c.req.method !== 'POST') throw new ScalekitRouteError('method_not_allowed', { headers: { Allow: 'POST' } });
+}
+
+export const postOnly: MiddlewareHandler = async (c, next) => {
+  refuseUnlessPost(c);
   await next();
 };
+
+/** Throws `forbidden` for a cross-site caller; see {@link sameSiteOnly}. */
+export function refuseCrossSite(c: Context, allowed: ReadonlySet<string>, publicOrigin: string | null = null): void {
+  if (!isSameSiteRequest(c, allowed, publicOrigin)) {
+    throw new ScalekitRouteError('forbidden', { message: 'Cross-site requests for a portal link are refused.' });
+  }
+}
 
 /**
  * Refuse cross-site callers. Browsers mark requests with `Sec-Fetch-Site` and a POST with `Origin`, and a
@@ -65,10 +93,23 @@ export const postOnly: MiddlewareHandler = async (c, next) => {
  */
 export function sameSiteOnly(allowed: ReadonlySet<string>, publicOrigin: string | null = null): MiddlewareHandler {
   return async (c, next) => {
-    if (!isSameSiteRequest(c, allowed, publicOrigin)) {
-      throw new ScalekitRouteError('forbidden', { message: 'Cross-site requests for a portal link are refused.' });
-    }
+    refuseCrossSite(c, allowed, publicOrigin);
     await next();
+  };
+}
+
+/**
+ * no-store, CORS, POST only and same-site only, in that order, as one synchronous step: the preflight's answer
+ * when the request is one, else undefined; a refused request throws.
+ */
+export function postRequestChecks(allowed: ReadonlySet<string>, publicOrigin: string | null): (c: Context) => Response | undefined {
+  return (c) => {
+    setNoStore(c);
+    const preflight = applyCors(c, allowed);
+    if (preflight) return preflight;
+    refuseUnlessPost(c);
+    refuseCrossSite(c, allowed, publicOrigin);
+    return undefined;
   };
 }
 
@@ -106,9 +147,16 @@ function isSafeMethod(method: string): boolean {
   return method === 'GET' || method === 'HEAD';
 }
 
+/** Throws `unsupported_media_type` unless the body is declared `application/json` (parameters allowed). */
+export function refuseUnlessJson(c: Context): void {
+  const header = c.req.header('content-type');
+  // The exact value browsers send skips the parse.
+  if (header === 'application/json') return;
+  if ((header ?? '').split(';', 1)[0]!.trim().toLowerCase() !== 'application/json') throw new ScalekitRouteError('unsupported_media_type');
+}
+
 export const jsonOnly: MiddlewareHandler = async (c, next) => {
-  const type = (c.req.header('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
-  if (type !== 'application/json') throw new ScalekitRouteError('unsupported_media_type');
+  refuseUnlessJson(c);
   await next();
 };
 
@@ -116,12 +164,23 @@ export const jsonOnly: MiddlewareHandler = async (c, next) => {
 
 export async function readBody(c: Context, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const text = await c.req.text();
-  // bodyLimit trusts Content-Length when present; a body that outgrew it is refused all the same. TextEncoder,
-  // not Buffer: Workers and Deno have no Buffer.
-  if (new TextEncoder().encode(text).byteLength > maxBytes) throw new ScalekitRouteError('payload_too_large');
+  // The body limit trusts Content-Length when present; a body that outgrew it is refused all the same.
+  if (utf8Length(text, maxBytes) > maxBytes) throw new ScalekitRouteError('payload_too_large');
   try {
     return JSON.parse(text);
   } catch {
     throw new ScalekitRouteError('invalid_request', { message: 'The body is not valid JSON.' });
   }
+}
+
+// TextEncoder, not Buffer: Workers and Deno have no Buffer. One for the module: it holds no state between calls.
+const utf8 = new TextEncoder();
+
+/**
+ * The UTF-8 length of `text`, or a bound that decides against `maxBytes` as it would: each UTF-16 unit is 1 to 3
+ * bytes (a surrogate pair, 2 units, is 4), so only a text between maxBytes / 3 and maxBytes units is encoded.
+ */
+function utf8Length(text: string, maxBytes: number): number {
+  if (text.length * 3 <= maxBytes || text.length > maxBytes) return text.length;
+  return utf8.encode(text).byteLength;
 }

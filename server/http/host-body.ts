@@ -92,16 +92,31 @@ export const BODY_CONSUMED_HINT =
  */
 export function acceptBodyParsedByHost(onLost: (c: Context) => never): MiddlewareHandler {
   return async (c, next) => {
-    const read = bodyReadByHost(c);
-    if (read) {
-      // Hono keeps each body reader's promise in `bodyCache`; `c.req.text()` returns a cached one as is.
-      (c.req.bodyCache as Record<string, unknown>)['text'] = Promise.resolve(read.text);
-    } else if (streamReadOutsideBodyCache(c)) {
-      // A clone read through Hono left the bytes with it (and `text()` caches them); Node code outside Hono left none.
-      if ((await readThroughHono(c, () => c.req.text())) === null) onLost(c);
-    }
+    const reading = takeBodyParsedByHost(c, onLost);
+    if (reading) await reading;
     await next();
   };
+}
+
+/**
+ * {@link acceptBodyParsedByHost} as a plain step: a promise only when it has to read the body itself (a clone
+ * read it before), undefined otherwise, so the usual request is not made to wait a turn for nothing.
+ */
+export function takeBodyParsedByHost(c: Context, onLost: (c: Context) => never): Promise<void> | undefined {
+  const incoming = nodeIncoming(c);
+  // An unread Node stream (or none): nothing was taken, nothing to hand over.
+  if (!incoming || (incoming.readableEnded !== true && incoming.readableDidRead !== true)) return undefined;
+  const read = bodyReadByHost(c);
+  if (read) {
+    // Hono keeps each body reader's promise in `bodyCache`; `c.req.text()` returns a cached one as is.
+    (c.req.bodyCache as Record<string, unknown>)['text'] = Promise.resolve(read.text);
+    return undefined;
+  }
+  if (!streamReadOutsideBodyCache(c)) return undefined;
+  // A clone read through Hono left the bytes with it (and `text()` caches them); Node code outside Hono left none.
+  return readThroughHono(c, () => c.req.text()).then((text) => {
+    if (text === null) onLost(c);
+  });
 }
 
 /**

@@ -4,8 +4,8 @@
 
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { acceptBodyParsedByHost, bodyLostOnce } from '../http/host-body.js';
-import { MAX_BODY_BYTES, asOrigin, jsonOnly } from '../http/guards.js';
+import { bodyLostOnce, takeBodyParsedByHost } from '../http/host-body.js';
+import { MAX_BODY_BYTES, asOrigin, refuseUnlessJson } from '../http/guards.js';
 import { describeError } from '../http/log-safe.js';
 import type { RateLimiter } from '../http/rate-limit.js';
 import { ScalekitRouteError } from '../http/route-error.js';
@@ -58,16 +58,51 @@ function isPortalFeature(value: unknown): value is PortalFeature {
 
 /** JSON only, a body a host's parser did not lose, at most {@link MAX_BODY_BYTES}. */
 export function jsonBodyChecks(routeName: string, log: (line: string) => void): MiddlewareHandler[] {
+  const check = jsonBodyCheck(routeName, log);
   return [
-    jsonOnly,
-    acceptBodyParsedByHost(bodyLostOnce(routeName, log)),
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ScalekitRouteError('payload_too_large');
-      },
-    }),
+    async (c, next) => {
+      const pending = check(c);
+      if (pending) await pending;
+      await next();
+    },
   ];
+}
+
+/**
+ * {@link jsonBodyChecks} as one plain step, for a route that runs its checks inside its handler: a promise only
+ * when a check has to read the body to decide, undefined when the headers settle it (the usual request).
+ */
+export function jsonBodyCheck(routeName: string, log: (line: string) => void): (c: Context) => Promise<void> | undefined {
+  const onLost = bodyLostOnce(routeName, log);
+  const streamingLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
+  const noop = async () => {};
+  return (c) => {
+    refuseUnlessJson(c);
+    const taking = takeBodyParsedByHost(c, onLost);
+    if (taking) return taking.then(() => limitBody(c, streamingLimit, noop));
+    return limitBody(c, streamingLimit, noop);
+  };
+}
+
+function tooLarge(): never {
+  throw new ScalekitRouteError('payload_too_large');
+}
+
+/**
+ * hono/body-limit's rule: a Content-Length (without Transfer-Encoding) is trusted, any other body is counted as
+ * it streams. The first case is decided here from the headers alone; hono/body-limit would first read
+ * `c.req.raw.body`, which on @hono/node-server turns its light request into a full `Request` around a web stream
+ * of the Node one, and the route's own `c.req.text()` then reads through that instead of straight from Node.
+ * The body is looked at only where it changes the answer: hono/body-limit lets a request with no body through.
+ */
+function limitBody(c: Context, streamingLimit: MiddlewareHandler, noop: () => Promise<void>): Promise<void> | undefined {
+  const headers = c.req.raw.headers;
+  const length = headers.get('content-length');
+  if (length !== null && !headers.has('transfer-encoding')) {
+    if (parseInt(length || '0', 10) > MAX_BODY_BYTES && c.req.raw.body) tooLarge();
+    return undefined;
+  }
+  return streamingLimit(c, noop) as Promise<void>;
 }
 
 export function asJsonObject(body: unknown): Record<string, unknown> {

@@ -6,7 +6,7 @@
 
 import type { Context, Env } from 'hono';
 import { Hono } from 'hono';
-import { corsForAllowedOrigins, noStore, postOnly, readBody, sameSiteOnly } from '../http/guards.js';
+import { postRequestChecks, readBody } from '../http/guards.js';
 import { readPublicOrigin } from '../http/public-origin.js';
 import { createRateLimiter, type RateLimitOptions } from '../http/rate-limit.js';
 import { renderRouteError } from '../http/route-error.js';
@@ -18,7 +18,7 @@ import {
   authorizeCaller,
   enforceRateLimit,
   featuresOption,
-  jsonBodyChecks,
+  jsonBodyCheck,
   mintPortalLink,
   principalKey,
   requestedFeatures,
@@ -93,35 +93,34 @@ export function scalekitPortal<E extends Env = Env>(options: ScalekitPortalOptio
 
   const app = new Hono<E>();
 
-  app.all(
-    '/portal-link',
-    noStore,
-    corsForAllowedOrigins(config.allowedOrigins),
-    postOnly,
-    sameSiteOnly(config.allowedOrigins, readPublicOrigin(options.publicOrigin, ROUTE)),
-    ...jsonBodyChecks(ROUTE, log),
-    async (c) => {
-      const principal = await authorizeCaller(config.authorize, c as unknown as Context<E>);
-      await enforceRateLimit(limiter, principalKey(principal));
-      // Every field but `features`, `organizationId` included, is ignored on purpose.
-      const requested = requestedFeatures(asJsonObject(await readBody(c))['features'], config.features);
-      const { link, features } = await mintPortalLink(api, principal.organizationId, requested, config.features, {
-        routeName: ROUTE,
-        doing: 'minting a portal link',
-        log,
+  const checkRequest = postRequestChecks(config.allowedOrigins, readPublicOrigin(options.publicOrigin, ROUTE));
+  const checkBody = jsonBodyCheck(ROUTE, log);
+  const mintOptions = { routeName: ROUTE, doing: 'minting a portal link', log };
+
+  // One handler runs every check in order (no-store, CORS, POST, same-site, JSON, the host's body parser, the
+  // body limit), rather than one middleware each: Hono gives each middleware of a routed app its own promise
+  // chain and error boundary per request, which cost more than the checks themselves.
+  app.all('/portal-link', async (c) => {
+    const preflight = checkRequest(c);
+    if (preflight) return preflight;
+    const reading = checkBody(c);
+    if (reading) await reading;
+    const principal = await authorizeCaller(config.authorize, c as unknown as Context<E>);
+    if (limiter) await enforceRateLimit(limiter, principalKey(principal));
+    // Every field but `features`, `organizationId` included, is ignored on purpose.
+    const requested = requestedFeatures(asJsonObject(await readBody(c))['features'], config.features);
+    const { link, features } = await mintPortalLink(api, principal.organizationId, requested, config.features, mintOptions);
+    if (config.onLinkIssued) {
+      await config.onLinkIssued({
+        organizationId: principal.organizationId,
+        userId: principal.userId,
+        linkId: link.id,
+        expiresAt: link.expiresAt,
+        features,
       });
-      if (config.onLinkIssued) {
-        await config.onLinkIssued({
-          organizationId: principal.organizationId,
-          userId: principal.userId,
-          linkId: link.id,
-          expiresAt: link.expiresAt,
-          features,
-        });
-      }
-      return c.json(link satisfies PortalLinkResponse, 200);
-    },
-  );
+    }
+    return c.json(link satisfies PortalLinkResponse, 200);
+  });
 
   app.onError(renderRouteError(ROUTE, log));
   return app;

@@ -203,9 +203,10 @@ function createSdkApi(sdk: SdkInternals): ScalekitApi {
   const createOrganization = withSharedReauth(sdk.createOrganization);
   const deletePortalLinkByID = withSharedReauth(sdk.deletePortalLinkByID);
 
-  async function call<Req, Res>(rpc: Rpc<Req, Res>, request: Req): Promise<Res> {
-    await warmUp();
-    return core.connectExec(rpc, request);
+  function call<Req, Res>(rpc: Rpc<Req, Res>, request: Req): Promise<Res> {
+    // Once a token is held, straight to the SDK: awaiting a settled warm-up would cost every call a turn.
+    if (core.accessToken !== null) return core.connectExec(rpc, request);
+    return warmUp().then(() => core.connectExec(rpc, request));
   }
 
   return {

@@ -288,6 +288,15 @@ describe('scalekitPortal(): the error table, before Scalekit is asked', () => {
     assert.equal((await post(app, fits)).status, 200);
   });
 
+  it('413 by the body\'s UTF-8 bytes, not its characters, whatever Content-Length claims', async () => {
+    const app = portal();
+    // 1 400 euro signs are 1 413 characters but 4 213 bytes; an understated Content-Length leaves the read body to tell.
+    const over = JSON.stringify({ padding: '€'.repeat(1400) });
+    await expectError(await post(app, over, { 'content-length': '2' }), 413, 'payload_too_large');
+    const fits = JSON.stringify({ padding: '€'.repeat(1300) });
+    assert.equal((await post(app, fits, { 'content-length': '2' })).status, 200);
+  });
+
   it('415 unsupported_media_type for anything but application/json', async () => {
     const app = portal();
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x',
