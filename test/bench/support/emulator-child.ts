@@ -1,9 +1,23 @@
 // The emulator in a process of its own, so its CPU is not the bench's: prints its URL and credentials.
+// BENCH_EMULATOR_TLS=1 serves HTTPS (h2) and BENCH_EMULATOR_PUBLIC_URL names the proxy browsers reach it through.
 import { startEmulator } from '../../../emulator/src/index.js';
 import { announceReady } from './processes.js';
 
-const emulator = await startEmulator({ port: 0, host: '127.0.0.1' });
+const publicUrl = process.env['BENCH_EMULATOR_PUBLIC_URL'];
+const emulator = await startEmulator({
+  port: 0,
+  host: '127.0.0.1',
+  tls: process.env['BENCH_EMULATOR_TLS'] === '1',
+  ...(publicUrl ? { publicUrl } : {}),
+});
 announceReady(
-  { url: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret, controlToken: emulator.controlToken },
+  {
+    url: emulator.url,
+    publicUrl: emulator.publicUrl,
+    clientId: emulator.clientId,
+    clientSecret: emulator.clientSecret,
+    controlToken: emulator.controlToken,
+    tls: emulator.tls ? { caPath: emulator.tls.caPath, spkiSha256: emulator.tls.spkiSha256 } : null,
+  },
   () => emulator.close(),
 );

@@ -1,0 +1,239 @@
+// Time to portal over a slow network, on a user's first visit: headless Chromium reaches the host app and the
+// emulator (HTTPS, h2) through latency proxies that make every round trip cost the configured RTT, and each run
+// opens a fresh browser context, so every connection starts cold. The hand-written page, the element eager and
+// lazy, each with and without `portal-origin` (which preconnects to the portal while the link is minted), run in
+// a rotating order within each run, so each run's ratios compare pages that saw the same machine.
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { chromeArgs, chromePath } from '../support/chromium.js';
+import type { BenchContext } from './support/context.js';
+import { startEmulatorProcess, type EmulatorProcess } from './support/emulator.js';
+import { startLatencyProxy, type LatencyProxy } from './support/latency-proxy.js';
+import { startChild, type Child } from './support/processes.js';
+import type { BenchSection, TargetCheck } from './support/report.js';
+import { median, percentile, ratio, round } from './support/stats.js';
+
+const RTTS_MS = [50, 150];
+const DEFAULT_RUNS = 25;
+/** One round per RTT, not counted: the first page of a browser process compiles and caches more than later ones. */
+const WARM_UP_RUNS = 1;
+/** Bounds one run (context, page load, portal); the pages' own timers reject after 10 s. */
+const RUN_TIMEOUT_MS = 20_000;
+const TARGETS = { eager: 0.9, lazy: 1.0, loopback: 1.05 };
+
+interface Variant {
+  label: string;
+  page: 'baseline' | 'element';
+  loading?: 'eager' | 'lazy';
+  portalOrigin?: boolean;
+}
+const BASELINE: Variant = { label: 'by hand (baseline)', page: 'baseline' };
+const VARIANTS: Variant[] = [
+  BASELINE,
+  { label: 'element (eager)', page: 'element', loading: 'eager' },
+  { label: 'element (eager, portal-origin)', page: 'element', loading: 'eager', portalOrigin: true },
+  { label: 'element (lazy, default)', page: 'element', loading: 'lazy' },
+  { label: 'element (lazy, portal-origin)', page: 'element', loading: 'lazy', portalOrigin: true },
+];
+
+/** Milliseconds from connect (the baseline: the start of its job), measured in the page. */
+interface Timing {
+  fetchStartMs: number;
+  fetchEndMs: number;
+  srcMs: number | null;
+  readyMs: number;
+  /** TCP connections the browser opened to the portal's proxy during the run (page load included). */
+  portalConnections: number;
+}
+
+interface Setup {
+  emulator: EmulatorProcess;
+  pages: Child<{ port: number }>;
+  pageProxy: LatencyProxy;
+  portalProxy: LatencyProxy;
+  browser: Browser;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function runOnce(setup: Setup, variant: Variant): Promise<Timing> {
+  // A fresh context has its own cookies, cache and socket pools: nothing is left from the previous run.
+  const context = await setup.browser.createBrowserContext();
+  try {
+    const connectionsBefore = setup.portalProxy.connections();
+    const page = await context.newPage();
+    page.setDefaultTimeout(RUN_TIMEOUT_MS);
+    await page.setViewport({ width: 1280, height: 900 });
+    await page.goto(`http://${setup.pageProxy.host}/${variant.page}.html`, { waitUntil: 'load' });
+    await page.bringToFront(); // visible and focused, so the lazy element's visibility check passes at once
+    let timing: Omit<Timing, 'portalConnections'>;
+    if (variant.page === 'baseline') {
+      timing = await page.evaluate(() => (window as unknown as { runBaseline(): Promise<Timing> }).runBaseline());
+    } else {
+      await page.waitForFunction(() => customElements.get('scalekit-admin-portal') !== undefined);
+      const portalOrigin = variant.portalOrigin ? `https://${setup.portalProxy.host}` : undefined;
+      timing = await page.evaluate(
+        (loading, origin) => (window as unknown as { runElement(l: string, o?: string): Promise<Timing> }).runElement(loading, origin),
+        variant.loading!,
+        portalOrigin,
+      );
+    }
+    return { ...timing, portalConnections: setup.portalProxy.connections() - connectionsBefore };
+  } finally {
+    await context.close();
+  }
+}
+
+async function start(rttMs: number, stack: (() => Promise<void>)[]): Promise<Setup> {
+  const portalProxy = await startLatencyProxy({ rttMs });
+  stack.push(() => portalProxy.close());
+  // The emulator learns the proxy's address before it starts, so the links it mints point at the proxy.
+  const emulator = await startEmulatorProcess({ tls: true, publicUrl: `https://${portalProxy.host}` });
+  stack.push(() => emulator.stop());
+  portalProxy.setTarget(Number(new URL(emulator.info.url).port));
+  const tls = emulator.info.tls!;
+
+  // The host's server reaches the emulator directly: a host's server keeps a warm connection to Scalekit, and
+  // that leg costs every page the same. Only the browser's connections cross the proxies.
+  const pages = await startChild<{ port: number }>('support/page-server-child.ts', {
+    env: {
+      NODE_EXTRA_CA_CERTS: tls.caPath,
+      SCALEKIT_ENVIRONMENT_URL: emulator.info.url,
+      SCALEKIT_CLIENT_ID: emulator.info.clientId,
+      SCALEKIT_CLIENT_SECRET: emulator.info.clientSecret,
+    },
+  });
+  stack.push(() => pages.stop());
+  const pageProxy = await startLatencyProxy({ rttMs, targetPort: pages.info.port });
+  stack.push(() => pageProxy.close());
+
+  const browser = await puppeteer.launch({
+    executablePath: chromePath,
+    headless: true,
+    // Trusts exactly the emulator's certificate, as a user's browser trusts Scalekit's.
+    args: [...chromeArgs, `--ignore-certificate-errors-spki-list=${tls.spkiSha256}`],
+  });
+  stack.push(() => browser.close());
+  return { emulator, pages, pageProxy, portalProxy, browser };
+}
+
+function summarise(runs: (Timing | null)[], baselineRuns: (Timing | null)[]) {
+  const ok = runs.filter((t): t is Timing => t !== null);
+  const pick = (f: (t: Timing) => number | null) => ok.map((t) => f(t) ?? Number.NaN).filter(Number.isFinite);
+  const ready = pick((t) => t.readyMs);
+  const perRun = runs.flatMap((t, i) => {
+    const base = baselineRuns[i];
+    return t && base ? [t.readyMs / base.readyMs] : [];
+  });
+  return {
+    runs: ok.length,
+    failures: runs.length - ok.length,
+    fetchEndMs: round(median(pick((t) => t.fetchEndMs)), 0),
+    srcMs: round(median(pick((t) => t.srcMs)), 0),
+    readyMs: round(median(ready), 0),
+    readyP10Ms: round(percentile(ready, 10), 0),
+    readyP90Ms: round(percentile(ready, 90), 0),
+    perRunRatio: round(median(perRun), 2),
+    perRunRatioP10: round(percentile(perRun, 10), 2),
+    perRunRatioP90: round(percentile(perRun, 90), 2),
+    portalConnections: median(pick((t) => t.portalConnections)),
+  };
+}
+
+export async function measureNetwork(context: BenchContext): Promise<BenchSection> {
+  const runs = context.flags.runs ?? DEFAULT_RUNS;
+  const stack: (() => Promise<void>)[] = [];
+  const samples = new Map<number, Map<Variant, (Timing | null)[]>>();
+  const errors: string[] = [];
+  try {
+    const setup = await start(RTTS_MS[0]!, stack);
+    for (const rtt of RTTS_MS) {
+      setup.pageProxy.setRtt(rtt);
+      setup.portalProxy.setRtt(rtt);
+      const byVariant = new Map<Variant, (Timing | null)[]>(VARIANTS.map((v) => [v, []]));
+      samples.set(rtt, byVariant);
+      for (let run = 0; run < WARM_UP_RUNS + runs; run++) {
+        // Rotate the order every run so no page always follows the same one.
+        for (let i = 0; i < VARIANTS.length; i++) {
+          const variant = VARIANTS[(run + i) % VARIANTS.length]!;
+          let timing: Timing | null;
+          try {
+            timing = await withTimeout(runOnce(setup, variant), RUN_TIMEOUT_MS, `${variant.label} at ${rtt} ms`);
+          } catch (error) {
+            // A warm-up failure means the set-up is broken (TLS trust, framing): no point in going on.
+            if (run < WARM_UP_RUNS) throw error;
+            errors.push(`${rtt} ms, ${variant.label}: ${(error as Error).message}`);
+            timing = null;
+          }
+          if (run >= WARM_UP_RUNS) byVariant.get(variant)!.push(timing);
+        }
+      }
+      process.stderr.write(`bench: network ${rtt} ms RTT done\n`);
+    }
+  } finally {
+    // Browser first, then the proxies and servers behind it; every one is tried even if one fails.
+    for (const close of stack.reverse()) await close().catch(() => undefined);
+  }
+
+  const summary = RTTS_MS.flatMap((rtt) => {
+    const byVariant = samples.get(rtt)!;
+    const baselineRuns = byVariant.get(BASELINE)!;
+    return VARIANTS.map((variant) => ({ rtt, variant: variant.label, ...summarise(byVariant.get(variant)!, baselineRuns) }));
+  });
+  const row = (rtt: number, label: string) => summary.find((s) => s.rtt === rtt && s.variant === label)!;
+  const baseline50 = row(50, BASELINE.label);
+  const check = (label: string, target: number): TargetCheck => {
+    const s = row(50, label);
+    return {
+      target: `${label} → ready ≤ ${target}× by hand at 50 ms RTT`,
+      measured: `${s.perRunRatio}× per-run median (${s.readyMs} vs ${baseline50.readyMs} ms medians)`,
+      met: Number.isFinite(s.perRunRatio) ? s.perRunRatio <= target : null,
+    };
+  };
+  const loopback = context.sections.find((section) => section.id === 'time-to-portal');
+  const loopbackRatio = (loopback?.data as { readyRatio?: number | null } | undefined)?.readyRatio ?? null;
+
+  return {
+    id: 'network',
+    title: `Time to portal over a slow network (headless Chromium, cold connections, median of ${runs} runs per RTT)`,
+    head: ['RTT', 'page', 'runs', '→ response', '→ iframe src', '→ ready', 'ready p10–p90', '÷ by hand, per run (p10–p90)', 'portal connections'],
+    rows: summary.map((s) => [
+      `${s.rtt} ms`,
+      s.variant,
+      s.failures ? `${s.runs} (${s.failures} failed)` : s.runs,
+      s.fetchEndMs,
+      s.srcMs,
+      s.readyMs,
+      `${s.readyP10Ms}–${s.readyP90Ms}`,
+      `${s.perRunRatio}× (${s.perRunRatioP10}–${s.perRunRatioP90})`,
+      s.portalConnections,
+    ]),
+    checks: [
+      check('element (eager, portal-origin)', TARGETS.eager),
+      check('element (eager)', TARGETS.eager),
+      check('element (lazy, portal-origin)', TARGETS.lazy),
+      check('element (lazy, default)', TARGETS.lazy),
+      {
+        target: `element (eager) → ready ≤ ${TARGETS.loopback}× by hand on loopback`,
+        measured: loopback ? `${loopbackRatio}× (time-to-portal, this run)` : 'not run: name time-to-portal too',
+        met: loopbackRatio === null ? null : loopbackRatio <= TARGETS.loopback,
+      },
+    ],
+    notes: [
+      'Milliseconds from connect (by hand: from the start of its job), medians; each run in a fresh browser context, ' +
+        'the page loaded through the host proxy first, so the host connection is warm and the portal\'s is cold.',
+      'Proxies: test/bench/support/latency-proxy.ts holds every chunk for half the RTT each way, and a new ' +
+        'connection\'s first bytes one RTT more for the TCP handshake. The emulator serves HTTPS with h2; the host\'s ' +
+        'server reaches it directly.',
+      '"÷ by hand, per run": each run\'s ratio to the hand-written page of the same run, median and p10–p90. ' +
+        '"portal connections": TCP connections the browser opened to the portal\'s proxy in a run (median).',
+      ...(errors.length ? [`Failed runs: ${errors.slice(0, 5).join('; ')}${errors.length > 5 ? ` (and ${errors.length - 5} more)` : ''}`] : []),
+    ],
+    data: { runs, warmUpRuns: WARM_UP_RUNS, rttsMs: RTTS_MS, summary, errors, samples: Object.fromEntries([...samples].map(([rtt, m]) => [rtt, Object.fromEntries([...m].map(([v, t]) => [v.label, t]))])) },
+  };
+}
