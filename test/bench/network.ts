@@ -3,9 +3,9 @@
 // opens a fresh browser context, so every connection starts cold. The hand-written page, the element eager and
 // lazy, each with and without `portal-origin` (which preconnects to the portal while the link is minted), run in
 // a rotating order within each run, so each run's ratios compare pages that saw the same machine.
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type BrowserContext } from 'puppeteer-core';
 import { chromeArgs, chromePath } from '../support/chromium.js';
-import type { BenchContext } from './support/context.js';
+import type { BenchContext, ColdBy } from './support/context.js';
 import { startEmulatorProcess, type EmulatorProcess } from './support/emulator.js';
 import { startLatencyProxy, type LatencyProxy } from './support/latency-proxy.js';
 import { startChild, type Child } from './support/processes.js';
@@ -16,8 +16,8 @@ const RTTS_MS = [50, 150];
 const DEFAULT_RUNS = 25;
 /** One round per RTT, not counted: the first page of a browser process compiles and caches more than later ones. */
 const WARM_UP_RUNS = 1;
-/** Bounds one run (context, page load, portal); the pages' own timers reject after 10 s. */
-const RUN_TIMEOUT_MS = 20_000;
+/** Bounds one run (browser start, page load, portal); the pages' own timers reject after 10 s. */
+const RUN_TIMEOUT_MS = 30_000;
 const TARGETS = { eager: 0.9, lazy: 1.0, loopback: 1.05 };
 
 interface Variant {
@@ -41,8 +41,10 @@ interface Timing {
   fetchEndMs: number;
   srcMs: number | null;
   readyMs: number;
-  /** TCP connections the browser opened to the portal's proxy during the run (page load included). */
+  /** TCP connections the browser opened to the portal's proxy during the run. */
   portalConnections: number;
+  /** Each of them: when it was opened (ms from just before the run started, bench clock) and bytes each way. */
+  portalConnectionLog: { atMs: number; bytesUp: number; bytesDown: number }[];
 }
 
 interface Setup {
@@ -50,7 +52,11 @@ interface Setup {
   pages: Child<{ port: number }>;
   pageProxy: LatencyProxy;
   portalProxy: LatencyProxy;
-  browser: Browser;
+  spkiSha256: string;
+  /** Only with `--cold context`: the one browser whose contexts the runs use. */
+  browser?: Browser;
+  /** Browsers of runs still open, closed at the end should a run have timed out before closing its own. */
+  perRun: Set<Browser>;
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
@@ -61,17 +67,48 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function runOnce(setup: Setup, variant: Variant): Promise<Timing> {
-  // A fresh context has its own cookies, cache and socket pools: nothing is left from the previous run.
-  const context = await setup.browser.createBrowserContext();
+/**
+ * Opens what a run's page lives in. `browser` (the default): a browser of its own with a new profile, as on a
+ * user's first visit. `context`: a fresh off-the-record context in one long-lived browser — as cold for
+ * connections and cache, but Chromium ignores `<link rel="preconnect">` there, so it hides that lever.
+ */
+async function openContext(setup: Setup, cold: ColdBy): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  if (cold === 'context') {
+    const context = await setup.browser!.createBrowserContext();
+    return { context, close: () => context.close() };
+  }
+  const browser = await launch(setup.spkiSha256);
+  setup.perRun.add(browser);
+  return {
+    context: browser.defaultBrowserContext(),
+    close: async () => {
+      setup.perRun.delete(browser);
+      await browser.close();
+    },
+  };
+}
+
+function launch(spkiSha256: string): Promise<Browser> {
+  return puppeteer.launch({
+    executablePath: chromePath,
+    headless: true,
+    // Trusts exactly the emulator's certificate, as a user's browser trusts Scalekit's.
+    args: [...chromeArgs, `--ignore-certificate-errors-spki-list=${spkiSha256}`],
+  });
+}
+
+async function runOnce(setup: Setup, variant: Variant, cold: ColdBy): Promise<Timing> {
+  // Nothing is left from the previous run: cookies, cache, socket pools, TLS sessions, learned preconnects.
+  const { context, close } = await openContext(setup, cold);
   try {
-    const connectionsBefore = setup.portalProxy.connections();
+    const connectionsBefore = setup.portalProxy.connections().length;
     const page = await context.newPage();
     page.setDefaultTimeout(RUN_TIMEOUT_MS);
     await page.setViewport({ width: 1280, height: 900 });
     await page.goto(`http://${setup.pageProxy.host}/${variant.page}.html`, { waitUntil: 'load' });
     await page.bringToFront(); // visible and focused, so the lazy element's visibility check passes at once
-    let timing: Omit<Timing, 'portalConnections'>;
+    const startedAt = performance.now();
+    let timing: Omit<Timing, 'portalConnections' | 'portalConnectionLog'>;
     if (variant.page === 'baseline') {
       timing = await page.evaluate(() => (window as unknown as { runBaseline(): Promise<Timing> }).runBaseline());
     } else {
@@ -83,13 +120,18 @@ async function runOnce(setup: Setup, variant: Variant): Promise<Timing> {
         portalOrigin,
       );
     }
-    return { ...timing, portalConnections: setup.portalProxy.connections() - connectionsBefore };
+    const opened = setup.portalProxy.connections().slice(connectionsBefore);
+    return {
+      ...timing,
+      portalConnections: opened.length,
+      portalConnectionLog: opened.map((c) => ({ atMs: round(c.acceptedAt - startedAt, 0), bytesUp: c.bytesUp, bytesDown: c.bytesDown })),
+    };
   } finally {
-    await context.close();
+    await close();
   }
 }
 
-async function start(rttMs: number, stack: (() => Promise<void>)[]): Promise<Setup> {
+async function start(rttMs: number, cold: ColdBy, stack: (() => Promise<void>)[]): Promise<Setup> {
   const portalProxy = await startLatencyProxy({ rttMs });
   stack.push(() => portalProxy.close());
   // The emulator learns the proxy's address before it starts, so the links it mints point at the proxy.
@@ -112,14 +154,13 @@ async function start(rttMs: number, stack: (() => Promise<void>)[]): Promise<Set
   const pageProxy = await startLatencyProxy({ rttMs, targetPort: pages.info.port });
   stack.push(() => pageProxy.close());
 
-  const browser = await puppeteer.launch({
-    executablePath: chromePath,
-    headless: true,
-    // Trusts exactly the emulator's certificate, as a user's browser trusts Scalekit's.
-    args: [...chromeArgs, `--ignore-certificate-errors-spki-list=${tls.spkiSha256}`],
-  });
-  stack.push(() => browser.close());
-  return { emulator, pages, pageProxy, portalProxy, browser };
+  const setup: Setup = { emulator, pages, pageProxy, portalProxy, spkiSha256: tls.spkiSha256, perRun: new Set() };
+  stack.push(() => Promise.allSettled([...setup.perRun].map((b) => b.close())).then(() => undefined));
+  if (cold === 'context') {
+    const browser = (setup.browser = await launch(tls.spkiSha256));
+    stack.push(() => browser.close());
+  }
+  return setup;
 }
 
 function summarise(runs: (Timing | null)[], baselineRuns: (Timing | null)[]) {
@@ -147,11 +188,12 @@ function summarise(runs: (Timing | null)[], baselineRuns: (Timing | null)[]) {
 
 export async function measureNetwork(context: BenchContext): Promise<BenchSection> {
   const runs = context.flags.runs ?? DEFAULT_RUNS;
+  const cold = context.flags.cold ?? 'browser';
   const stack: (() => Promise<void>)[] = [];
   const samples = new Map<number, Map<Variant, (Timing | null)[]>>();
   const errors: string[] = [];
   try {
-    const setup = await start(RTTS_MS[0]!, stack);
+    const setup = await start(RTTS_MS[0]!, cold, stack);
     for (const rtt of RTTS_MS) {
       setup.pageProxy.setRtt(rtt);
       setup.portalProxy.setRtt(rtt);
@@ -163,7 +205,7 @@ export async function measureNetwork(context: BenchContext): Promise<BenchSectio
           const variant = VARIANTS[(run + i) % VARIANTS.length]!;
           let timing: Timing | null;
           try {
-            timing = await withTimeout(runOnce(setup, variant), RUN_TIMEOUT_MS, `${variant.label} at ${rtt} ms`);
+            timing = await withTimeout(runOnce(setup, variant, cold), RUN_TIMEOUT_MS, `${variant.label} at ${rtt} ms`);
           } catch (error) {
             // A warm-up failure means the set-up is broken (TLS trust, framing): no point in going on.
             if (run < WARM_UP_RUNS) throw error;
@@ -200,7 +242,7 @@ export async function measureNetwork(context: BenchContext): Promise<BenchSectio
 
   return {
     id: 'network',
-    title: `Time to portal over a slow network (headless Chromium, cold connections, median of ${runs} runs per RTT)`,
+    title: `Time to portal over a slow network (headless Chromium, cold connections: a fresh ${cold === 'browser' ? 'browser and profile' : 'off-the-record context'} per run, median of ${runs} runs per RTT)`,
     head: ['RTT', 'page', 'runs', '→ response', '→ iframe src', '→ ready', 'ready p10–p90', '÷ by hand, per run (p10–p90)', 'portal connections'],
     rows: summary.map((s) => [
       `${s.rtt} ms`,
@@ -225,7 +267,8 @@ export async function measureNetwork(context: BenchContext): Promise<BenchSectio
       },
     ],
     notes: [
-      'Milliseconds from connect (by hand: from the start of its job), medians; each run in a fresh browser context, ' +
+      'Milliseconds from connect (by hand: from the start of its job), medians; each run in a fresh ' +
+        (cold === 'browser' ? 'browser with a new profile, ' : 'off-the-record context (where Chromium ignores preconnect hints), ') +
         'the page loaded through the host proxy first, so the host connection is warm and the portal\'s is cold.',
       'Proxies: test/bench/support/latency-proxy.ts holds every chunk for half the RTT each way, and a new ' +
         'connection\'s first bytes one RTT more for the TCP handshake. The emulator serves HTTPS with h2; the host\'s ' +
@@ -234,6 +277,6 @@ export async function measureNetwork(context: BenchContext): Promise<BenchSectio
         '"portal connections": TCP connections the browser opened to the portal\'s proxy in a run (median).',
       ...(errors.length ? [`Failed runs: ${errors.slice(0, 5).join('; ')}${errors.length > 5 ? ` (and ${errors.length - 5} more)` : ''}`] : []),
     ],
-    data: { runs, warmUpRuns: WARM_UP_RUNS, rttsMs: RTTS_MS, summary, errors, samples: Object.fromEntries([...samples].map(([rtt, m]) => [rtt, Object.fromEntries([...m].map(([v, t]) => [v.label, t]))])) },
+    data: { runs, cold, warmUpRuns: WARM_UP_RUNS, rttsMs: RTTS_MS, summary, errors, samples: Object.fromEntries([...samples].map(([rtt, m]) => [rtt, Object.fromEntries([...m].map(([v, t]) => [v.label, t]))])) },
   };
 }

@@ -1,7 +1,7 @@
-// `npm run bench [-- name… [--runs N]]`: runs the measurements (all, or those named), prints a markdown report and
+// `npm run bench [-- name… [--runs N] [--cold browser|context]]`: runs the measurements (all, or those named), prints a markdown report and
 // writes the same figures to bench-results.json (and, when size ran, docs/sizes.md). Names: size, time-to-portal, throughput, upstream-cost,
 // memory, load, and network and soak — the last two only when named, since each takes several minutes.
-// `--runs N` sets the network bench's runs per page. Every child process and browser it starts is stopped
+// `--runs N` sets the network bench's runs per page, `--cold browser|context` what makes its runs cold. Every child process and browser it starts is stopped
 // before it exits, even on error.
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -48,8 +48,10 @@ function parseArgs(argv: string[]): { names: string[]; flags: BenchFlags } {
     const value = inline ?? argv[++i];
     if (flag === '--runs' && value !== undefined && /^[1-9]\d*$/.test(value)) {
       flags.runs = Number(value);
+    } else if (flag === '--cold' && (value === 'browser' || value === 'context')) {
+      flags.cold = value;
     } else {
-      console.error(`Unknown or invalid flag: ${arg}${inline === undefined && value !== undefined ? ` ${value}` : ''}. Known: --runs N (N ≥ 1).`);
+      console.error(`Unknown or invalid flag: ${arg}${inline === undefined && value !== undefined ? ` ${value}` : ''}. Known: --runs N (N ≥ 1), --cold browser|context.`);
       process.exit(2);
     }
   }

@@ -3,9 +3,14 @@
 import { startEmulatorProcess, type EmulatorProcess } from './emulator.js';
 import type { BenchSection } from './report.js';
 
+/** What makes each network run cold: a new browser and profile, or a new off-the-record context in one browser. */
+export type ColdBy = 'browser' | 'context';
+
 export interface BenchFlags {
   /** `--runs N`: measured runs per page and RTT in the network bench (a quick look: `--runs 3`). */
   runs?: number;
+  /** `--cold browser|context`: see ColdBy (default browser). */
+  cold?: ColdBy;
 }
 
 export class BenchContext {

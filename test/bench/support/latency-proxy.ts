@@ -13,9 +13,17 @@ export interface LatencyProxy {
   setTarget(port: number, host?: string): void;
   /** Changes the delay for chunks queued from now on (connections already open included). */
   setRtt(ms: number): void;
-  /** Connections accepted so far (each a cold TCP connection the browser opened). */
-  connections(): number;
+  /** Every connection accepted so far (each a cold TCP connection the browser opened), oldest first. */
+  connections(): readonly ConnectionRecord[];
   close(): Promise<void>;
+}
+
+export interface ConnectionRecord {
+  /** performance.now() in this process when the connection was accepted. */
+  acceptedAt: number;
+  /** Bytes the client sent, and bytes sent back to it: a connection opened ahead and never used shows only its TLS handshake. */
+  bytesUp: number;
+  bytesDown: number;
 }
 
 /**
@@ -64,11 +72,12 @@ export async function startLatencyProxy(options: { rttMs: number; targetPort?: n
   let rttMs = options.rttMs;
   const oneWay = () => rttMs / 2;
   let target = { port: options.targetPort ?? 0, host: options.targetHost ?? '127.0.0.1' };
-  let accepted = 0;
+  const accepted: ConnectionRecord[] = [];
   const open = new Set<Socket>();
 
   const server: Server = createServer((client) => {
-    accepted++;
+    const record: ConnectionRecord = { acceptedAt: performance.now(), bytesUp: 0, bytesDown: 0 };
+    accepted.push(record);
     // The client's SYN would reach the server after one way and its SYN-ACK come back after another: data it
     // sends may leave only one round trip after it connected.
     const handshakeDone = performance.now() + rttMs;
@@ -80,8 +89,14 @@ export async function startLatencyProxy(options: { rttMs: number; targetPort?: n
     }
     const toUpstream = new DelayedPipe(upstream, oneWay);
     const toClient = new DelayedPipe(client, oneWay);
-    client.on('data', (chunk: Buffer) => toUpstream.push(chunk, handshakeDone));
-    upstream.on('data', (chunk: Buffer) => toClient.push(chunk));
+    client.on('data', (chunk: Buffer) => {
+      record.bytesUp += chunk.length;
+      toUpstream.push(chunk, handshakeDone);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      record.bytesDown += chunk.length;
+      toClient.push(chunk);
+    });
     // Half-close travels with the same delay, behind the data sent before it.
     client.on('end', () => toUpstream.push(null, handshakeDone));
     upstream.on('end', () => toClient.push(null));
