@@ -18,6 +18,8 @@ const DEFAULT_RUNS = 25;
 const WARM_UP_RUNS = 1;
 /** Bounds one run (browser start, page load, portal); the pages' own timers reject after 10 s. */
 const RUN_TIMEOUT_MS = 30_000;
+/** Bytes back on a connection that carried only the TLS handshake (the emulator's certificate chain: ~1.8 KB). */
+const HANDSHAKE_ONLY_BYTES = 4096;
 const TARGETS = { eager: 0.9, lazy: 1.0, loopback: 1.05 };
 
 interface Variant {
@@ -47,12 +49,23 @@ interface Timing {
   portalConnectionLog: { atMs: number; bytesUp: number; bytesDown: number }[];
 }
 
+/**
+ * How the host page and the portal relate. cross-site: the host on http://127.0.0.1, the portal on
+ * https://127.0.0.1 — different sites, as an app and Scalekit's own domain are. same-site: both on
+ * https://127.0.0.1 (ports apart), as with the portal on a custom domain under the host's site. Chromium keys
+ * its connection pools by the top-level site and whether a frame is cross-site, which decides whether a
+ * connection the host page opens can carry a cross-site iframe's navigation.
+ */
+type Site = 'cross-site' | 'same-site';
+const SITES: Site[] = ['cross-site', 'same-site'];
+
 interface Setup {
   emulator: EmulatorProcess;
-  pages: Child<{ port: number }>;
-  pageProxy: LatencyProxy;
+  /** The host app's proxy per site: http for cross-site, https for same-site. */
+  hosts: Record<Site, { origin: string; proxy: LatencyProxy }>;
   portalProxy: LatencyProxy;
-  spkiSha256: string;
+  /** Key pins of the emulator's and the https host's certificates. */
+  spkiSha256: string[];
   /** Only with `--cold context`: the one browser whose contexts the runs use. */
   browser?: Browser;
   /** Browsers of runs still open, closed at the end should a run have timed out before closing its own. */
@@ -88,16 +101,16 @@ async function openContext(setup: Setup, cold: ColdBy): Promise<{ context: Brows
   };
 }
 
-function launch(spkiSha256: string): Promise<Browser> {
+function launch(spkiSha256: string[]): Promise<Browser> {
   return puppeteer.launch({
     executablePath: chromePath,
     headless: true,
-    // Trusts exactly the emulator's certificate, as a user's browser trusts Scalekit's.
-    args: [...chromeArgs, `--ignore-certificate-errors-spki-list=${spkiSha256}`],
+    // Trusts exactly these certificates, as a user's browser trusts Scalekit's and the host's.
+    args: [...chromeArgs, `--ignore-certificate-errors-spki-list=${spkiSha256.join(',')}`],
   });
 }
 
-async function runOnce(setup: Setup, variant: Variant, cold: ColdBy): Promise<Timing> {
+async function runOnce(setup: Setup, site: Site, variant: Variant, cold: ColdBy): Promise<Timing> {
   // Nothing is left from the previous run: cookies, cache, socket pools, TLS sessions, learned preconnects.
   const { context, close } = await openContext(setup, cold);
   try {
@@ -105,7 +118,7 @@ async function runOnce(setup: Setup, variant: Variant, cold: ColdBy): Promise<Ti
     const page = await context.newPage();
     page.setDefaultTimeout(RUN_TIMEOUT_MS);
     await page.setViewport({ width: 1280, height: 900 });
-    await page.goto(`http://${setup.pageProxy.host}/${variant.page}.html`, { waitUntil: 'load' });
+    await page.goto(`${setup.hosts[site].origin}/${variant.page}.html`, { waitUntil: 'load' });
     await page.bringToFront(); // visible and focused, so the lazy element's visibility check passes at once
     const startedAt = performance.now();
     let timing: Omit<Timing, 'portalConnections' | 'portalConnectionLog'>;
@@ -135,29 +148,40 @@ async function start(rttMs: number, cold: ColdBy, stack: (() => Promise<void>)[]
   const portalProxy = await startLatencyProxy({ rttMs });
   stack.push(() => portalProxy.close());
   // The emulator learns the proxy's address before it starts, so the links it mints point at the proxy.
-  const emulator = await startEmulatorProcess({ tls: true, publicUrl: `https://${portalProxy.host}` });
+  const emulator = await startEmulatorProcess({
+    tls: true,
+    publicUrl: `https://${portalProxy.host}`,
+    allowedOrigins: ['http://127.0.0.1:*', 'https://127.0.0.1:*'],
+  });
   stack.push(() => emulator.stop());
   portalProxy.setTarget(Number(new URL(emulator.info.url).port));
   const tls = emulator.info.tls!;
+  const spkiSha256 = [tls.spkiSha256];
 
-  // The host's server reaches the emulator directly: a host's server keeps a warm connection to Scalekit, and
-  // that leg costs every page the same. Only the browser's connections cross the proxies.
-  const pages = await startChild<{ port: number }>('support/page-server-child.ts', {
-    env: {
-      NODE_EXTRA_CA_CERTS: tls.caPath,
-      SCALEKIT_ENVIRONMENT_URL: emulator.info.url,
-      SCALEKIT_CLIENT_ID: emulator.info.clientId,
-      SCALEKIT_CLIENT_SECRET: emulator.info.clientSecret,
-    },
-  });
-  stack.push(() => pages.stop());
-  const pageProxy = await startLatencyProxy({ rttMs, targetPort: pages.info.port });
-  stack.push(() => pageProxy.close());
+  const host = async (site: Site) => {
+    // The host's server reaches the emulator directly: a host's server keeps a warm connection to Scalekit, and
+    // that leg costs every page the same. Only the browser's connections cross the proxies.
+    const pages = await startChild<{ port: number; spkiSha256: string | null }>('support/page-server-child.ts', {
+      env: {
+        NODE_EXTRA_CA_CERTS: tls.caPath,
+        SCALEKIT_ENVIRONMENT_URL: emulator.info.url,
+        SCALEKIT_CLIENT_ID: emulator.info.clientId,
+        SCALEKIT_CLIENT_SECRET: emulator.info.clientSecret,
+        BENCH_PAGES_TLS: site === 'same-site' ? '1' : '0',
+      },
+    });
+    stack.push(() => pages.stop());
+    if (pages.info.spkiSha256) spkiSha256.push(pages.info.spkiSha256);
+    const proxy = await startLatencyProxy({ rttMs, targetPort: pages.info.port });
+    stack.push(() => proxy.close());
+    return { origin: `${site === 'same-site' ? 'https' : 'http'}://${proxy.host}`, proxy };
+  };
+  const hosts = { 'cross-site': await host('cross-site'), 'same-site': await host('same-site') };
 
-  const setup: Setup = { emulator, pages, pageProxy, portalProxy, spkiSha256: tls.spkiSha256, perRun: new Set() };
+  const setup: Setup = { emulator, hosts, portalProxy, spkiSha256, perRun: new Set() };
   stack.push(() => Promise.allSettled([...setup.perRun].map((b) => b.close())).then(() => undefined));
   if (cold === 'context') {
-    const browser = (setup.browser = await launch(tls.spkiSha256));
+    const browser = (setup.browser = await launch(spkiSha256));
     stack.push(() => browser.close());
   }
   return setup;
@@ -183,6 +207,8 @@ function summarise(runs: (Timing | null)[], baselineRuns: (Timing | null)[]) {
     perRunRatioP10: round(percentile(perRun, 10), 2),
     perRunRatioP90: round(percentile(perRun, 90), 2),
     portalConnections: median(pick((t) => t.portalConnections)),
+    // A connection that got no more than a TLS handshake's worth back carried no request: opened ahead and unused.
+    handshakeOnly: median(pick((t) => t.portalConnectionLog.filter((c) => c.bytesDown < HANDSHAKE_ONLY_BYTES).length)),
   };
 }
 
@@ -190,50 +216,57 @@ export async function measureNetwork(context: BenchContext): Promise<BenchSectio
   const runs = context.flags.runs ?? DEFAULT_RUNS;
   const cold = context.flags.cold ?? 'browser';
   const stack: (() => Promise<void>)[] = [];
-  const samples = new Map<number, Map<Variant, (Timing | null)[]>>();
+  const samples = new Map<string, (Timing | null)[]>();
+  const key = (rtt: number, site: Site, variant: Variant) => `${rtt} ms, ${site}, ${variant.label}`;
   const errors: string[] = [];
   try {
     const setup = await start(RTTS_MS[0]!, cold, stack);
     for (const rtt of RTTS_MS) {
-      setup.pageProxy.setRtt(rtt);
-      setup.portalProxy.setRtt(rtt);
-      const byVariant = new Map<Variant, (Timing | null)[]>(VARIANTS.map((v) => [v, []]));
-      samples.set(rtt, byVariant);
-      for (let run = 0; run < WARM_UP_RUNS + runs; run++) {
-        // Rotate the order every run so no page always follows the same one.
-        for (let i = 0; i < VARIANTS.length; i++) {
-          const variant = VARIANTS[(run + i) % VARIANTS.length]!;
-          let timing: Timing | null;
-          try {
-            timing = await withTimeout(runOnce(setup, variant, cold), RUN_TIMEOUT_MS, `${variant.label} at ${rtt} ms`);
-          } catch (error) {
-            // A warm-up failure means the set-up is broken (TLS trust, framing): no point in going on.
-            if (run < WARM_UP_RUNS) throw error;
-            errors.push(`${rtt} ms, ${variant.label}: ${(error as Error).message}`);
-            timing = null;
+      for (const proxy of [setup.portalProxy, ...SITES.map((site) => setup.hosts[site].proxy)]) proxy.setRtt(rtt);
+      for (const site of SITES) {
+        for (const variant of VARIANTS) samples.set(key(rtt, site, variant), []);
+        for (let run = 0; run < WARM_UP_RUNS + runs; run++) {
+          // Rotate the order every run so no page always follows the same one.
+          for (let i = 0; i < VARIANTS.length; i++) {
+            const variant = VARIANTS[(run + i) % VARIANTS.length]!;
+            let timing: Timing | null;
+            try {
+              timing = await withTimeout(runOnce(setup, site, variant, cold), RUN_TIMEOUT_MS, key(rtt, site, variant));
+            } catch (error) {
+              // A warm-up failure means the set-up is broken (TLS trust, framing): no point in going on.
+              if (run < WARM_UP_RUNS) throw error;
+              errors.push(`${key(rtt, site, variant)}: ${(error as Error).message}`);
+              timing = null;
+            }
+            if (run >= WARM_UP_RUNS) samples.get(key(rtt, site, variant))!.push(timing);
           }
-          if (run >= WARM_UP_RUNS) byVariant.get(variant)!.push(timing);
         }
+        // Medians so far, so a long run that is cut short still leaves figures behind.
+        const medians = VARIANTS.map((v) => `${v.label} ${round(median(samples.get(key(rtt, site, v))!.flatMap((t) => (t ? [t.readyMs] : []))), 0)}`);
+        process.stderr.write(`bench: network ${rtt} ms RTT, ${site}: → ready medians ${medians.join(', ')} ms\n`);
       }
-      process.stderr.write(`bench: network ${rtt} ms RTT done\n`);
     }
   } finally {
-    // Browser first, then the proxies and servers behind it; every one is tried even if one fails.
+    // Browsers first, then the proxies and servers behind them; every one is tried even if one fails.
     for (const close of stack.reverse()) await close().catch(() => undefined);
   }
 
-  const summary = RTTS_MS.flatMap((rtt) => {
-    const byVariant = samples.get(rtt)!;
-    const baselineRuns = byVariant.get(BASELINE)!;
-    return VARIANTS.map((variant) => ({ rtt, variant: variant.label, ...summarise(byVariant.get(variant)!, baselineRuns) }));
-  });
-  const row = (rtt: number, label: string) => summary.find((s) => s.rtt === rtt && s.variant === label)!;
-  const baseline50 = row(50, BASELINE.label);
-  const check = (label: string, target: number): TargetCheck => {
-    const s = row(50, label);
+  const summary = RTTS_MS.flatMap((rtt) =>
+    SITES.flatMap((site) =>
+      VARIANTS.map((variant) => ({
+        rtt,
+        site,
+        variant: variant.label,
+        ...summarise(samples.get(key(rtt, site, variant))!, samples.get(key(rtt, site, BASELINE))!),
+      })),
+    ),
+  );
+  const row = (site: Site, label: string) => summary.find((s) => s.rtt === 50 && s.site === site && s.variant === label)!;
+  const check = (site: Site, label: string, target: number): TargetCheck => {
+    const s = row(site, label);
     return {
-      target: `${label} → ready ≤ ${target}× by hand at 50 ms RTT`,
-      measured: `${s.perRunRatio}× per-run median (${s.readyMs} vs ${baseline50.readyMs} ms medians)`,
+      target: `${label} → ready ≤ ${target}× by hand at 50 ms RTT, ${site}`,
+      measured: `${s.perRunRatio}× per-run median (${s.readyMs} vs ${row(site, BASELINE.label).readyMs} ms medians)`,
       met: Number.isFinite(s.perRunRatio) ? s.perRunRatio <= target : null,
     };
   };
@@ -243,9 +276,10 @@ export async function measureNetwork(context: BenchContext): Promise<BenchSectio
   return {
     id: 'network',
     title: `Time to portal over a slow network (headless Chromium, cold connections: a fresh ${cold === 'browser' ? 'browser and profile' : 'off-the-record context'} per run, median of ${runs} runs per RTT)`,
-    head: ['RTT', 'page', 'runs', '→ response', '→ iframe src', '→ ready', 'ready p10–p90', '÷ by hand, per run (p10–p90)', 'portal connections'],
+    head: ['RTT', 'site', 'page', 'runs', '→ response', '→ iframe src', '→ ready', 'ready p10–p90', '÷ by hand, per run (p10–p90)', 'portal connections (handshake only)'],
     rows: summary.map((s) => [
       `${s.rtt} ms`,
+      s.site,
       s.variant,
       s.failures ? `${s.runs} (${s.failures} failed)` : s.runs,
       s.fetchEndMs,
@@ -253,13 +287,15 @@ export async function measureNetwork(context: BenchContext): Promise<BenchSectio
       s.readyMs,
       `${s.readyP10Ms}–${s.readyP90Ms}`,
       `${s.perRunRatio}× (${s.perRunRatioP10}–${s.perRunRatioP90})`,
-      s.portalConnections,
+      `${s.portalConnections} (${s.handshakeOnly})`,
     ]),
     checks: [
-      check('element (eager, portal-origin)', TARGETS.eager),
-      check('element (eager)', TARGETS.eager),
-      check('element (lazy, portal-origin)', TARGETS.lazy),
-      check('element (lazy, default)', TARGETS.lazy),
+      check('cross-site', 'element (eager)', TARGETS.eager),
+      check('cross-site', 'element (eager, portal-origin)', TARGETS.eager),
+      check('cross-site', 'element (lazy, default)', TARGETS.lazy),
+      check('cross-site', 'element (lazy, portal-origin)', TARGETS.lazy),
+      check('same-site', 'element (eager, portal-origin)', TARGETS.eager),
+      check('same-site', 'element (lazy, portal-origin)', TARGETS.lazy),
       {
         target: `element (eager) → ready ≤ ${TARGETS.loopback}× by hand on loopback`,
         measured: loopback ? `${loopbackRatio}× (time-to-portal, this run)` : 'not run: name time-to-portal too',
@@ -274,9 +310,12 @@ export async function measureNetwork(context: BenchContext): Promise<BenchSectio
         'connection\'s first bytes one RTT more for the TCP handshake. The emulator serves HTTPS with h2; the host\'s ' +
         'server reaches it directly.',
       '"÷ by hand, per run": each run\'s ratio to the hand-written page of the same run, median and p10–p90. ' +
-        '"portal connections": TCP connections the browser opened to the portal\'s proxy in a run (median).',
+        '"portal connections": TCP connections the browser opened to the portal\'s proxy in a run (median); in ' +
+        'brackets those that carried only a TLS handshake, opened ahead and never used.',
+      'cross-site: the host page on http://127.0.0.1, the portal on https://127.0.0.1 (different sites, as an app and ' +
+        'Scalekit\'s domain). same-site: both https://127.0.0.1, as with the portal on a custom domain under the host\'s site.',
       ...(errors.length ? [`Failed runs: ${errors.slice(0, 5).join('; ')}${errors.length > 5 ? ` (and ${errors.length - 5} more)` : ''}`] : []),
     ],
-    data: { runs, cold, warmUpRuns: WARM_UP_RUNS, rttsMs: RTTS_MS, summary, errors, samples: Object.fromEntries([...samples].map(([rtt, m]) => [rtt, Object.fromEntries([...m].map(([v, t]) => [v.label, t]))])) },
+    data: { runs, cold, warmUpRuns: WARM_UP_RUNS, rttsMs: RTTS_MS, sites: SITES, summary, errors, samples: Object.fromEntries(samples) },
   };
 }

@@ -18,6 +18,8 @@ export interface EmulatorOptions {
   /** HTTPS with h2, as browsers reach Scalekit. */
   tls?: boolean;
   publicUrl?: string;
+  /** Who may frame the portal (the emulator's default: http://localhost:* and http://127.0.0.1:*). */
+  allowedOrigins?: string[];
 }
 
 export interface EmulatorProcess extends Child<EmulatorInfo> {
@@ -29,6 +31,7 @@ export async function startEmulatorProcess(options: EmulatorOptions = {}): Promi
   const env: Record<string, string> = {};
   if (options.tls) env['BENCH_EMULATOR_TLS'] = '1';
   if (options.publicUrl) env['BENCH_EMULATOR_PUBLIC_URL'] = options.publicUrl;
+  if (options.allowedOrigins) env['BENCH_EMULATOR_ALLOWED_ORIGINS'] = options.allowedOrigins.join(',');
   const child = await startChild<EmulatorInfo>('support/emulator-child.ts', { env });
   const control = async (path: string, init?: RequestInit) => {
     const headers = { ...init?.headers, authorization: `Bearer ${child.info.controlToken}` };
