@@ -1,7 +1,8 @@
-// `npm run bench [-- name…]`: runs the measurements (all, or those named), prints a markdown report and
+// `npm run bench [-- name… [--runs N] [--cold browser|context]]`: runs the measurements (all, or those named), prints a markdown report and
 // writes the same figures to bench-results.json (and, when size ran, docs/sizes.md). Names: size, time-to-portal, throughput, upstream-cost,
-// memory, load, and soak — the last only when named, since it alone takes several minutes. Every child
-// process and browser it starts is stopped before it exits, even on error.
+// memory, load, and network and soak — the last two only when named, since each takes several minutes.
+// `--runs N` sets the network bench's runs per page, `--cold browser|context` what makes its runs cold. Every child process and browser it starts is stopped
+// before it exits, even on error.
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
@@ -17,6 +18,8 @@ import { measureMemory } from './memory.js';
 import { measureLoad } from './load.js';
 import { measureSoak } from './soak.js';
 import { measureRestVsSdk } from './rest-vs-sdk.js';
+import { measureNetwork } from './network.js';
+import type { BenchFlags } from './support/context.js';
 
 const MEASUREMENTS: Record<string, (context: BenchContext) => Promise<BenchSection>> = {
   size: measureSize,
@@ -26,9 +29,34 @@ const MEASUREMENTS: Record<string, (context: BenchContext) => Promise<BenchSecti
   'rest-vs-sdk': measureRestVsSdk,
   memory: measureMemory,
   load: measureLoad,
+  network: measureNetwork,
   soak: measureSoak,
 };
-const ONLY_WHEN_NAMED = new Set(['soak']);
+const ONLY_WHEN_NAMED = new Set(['network', 'soak']);
+
+/** Splits `--flag value` / `--flag=value` from the names. */
+function parseArgs(argv: string[]): { names: string[]; flags: BenchFlags } {
+  const names: string[] = [];
+  const flags: BenchFlags = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      names.push(arg);
+      continue;
+    }
+    const [flag, inline] = arg.split('=', 2) as [string, string | undefined];
+    const value = inline ?? argv[++i];
+    if (flag === '--runs' && value !== undefined && /^[1-9]\d*$/.test(value)) {
+      flags.runs = Number(value);
+    } else if (flag === '--cold' && (value === 'browser' || value === 'context')) {
+      flags.cold = value;
+    } else {
+      console.error(`Unknown or invalid flag: ${arg}${inline === undefined && value !== undefined ? ` ${value}` : ''}. Known: --runs N (N ≥ 1), --cold browser|context.`);
+      process.exit(2);
+    }
+  }
+  return { names, flags };
+}
 
 function selected(args: string[]): string[] {
   if (args.length === 0) return Object.keys(MEASUREMENTS).filter((name) => !ONLY_WHEN_NAMED.has(name));
@@ -52,8 +80,9 @@ function report(sections: BenchSection[], machine: Record<string, unknown>): str
 }
 
 async function main(): Promise<void> {
-  const names = selected(process.argv.slice(2));
-  const context = new BenchContext();
+  const args = parseArgs(process.argv.slice(2));
+  const names = selected(args.names);
+  const context = new BenchContext(args.flags);
   const interrupted = () => {
     void Promise.allSettled([context.close(), stopAllChildren()]).then(() => process.exit(130));
   };
@@ -72,7 +101,9 @@ async function main(): Promise<void> {
     for (const name of names) {
       process.stderr.write(`bench: ${name}…\n`);
       const started = performance.now();
-      sections.push(await MEASUREMENTS[name]!(context));
+      const section = await MEASUREMENTS[name]!(context);
+      sections.push(section);
+      context.sections.push(section);
       process.stderr.write(`bench: ${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     }
   } finally {

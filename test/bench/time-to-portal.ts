@@ -3,15 +3,11 @@
 // endpoint (in this process) and the same emulator (its own process); runs alternate so drift hits both alike.
 import { createAdaptorServer } from '@hono/node-server';
 import { Scalekit } from '@scalekit-sdk/node';
-import { Hono } from 'hono';
-import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import { scalekitPortal } from '../../server/portal/portal-link.js';
 import { launchBrowser } from '../support/browser.js';
-import { bundleForBrowser } from './support/bundle.js';
+import { benchPagesApp } from './support/bench-pages.js';
 import type { BenchContext } from './support/context.js';
 import type { BenchSection } from './support/report.js';
 import { median, ratio, round } from './support/stats.js';
@@ -32,20 +28,7 @@ interface Timing {
 }
 
 async function pageServer(scalekit: Scalekit): Promise<{ url: string; close(): Promise<void> }> {
-  const pages = resolve(import.meta.dirname, 'pages');
-  const [elementJs, elementHtml, baselineHtml] = await Promise.all([
-    bundleForBrowser('component/index.ts'),
-    readFile(resolve(pages, 'element.html'), 'utf8'),
-    readFile(resolve(pages, 'baseline.html'), 'utf8'),
-  ]);
-  const app = new Hono();
-  app.route(
-    '/api/scalekit',
-    scalekitPortal({ scalekit, authorize: () => ({ organizationId: 'org_acme', userId: 'bench-user' }), rateLimit: false }),
-  );
-  app.get('/element.js', (c) => c.body(elementJs, 200, { 'content-type': 'text/javascript' }));
-  app.get('/element.html', (c) => c.html(elementHtml));
-  app.get('/baseline.html', (c) => c.html(baselineHtml));
+  const app = await benchPagesApp(scalekit);
   const server = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server;
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;

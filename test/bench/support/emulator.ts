@@ -8,6 +8,18 @@ export interface EmulatorInfo {
   clientSecret: string;
   /** For the /_emulator/ controls (never handed to the endpoint processes). */
   controlToken: string;
+  /** Where its links point (the proxy's address when started behind one). */
+  publicUrl: string;
+  /** With `tls`: the CA file for NODE_EXTRA_CA_CERTS, and the key pin Chromium is told to trust. */
+  tls: { caPath: string; spkiSha256: string } | null;
+}
+
+export interface EmulatorOptions {
+  /** HTTPS with h2, as browsers reach Scalekit. */
+  tls?: boolean;
+  publicUrl?: string;
+  /** Who may frame the portal (the emulator's default: http://localhost:* and http://127.0.0.1:*). */
+  allowedOrigins?: string[];
 }
 
 export interface EmulatorProcess extends Child<EmulatorInfo> {
@@ -15,8 +27,12 @@ export interface EmulatorProcess extends Child<EmulatorInfo> {
   reset(): Promise<void>;
 }
 
-export async function startEmulatorProcess(): Promise<EmulatorProcess> {
-  const child = await startChild<EmulatorInfo>('support/emulator-child.ts');
+export async function startEmulatorProcess(options: EmulatorOptions = {}): Promise<EmulatorProcess> {
+  const env: Record<string, string> = {};
+  if (options.tls) env['BENCH_EMULATOR_TLS'] = '1';
+  if (options.publicUrl) env['BENCH_EMULATOR_PUBLIC_URL'] = options.publicUrl;
+  if (options.allowedOrigins) env['BENCH_EMULATOR_ALLOWED_ORIGINS'] = options.allowedOrigins.join(',');
+  const child = await startChild<EmulatorInfo>('support/emulator-child.ts', { env });
   const control = async (path: string, init?: RequestInit) => {
     const headers = { ...init?.headers, authorization: `Bearer ${child.info.controlToken}` };
     const response = await fetch(`${child.info.url}/_emulator/${path}`, { ...init, headers });
