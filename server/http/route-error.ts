@@ -137,7 +137,7 @@ function isRouteError(error: unknown): error is ScalekitRouteError {
   // By shape as well as by class: a second copy of this package (two bundles on one server) makes its own class.
   if (error instanceof ScalekitRouteError) return true;
   const e = error as { code?: unknown; headers?: unknown; getResponse?: unknown } | null;
-  return isHttpExceptionLike(error) && typeof e?.code === 'string' && e.code in TABLE && typeof e.headers === 'object';
+  return isHttpExceptionLike(error) && typeof e?.code === 'string' && Object.hasOwn(TABLE, e.code) && typeof e.headers === 'object';
 }
 
 /** An `HTTPException` thrown by the host's `authorize` (or any other middleware) mapped onto the table. */

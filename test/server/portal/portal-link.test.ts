@@ -174,6 +174,16 @@ describe('scalekitPortal(): the error table, before Scalekit is asked', () => {
     assert.equal(response.headers.get('cache-control'), 'no-store');
     const error = await expectError(response, 403, 'forbidden');
     assert.equal(error.message, 'Your account is suspended.');
+    // A host's HTTPException that happens to carry a `code` and `headers` is judged by its status, whatever
+    // the code says (an inherited property name included).
+    for (const code of ['constructor', 'toString', 'made_up']) {
+      const hostile = portal({
+        authorize: () => {
+          throw Object.assign(new HTTPException(403), { code, headers: {} });
+        },
+      });
+      await expectError(await post(hostile, '{}'), 403, 'forbidden');
+    }
     // The former names are the same class.
     assert.equal(PortalLinkError, ScalekitRouteError);
     assert.equal(SetupLinkError, ScalekitRouteError);
