@@ -70,11 +70,6 @@ export function refuseUnlessPost(c: Context): void {
   if (c.req.method !== 'POST') throw new ScalekitRouteError('method_not_allowed', { headers: { Allow: 'POST' } });
 }
 
-export const postOnly: MiddlewareHandler = async (c, next) => {
-  refuseUnlessPost(c);
-  await next();
-};
-
 /** Throws `forbidden` for a cross-site caller; see {@link sameSiteOnly}. */
 export function refuseCrossSite(c: Context, allowed: ReadonlySet<string>, publicOrigin: string | null = null): void {
   if (!isSameSiteRequest(c, allowed, publicOrigin)) {
@@ -154,11 +149,6 @@ export function refuseUnlessJson(c: Context): void {
   if (header === 'application/json') return;
   if ((header ?? '').split(';', 1)[0]!.trim().toLowerCase() !== 'application/json') throw new ScalekitRouteError('unsupported_media_type');
 }
-
-export const jsonOnly: MiddlewareHandler = async (c, next) => {
-  refuseUnlessJson(c);
-  await next();
-};
 
 // --- The request's own content --------------------------------------------------------------------------------
 

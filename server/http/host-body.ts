@@ -5,7 +5,7 @@
 // tell the three apart.
 // Property reads only: nothing here needs Node, so the module stays safe in Workers, Deno and Bun.
 
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { ScalekitRouteError } from './route-error.js';
 
 /** The Node request behind a Hono context, when there is one. */
@@ -88,19 +88,8 @@ export const BODY_CONSUMED_HINT =
  * For the JSON routes: when a Node framework's body parser already read the body, hand its result to the route
  * (through Hono's body cache, which `c.req.text()` reads) instead of an empty stream. A body a middleware read
  * through Hono is left where Hono keeps it. When the stream is gone and nothing usable was kept, `onLost`
- * decides the answer.
- */
-export function acceptBodyParsedByHost(onLost: (c: Context) => never): MiddlewareHandler {
-  return async (c, next) => {
-    const reading = takeBodyParsedByHost(c, onLost);
-    if (reading) await reading;
-    await next();
-  };
-}
-
-/**
- * {@link acceptBodyParsedByHost} as a plain step: a promise only when it has to read the body itself (a clone
- * read it before), undefined otherwise, so the usual request is not made to wait a turn for nothing.
+ * decides the answer. A promise only when it has to read the body itself (a clone read it before), undefined
+ * otherwise, so the usual request is not made to wait a turn for nothing.
  */
 export function takeBodyParsedByHost(c: Context, onLost: (c: Context) => never): Promise<void> | undefined {
   const incoming = nodeIncoming(c);

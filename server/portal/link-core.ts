@@ -56,21 +56,20 @@ function isPortalFeature(value: unknown): value is PortalFeature {
 
 // --- The request --------------------------------------------------------------------------------------------
 
-/** JSON only, a body a host's parser did not lose, at most {@link MAX_BODY_BYTES}. */
-export function jsonBodyChecks(routeName: string, log: (line: string) => void): MiddlewareHandler[] {
+/** {@link jsonBodyCheck} as a middleware. */
+export function jsonBodyChecks(routeName: string, log: (line: string) => void): MiddlewareHandler {
   const check = jsonBodyCheck(routeName, log);
-  return [
-    async (c, next) => {
-      const pending = check(c);
-      if (pending) await pending;
-      await next();
-    },
-  ];
+  return async (c, next) => {
+    const pending = check(c);
+    if (pending) await pending;
+    await next();
+  };
 }
 
 /**
- * {@link jsonBodyChecks} as one plain step, for a route that runs its checks inside its handler: a promise only
- * when a check has to read the body to decide, undefined when the headers settle it (the usual request).
+ * JSON only, a body a host's parser did not lose, at most {@link MAX_BODY_BYTES}, as one plain step for a route
+ * that runs its checks inside its handler: a promise only when a check has to read the body to decide, undefined
+ * when the headers settle it (the usual request).
  */
 export function jsonBodyCheck(routeName: string, log: (line: string) => void): (c: Context) => Promise<void> | undefined {
   const onLost = bodyLostOnce(routeName, log);
