@@ -47,6 +47,21 @@ export interface DirectoryRecord {
   bearerToken: string;
 }
 
+/** An organization's domain, as the SDK's `Domain` message carries it (DomainService and the portal's domain section). */
+export interface DomainRecord {
+  id: string; // dom_…
+  /** Lower-case, without a trailing dot. */
+  domain: string;
+  /** ORGANIZATION_DOMAIN routes SSO sign-ins (home-realm discovery); ALLOWED_EMAIL_DOMAIN does not. */
+  type: 'ORGANIZATION_DOMAIN' | 'ALLOWED_EMAIL_DOMAIN';
+  status: 'PENDING' | 'VERIFIED' | 'FAILED';
+  /** The TXT record the admin publishes to prove the domain is theirs. */
+  txtRecordKey: string;
+  txtRecordSecret: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export interface OrganizationRecord extends EmulatorOrganization {
   externalId?: string;
   metadata: Record<string, string>;
@@ -56,6 +71,8 @@ export interface OrganizationRecord extends EmulatorOrganization {
   settings: Map<string, boolean>;
   sso: SsoConnection | null;
   directory: DirectoryRecord | null;
+  /** By domain id. */
+  domains: Map<string, DomainRecord>;
 }
 
 export interface LinkRecord {
@@ -140,9 +157,24 @@ export class EmulatorState {
       settings: new Map(),
       sso: null,
       directory: null,
+      domains: new Map(),
     };
     this.organizations.set(record.id, record);
     return record;
+  }
+
+  /**
+   * The organization whose verified ORGANIZATION_DOMAIN is `domain` (case-insensitive), or null: how a
+   * sign-in by email or `domain_hint` finds its organization (home-realm discovery).
+   */
+  organizationForDomain(domain: string): OrganizationRecord | null {
+    const wanted = domain.trim().toLowerCase().replace(/\.$/, '');
+    for (const org of this.organizations.values()) {
+      for (const record of org.domains.values()) {
+        if (record.domain === wanted && record.type === 'ORGANIZATION_DOMAIN' && record.status === 'VERIFIED') return org;
+      }
+    }
+    return null;
   }
 
   countRpc(method: string): void {
