@@ -5,8 +5,8 @@
 //   node scripts/test.mjs                 everything
 //   node scripts/test.mjs server demo     only these areas (see AREAS), without the type check and size budget
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -65,47 +65,73 @@ function run(command, args) {
   });
 }
 
-// How long each file took last time, so the slowest start first and the suite ends when its longest file does.
-const timingsPath = join(root, 'node_modules', '.cache', 'scalekit-test-timings.json');
-function lastTimings() {
-  try {
-    return JSON.parse(readFileSync(timingsPath, 'utf8'));
-  } catch {
-    return {};
+// What each file takes, in seconds, when it runs alone on a quiet 2-core machine (`npm run test:weights` measures
+// them again). Only relative sizes matter: they decide which files share a process and which run first.
+const weightsPath = join(root, 'scripts', 'test-weights.json');
+const weights = JSON.parse(readFileSync(weightsPath, 'utf8'));
+// A file not measured yet: browser and process-heavy areas are the long ones.
+const weightOf = (file) => weights[file] ?? (/e2e|adoption|runtimes|demo/.test(file) ? 8 : 2);
+
+// Starting Node, tsx and the modules a test imports costs about a second of CPU per process, as much as many small
+// files spend on their tests: files lighter than HEAVY share a process (their tests run one file after another, as
+// node:test runs any module's top-level tests), up to about BIN seconds of work each; heavier ones run alone.
+const HEAVY = 6;
+const BIN = 10;
+
+/** The processes to run, each a list of files, heaviest first (so the suite ends when its longest process does). */
+function processes(files) {
+  const alone = [];
+  const shared = [];
+  for (const file of [...files].sort((a, b) => weightOf(b) - weightOf(a))) {
+    if (weightOf(file) >= HEAVY) {
+      alone.push({ files: [file], weight: weightOf(file) });
+      continue;
+    }
+    // First fit, heaviest first: few processes, none much over BIN.
+    const bin = shared.find((unit) => unit.weight + weightOf(file) <= BIN);
+    if (bin) {
+      bin.files.push(file);
+      bin.weight += weightOf(file);
+    } else {
+      shared.push({ files: [file], weight: weightOf(file) });
+    }
   }
+  return [...alone, ...shared].sort((a, b) => b.weight - a.weight);
 }
 
-/** Each file in a process of its own, CONCURRENCY at a time, slowest first; a failing file prints whole. */
+/** The command line running `files` in one process: the file itself when alone, else a module importing each in turn. */
+function nodeArgs(files) {
+  if (files.length === 1) return ['--import', 'tsx', '--test-reporter=tap', files[0]];
+  const imports = files.map((file) => `await import(${JSON.stringify(`./${file}`)});`).join('\n');
+  return ['--import', 'tsx', '--test-reporter=tap', '--input-type=module', '-e', imports];
+}
+
+/** Files in CONCURRENCY processes at a time (light files sharing one), heaviest first; a failing process prints whole. */
 async function nodeStep(files) {
   const started = Date.now();
-  const previous = lastTimings();
-  // Without a record, browser and process-heavy areas first: they are the long ones.
-  const guess = (file) => previous[file] ?? (/e2e|adoption|runtimes|demo/.test(file) ? 20 : 5);
-  const queue = [...files].sort((a, b) => guess(b) - guess(a));
-  const timings = {};
+  const queue = processes(files);
+  const timings = [];
   const totals = { tests: 0, pass: 0, fail: 0 };
   const failures = [];
   const worker = async () => {
-    for (let file = queue.shift(); file; file = queue.shift()) {
-      const fileStarted = Date.now();
-      // The file itself runs its tests (node:test does when a file is executed): one process, not a runner and a child.
-      const result = await run(process.execPath, ['--import', 'tsx', '--test-reporter=tap', file]);
-      timings[file] = (Date.now() - fileStarted) / 1000;
+    for (let unit = queue.shift(); unit; unit = queue.shift()) {
+      const unitStarted = Date.now();
+      const result = await run(process.execPath, nodeArgs(unit.files));
+      timings.push([unit.files.length === 1 ? unit.files[0] : `${unit.files.length} files from ${unit.files[0]}`, (Date.now() - unitStarted) / 1000]);
       for (const key of Object.keys(totals)) totals[key] += Number(new RegExp(`^# ${key} (\\d+)`, 'm').exec(result.output)?.[1] ?? 0);
-      if (!result.ok) failures.push({ file, output: result.output });
+      if (!result.ok) failures.push({ files: unit.files, output: result.output });
     }
   };
+  const count = queue.length;
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  mkdirSync(dirname(timingsPath), { recursive: true });
-  writeFileSync(timingsPath, JSON.stringify({ ...previous, ...timings }, null, 2));
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const ok = failures.length === 0;
-  process.stdout.write(`\n=== node: ${ok ? 'passed' : `FAILED (${failures.length} files)`} in ${seconds} s\n`);
-  for (const failure of failures) process.stdout.write(`\n--- ${failure.file}\n${failure.output}\n`);
-  process.stdout.write(`# files ${files.length}\n# tests ${totals.tests}\n# pass ${totals.pass}\n# fail ${totals.fail}\n`);
-  const slowest = Object.entries(timings).sort((a, b) => b[1] - a[1]).slice(0, 8);
-  process.stdout.write(`slowest: ${slowest.map(([file, s]) => `${file} ${s.toFixed(1)} s`).join(', ')}\n`);
+  process.stdout.write(`\n=== node: ${ok ? 'passed' : `FAILED (${failures.length} processes)`} in ${seconds} s\n`);
+  for (const failure of failures) process.stdout.write(`\n--- ${failure.files.join(', ')}\n${failure.output}\n`);
+  process.stdout.write(`# files ${files.length} in ${count} processes\n# tests ${totals.tests}\n# pass ${totals.pass}\n# fail ${totals.fail}\n`);
+  const slowest = timings.sort((a, b) => b[1] - a[1]).slice(0, 8);
+  process.stdout.write(`slowest: ${slowest.map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ')}\n`);
   return { name: 'node', ok, seconds };
 }
 
@@ -116,6 +142,11 @@ function summary(output) {
   return `${(counts.length ? counts : lines.slice(-5)).join('\n')}\n`;
 }
 
+if (process.argv[2] === '--list') {
+  // For scripts/measure-test-weights.mjs: every Node test file, one per line.
+  console.log(nodeFiles(Object.keys(AREAS)).join('\n'));
+  process.exit(0);
+}
 const requested = process.argv.slice(2);
 for (const area of requested) {
   if (!(area in AREAS)) {
