@@ -22,7 +22,7 @@
 // maps the SDK's exceptions (NotFound → 404, ResourceExhausted → 429, Unavailable → 503, DeadlineExceeded →
 // 504, Unauthenticated → 502 upstream_auth_failed).
 
-import { isHttpUrl, SCALEKIT_API } from './types.js';
+import { ALL_PORTAL_FEATURES, isHttpUrl, SCALEKIT_API } from './types.js';
 import type {
   CreateOrganizationInput,
   IssuedPortalLink,
@@ -165,7 +165,9 @@ export function scalekitRest(options: ScalekitRestOptions): ScalekitRestClient {
 
     async generatePortalLink(organizationId: string, features?: readonly PortalFeature[]): Promise<IssuedPortalLink> {
       const query = new URLSearchParams();
-      for (const feature of features ?? []) query.append('features', feature);
+      // Every feature is Scalekit's default, so none is sent; `domain_verification` travels by name otherwise.
+      const all = ALL_PORTAL_FEATURES.every((feature) => features?.includes(feature));
+      for (const feature of all ? [] : new Set(features ?? [])) query.append('features', feature);
       const route = routeOf('PUT', '/api/v1/organizations/{id}/portal_links', { id: organizationId });
       const response = await call(route, { query });
       return toIssuedLink(await readJson(route, response));
