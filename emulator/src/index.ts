@@ -17,6 +17,8 @@ import { createDirectoryModule, idpPanel } from './directory/index.js';
 import { mirrorPortalDirectory, portalDirectorySetter } from './portal-directory-bridge.js';
 import type { Emulator, EmulatorOptions } from './types.js';
 import type { DirectoryModule } from './directory/index.js';
+import { ssoContext } from './sso/context.js';
+import { SsoStore } from './sso/sso-store.js';
 
 export { DEFAULT_ORGANIZATIONS, DEFAULT_CLIENT_ID } from './options.js';
 export type * from './types.js';
@@ -71,6 +73,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     },
   });
   mirrorPortalDirectory(state, directory.state);
+  const sso = ssoContext({ state, options: resolved, directory: directory.state, store: new SsoStore() });
   const internals: EmulatorInternals = { state, faults, timers, options: resolved, directory, branding, unknownRoutes };
 
   const reset = () => {
@@ -79,11 +82,13 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     directory.reset();
     branding.reset();
     unknownRoutes.reset();
+    sso.store.reset();
   };
   const stats = () => ({ ...state.stats(), unknownRoutes: unknownRoutes.snapshot() });
 
   const app = httpApp({
     ...internals,
+    sso,
     control: { controlToken: resolved.controlToken, faults, branding, knownMethods: () => knownMethods, stats, reset },
     extendControl: (control) => directory.mountControls(control),
     extendApp: (root) => directory.mountPanelRoutes(root),
