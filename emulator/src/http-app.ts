@@ -14,6 +14,8 @@ import type { EmulatorState } from './state.js';
 import type { Timers } from './timers.js';
 import type { ResolvedOptions } from './options.js';
 import { notServedMessage, type UnknownRoutes } from './unknown-routes.js';
+import { ssoRoutes } from './sso/routes.js';
+import type { SsoContext } from './sso/context.js';
 
 export interface HttpDeps {
   state: EmulatorState;
@@ -28,13 +30,16 @@ export interface HttpDeps {
   branding: BrandingStore;
   directory?: DirectoryModule;
   unknownRoutes: UnknownRoutes;
+  /** SSO sign-in: /oauth/authorize, the IdP pages, the code exchange, /oidc/logout. */
+  sso: SsoContext;
 }
 
 export function httpApp(deps: HttpDeps): Hono {
   const app = new Hono();
   // Outermost: every body is read (up to 1 MiB) before routing; each route group has its own, smaller limit.
   app.use('*', limitBody(1024 * 1024, (c) => c.json({ error: { code: 'payload_too_large', message: 'body over 1 MiB' } }, 413)));
-  app.route('/oauth/token', tokenRoutes({ ...deps, clientId: deps.options.clientId, clientSecret: deps.options.clientSecret, issuer: deps.state.baseUrl }));
+  app.route('/oauth/token', tokenRoutes({ ...deps, clientId: deps.options.clientId, clientSecret: deps.options.clientSecret, issuer: deps.state.baseUrl, sso: deps.sso }));
+  app.route('/', ssoRoutes(deps.sso));
   // What clients that discover endpoints (or verify tokens) read first.
   app.get('/keys', (c) => c.json(jwks()));
   app.get('/.well-known/openid-configuration', (c) => c.json(openidConfiguration(deps.state.baseUrl())));

@@ -21,6 +21,8 @@ import { OrganizationEvents } from './directory/organization-events.js';
 import { attachDomainRegistry, DomainRegistry } from './domains/domain-registry.js';
 import { mountDomainControls, domainView } from './controls/domain-controls.js';
 import { domainPortalRoutes } from './portal/domain-routes.js';
+import { ssoContext } from './sso/context.js';
+import { SsoStore } from './sso/sso-store.js';
 
 export { DEFAULT_ORGANIZATIONS, DEFAULT_CLIENT_ID } from './options.js';
 export type * from './types.js';
@@ -90,6 +92,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
   const internals: EmulatorInternals = {
     state, faults, timers, options: resolved, directory, branding, unknownRoutes, domains, organizationEvents,
   };
+  const sso = ssoContext({ state, options: resolved, directory: directory.state, store: new SsoStore() });
 
   const reset = () => {
     state.reset();
@@ -98,11 +101,13 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     organizationEvents.reset();
     branding.reset();
     unknownRoutes.reset();
+    sso.store.reset();
   };
   const stats = () => ({ ...state.stats(), unknownRoutes: unknownRoutes.snapshot() });
 
   const app = httpApp({
     ...internals,
+    sso,
     control: { controlToken: resolved.controlToken, faults, branding, knownMethods: () => knownMethods, stats, reset },
     extendControl: (control) => {
       directory.mountControls(control);

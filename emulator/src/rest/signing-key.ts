@@ -1,7 +1,7 @@
 // The key the emulator signs its tokens with (RS256, as Scalekit does), and the JWKS `GET /keys` publishes so the
 // SDK's validateToken / validateAccessToken verify them. One key per process: making an RSA key costs about a
 // tenth of a second, and a test run starts hundreds of emulators; each still publishes it under its own /keys.
-import { createHash, generateKeyPairSync, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, sign, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
 
 interface SigningKey {
   kid: string;
@@ -34,4 +34,21 @@ export function signJwt(claims: Record<string, unknown>): string {
 export function jwks(): { keys: JsonWebKey[] } {
   const { kid, publicJwk } = signingKey();
   return { keys: [{ kty: publicJwk.kty, n: publicJwk.n, e: publicJwk.e, kid, alg: 'RS256', use: 'sig' }] };
+}
+
+/** The claims of a JWT this process signed (any lifetime), or null: a token from anywhere else, or tampered with. */
+export function verifyJwt(token: string): Record<string, unknown> | null {
+  const parts = token.split('.');
+  if (parts.length !== 3 || token.length > 16_384) return null;
+  const { kid, publicJwk } = signingKey();
+  try {
+    const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString()) as Record<string, unknown>;
+    if (header['alg'] !== 'RS256' || header['kid'] !== kid) return null;
+    const publicKey = createPublicKey({ key: publicJwk, format: 'jwk' });
+    if (!verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), publicKey, Buffer.from(parts[2]!, 'base64url'))) return null;
+    const claims: unknown = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString());
+    return typeof claims === 'object' && claims !== null && !Array.isArray(claims) ? (claims as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,4 +1,5 @@
-// POST /oauth/token: the client-credentials grant the SDK uses (form-encoded, HTTP/1.1 via axios).
+// POST /oauth/token (form-encoded, HTTP/1.1 via axios): the client-credentials grant the SDK's API calls use, and
+// the authorization-code grant that ends an SSO sign-in (authenticateWithCode).
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { limitBody } from '../body-limit.js';
@@ -6,6 +7,8 @@ import type { Faults } from '../faults.js';
 import type { EmulatorState } from '../state.js';
 import type { Timers } from '../timers.js';
 import { signJwt } from './signing-key.js';
+import { exchangeCode } from '../sso/code-exchange.js';
+import type { SsoContext } from '../sso/context.js';
 
 export const TOKEN_LIFETIME_SECONDS = 86_399;
 
@@ -38,6 +41,8 @@ export function tokenRoutes(deps: {
   clientSecret: string;
   /** The `iss` of every token: the environment URL clients were given. */
   issuer: () => string;
+  /** Sign-ins waiting for their code exchange. */
+  sso: SsoContext;
 }): Hono {
   const { state, faults, timers } = deps;
   const app = new Hono();
@@ -67,14 +72,20 @@ export function tokenRoutes(deps: {
           clientSecret = safeDecode(decoded.slice(colon + 1));
         }
       }
-      if (form.get('grant_type') !== 'client_credentials') {
-        return c.json(oauthError('unsupported_grant_type', 'only grant_type=client_credentials is supported'), 400);
+      const grantType = form.get('grant_type');
+      if (grantType !== 'client_credentials' && grantType !== 'authorization_code') {
+        return c.json(oauthError('unsupported_grant_type', 'grant_type must be client_credentials or authorization_code'), 400);
       }
       if (!clientId || !clientSecret) {
         return c.json(oauthError('invalid_request', 'client_id and client_secret are required'), 400);
       }
       if (!sameSecret(clientId, deps.clientId) || !sameSecret(clientSecret, deps.clientSecret)) {
         return c.json(oauthError('invalid_client', 'client authentication failed'), 401);
+      }
+      c.header('Cache-Control', 'no-store');
+      if (grantType === 'authorization_code') {
+        const exchanged = exchangeCode(deps.sso, form);
+        return exchanged.ok ? c.json(exchanged.body) : c.json(oauthError(exchanged.error, exchanged.description), 400);
       }
       const scopes = (form.get('scope') ?? '').split(' ').filter(Boolean);
       if (scopes.length > MAX_SCOPES || !scopes.every((scope) => SCOPE.test(scope))) {
@@ -95,7 +106,6 @@ export function tokenRoutes(deps: {
         scopes,
       });
       state.acceptToken(token);
-      c.header('Cache-Control', 'no-store');
       return c.json({
         access_token: token,
         token_type: 'Bearer',
