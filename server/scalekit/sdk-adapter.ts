@@ -367,6 +367,8 @@ function createSdkSsoApi(sdk: SdkSsoClient): ScalekitSsoApi {
           const oauthError = isObject(data) && typeof data['error'] === 'string' ? data['error'].slice(0, 100) : undefined;
           return { ok: false, status: response['status'], error: oauthError };
         }
+        // The SDK decodes the token before returning it; jose's errors (ERR_JWT_INVALID…) mean it could not.
+        if (isObject(error) && typeof error['code'] === 'string' && error['code'].startsWith('ERR_JW')) throw new MalformedTokenAnswerError();
         throw error;
       }
       if (typeof result?.idToken !== 'string' || result.idToken === '') throw new MalformedTokenAnswerError();
@@ -393,10 +395,10 @@ function createSdkSsoApi(sdk: SdkSsoClient): ScalekitSsoApi {
   };
 }
 
-/** Scalekit answered the code exchange without an ID token. */
+/** Scalekit answered the code exchange without an ID token, or with one that is not a JWT. */
 export class MalformedTokenAnswerError extends Error {
   constructor() {
-    super('Scalekit answered the authorization code exchange without an id_token');
+    super('Scalekit answered the authorization code exchange without a decodable id_token');
     this.name = 'MalformedTokenAnswerError';
   }
 }

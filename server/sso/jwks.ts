@@ -1,11 +1,12 @@
 // The environment's signing keys, as WebCrypto keys, fetched from `{env}/keys` and cached. A token naming a kid
 // the cache does not hold triggers one refetch (Scalekit rotated its key), shared by every caller meanwhile and
-// at most once per REFETCH_INTERVAL_MS: a stream of tokens with made-up kids costs Scalekit one request a minute.
+// at most once per REFETCH_COOLDOWN_MS: a stream of tokens with made-up kids costs Scalekit one request each
+// cooldown. The first load does not count, so a rotation right after start-up is still picked up.
 
 import type { ScalekitSsoApi } from '../scalekit/types.js';
 import { base64UrlToBytes } from './base64url.js';
 
-const REFETCH_INTERVAL_MS = 60_000;
+const REFETCH_COOLDOWN_MS = 30_000;
 /** More keys than any real JWK Set holds; the rest are ignored. */
 const MAX_KEYS = 20;
 /** RSA keys shorter than this are not trusted, whatever the JWK Set says. */
@@ -18,12 +19,11 @@ export interface JwksCache {
 
 export function createJwksCache(api: Pick<ScalekitSsoApi, 'fetchJwks'>, now: () => number = Date.now): JwksCache {
   let keys: Map<string, CryptoKey> | null = null;
-  let lastFetchAt = Number.NEGATIVE_INFINITY;
+  let lastRefetchAt = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<Map<string, CryptoKey>> | null = null;
 
   function refresh(): Promise<Map<string, CryptoKey>> {
     inFlight ??= (async () => {
-      lastFetchAt = now();
       try {
         keys = await importJwks(await api.fetchJwks());
         return keys;
@@ -44,7 +44,10 @@ export function createJwksCache(api: Pick<ScalekitSsoApi, 'fetchJwks'>, now: () 
       if (keys === null) return pick(await refresh(), kid);
       const held = pick(keys, kid);
       if (held !== null) return held;
-      if (inFlight === null && now() - lastFetchAt < REFETCH_INTERVAL_MS) return null;
+      if (inFlight === null) {
+        if (now() - lastRefetchAt < REFETCH_COOLDOWN_MS) return null;
+        lastRefetchAt = now();
+      }
       return pick(await refresh(), kid);
     },
   };

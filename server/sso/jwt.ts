@@ -13,7 +13,7 @@ export const CLOCK_LEEWAY_SECONDS = 60;
 /** Why a token was refused: for the server log, never for the caller. */
 export class TokenRejectedError extends Error {
   constructor(reason: string) {
-    super(`token rejected: ${reason}`);
+    super(reason);
     this.name = 'TokenRejectedError';
   }
 }

@@ -15,7 +15,7 @@ import { getCookie } from 'hono/cookie';
 import { describeError } from '../http/log-safe.js';
 import { readPublicOrigin } from '../http/public-origin.js';
 import { asRouteError, routeErrorResponse, ScalekitRouteError } from '../http/route-error.js';
-import { scalekitSsoApi } from '../scalekit/sdk-adapter.js';
+import { MalformedTokenAnswerError, scalekitSsoApi } from '../scalekit/sdk-adapter.js';
 import { isHttpUrl, type ScalekitClientLike, type ScalekitSsoApi, type SsoAuthorizationRequest } from '../scalekit/types.js';
 import { fromUpstreamError } from '../scalekit/upstream-errors.js';
 import { codeChallengeOf, constantTimeEqual, FLOW_TTL_SECONDS, newFlow, openFlow, sealFlow, UsedStates } from './flow-cookie.js';
@@ -168,7 +168,7 @@ export function scalekitSso<E extends Env = Env>(options: ScalekitSsoOptions<E>)
     try {
       claims = await verify(token, { audienceRequired: false });
     } catch (error) {
-      if (error instanceof TokenRejectedError) throw refused(`IdP-initiated login ${error.message}`);
+      if (error instanceof TokenRejectedError) throw refused(`IdP-initiated login token rejected: ${error.message}`);
       throw fromUpstreamError(error);
     }
     const id = (name: string) => {
@@ -211,6 +211,7 @@ export function scalekitSso<E extends Env = Env>(options: ScalekitSsoOptions<E>)
     try {
       exchanged = await api.exchangeCode(code, settings.redirectUri, flow.codeVerifier);
     } catch (error) {
+      if (error instanceof MalformedTokenAnswerError) throw refused('ID token rejected: not a JWT');
       throw fromUpstreamError(error);
     }
     if (!exchanged.ok) {
@@ -228,7 +229,7 @@ export function scalekitSso<E extends Env = Env>(options: ScalekitSsoOptions<E>)
     try {
       signIn = signInOf(await verify(exchanged.idToken, { nonce: flow.nonce, audienceRequired: true }), exchanged.idToken);
     } catch (error) {
-      if (error instanceof TokenRejectedError) throw refused(`ID token ${error.message}`);
+      if (error instanceof TokenRejectedError) throw refused(`ID token rejected: ${error.message}`);
       throw fromUpstreamError(error);
     }
     const answer = await options.onSignIn(c, signIn);
