@@ -1,4 +1,4 @@
-// base64url without padding (RFC 7515 §2), strict: anything outside the alphabet is refused, not skipped.
+// base64url without padding (as JWTs use it), strict: anything outside the alphabet is refused, not skipped.
 
 const ALPHABET = /^[A-Za-z0-9_-]*$/;
 

@@ -29,7 +29,7 @@ export function newFlow(nowSeconds: number): SsoFlow {
   return { state: randomBase64Url(), nonce: randomBase64Url(), codeVerifier: randomBase64Url(), expiresAt: nowSeconds + FLOW_TTL_SECONDS };
 }
 
-/** The S256 challenge of a PKCE verifier (RFC 7636 §4.2). */
+/** The PKCE S256 challenge of a verifier: base64url(SHA-256(verifier)). */
 export async function codeChallengeOf(verifier: string): Promise<string> {
   return bytesToBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(verifier))));
 }

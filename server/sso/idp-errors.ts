@@ -1,4 +1,4 @@
-// An identity provider's `error` (OAuth 2.0 §4.1.2.1, OIDC §3.1.2.6) as a sentence a person can act on. The
+// An identity provider's OAuth `error` code as a sentence a person can act on. The
 // message is chosen from this table by the code; the IdP's own `error_description` is added only when it is
 // plain prose (letters, digits, spaces, simple punctuation, no address or link), so the callback cannot be
 // made to show someone else's words, markup or a link.

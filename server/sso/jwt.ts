@@ -85,7 +85,7 @@ function checkClaims(claims: JwtClaims, options: VerifyOptions): void {
   if (aud !== undefined || options.audienceRequired) {
     const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
     if (!audiences.includes(options.audience)) throw new TokenRejectedError('wrong aud');
-    // OIDC Core 3.1.3.7: with several audiences, an `azp` present must name this client.
+    // With several audiences, an `azp` present must name this client (OpenID Connect's rule).
     if (claims['azp'] !== undefined && claims['azp'] !== options.audience) throw new TokenRejectedError('wrong azp');
   }
 

@@ -4,7 +4,7 @@
 import { ScalekitRouteError } from '../http/route-error.js';
 
 export const LIMITS = {
-  email: 254, // RFC 5321's path limit
+  email: 254, // the longest address mail servers accept
   id: 128,
   code: 2048,
   state: 128,
@@ -45,7 +45,7 @@ export function scalekitId(query: URLSearchParams, name: string): string | undef
   return value;
 }
 
-/** OAuth values we issue or Scalekit issues: printable ASCII without spaces (RFC 6749 VSCHAR less space). */
+/** OAuth values we issue or Scalekit issues: printable ASCII without spaces . */
 export function oauthValue(query: URLSearchParams, name: string, maxLength: number): string | undefined {
   const value = single(query, name, maxLength);
   if (value !== undefined && !/^[\x21-\x7e]+$/.test(value)) throw invalid(`\`${name}\` contains characters it cannot hold.`);

@@ -71,7 +71,7 @@ interface Settings {
 }
 
 const DEFAULT_SCOPES = ['openid', 'profile', 'email'] as const;
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]{1,100}$/; // RFC 6749 §3.3
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]{1,100}$/; // an OAuth scope-token: printable ASCII but space, quote and backslash
 const COOKIE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const COOKIE_KEY_PURPOSE = 'sso-flow-cookie/v1';
 
