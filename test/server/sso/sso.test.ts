@@ -262,6 +262,20 @@ for (const [name, makeClient] of Object.entries(clients)) {
       assertLogsClean('never-issued', 'c0de');
     });
 
+    it('Scalekit unreachable on the code exchange is 503 upstream_unavailable, never a hang or a 500', async () => {
+      const closed = await startTokenServer();
+      await closed.close();
+      const unreachable = name === 'the Node SDK'
+        ? new Scalekit(closed.url, server.clientId, server.clientSecret)
+        : scalekitRest({ environmentUrl: closed.url, clientId: server.clientId, clientSecret: server.clientSecret });
+      const app = hostApp(unreachable);
+      const { cookie, state } = await startSignIn(app);
+      const response = await callback(app, `code=c0de&state=${state}`, cookie);
+      assert.equal(response.status, 503, await response.clone().text());
+      assert.equal((await errorOf(response)).code, 'upstream_unavailable');
+      assertLogsClean('c0de');
+    });
+
     it('idp_initiated_login: a verified token restarts as SP-initiated for its connection, with a new flow cookie', async () => {
       const app = hostApp(makeClient());
       const token = await server.sign({
