@@ -266,12 +266,15 @@ function redirect(location: string, cookie: string): Response {
   return response;
 }
 
-/** `response` with `headers` added (appended for Set-Cookie, set otherwise); copied if its headers are immutable. */
+/**
+ * `response` with `headers` added (appended for Set-Cookie, set otherwise: a callback's answer is never cached,
+ * whatever onSignIn said); copied if its headers are immutable.
+ */
 function withHeaders(response: Response, headers: Record<string, string>): Response {
   const apply = (target: Response) => {
     for (const [name, value] of Object.entries(headers)) {
       if (name === 'Set-Cookie') target.headers.append(name, value);
-      else if (name !== 'Cache-Control' || !target.headers.has(name)) target.headers.set(name, value);
+      else target.headers.set(name, value);
     }
     return target;
   };

@@ -374,6 +374,20 @@ describe('scalekitSso() input checks', () => {
     assert.deepEqual(seen, ['sso_state_invalid', 'invalid_request']);
   });
 
+  it('an immutable Response from onSignIn still gets the cookie cleared and no-store', async () => {
+    const a = hostApp(clients['scalekitRest()'](), {
+      onSignIn: () => new Response(Response.redirect('http://app.test/home', 303).body, { status: 200, headers: { 'cache-control': 'public, max-age=600' } }),
+    });
+    const b = hostApp(clients['scalekitRest()'](), { onSignIn: () => Response.redirect('http://app.test/home', 303) });
+    for (const app of [a, b]) {
+      const { location, cookie, state } = await startSignIn(app);
+      const response = await callback(app, `code=${server.issueCode(location)}&state=${state}`, cookie);
+      assert.ok(response.status === 200 || response.status === 303);
+      assert.equal(response.headers.get('cache-control'), 'no-store');
+      assert.match(response.headers.get('set-cookie') ?? '', /^scalekit_sso=; .*Max-Age=0/);
+    }
+  });
+
   it('onSignIn refusing with HTTPException(403) answers 403 forbidden JSON', async () => {
     const a = hostApp(clients['the Node SDK'](), {
       onSignIn: () => {
