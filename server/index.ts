@@ -17,6 +17,7 @@ export type {
   PortalLinkErrorBody,
   SetupLinkErrorCode,
   WebhookErrorCode,
+  SsoErrorCode,
 } from './http/route-error.js';
 export { ScalekitSdkShapeError, MalformedOrganizationError } from './scalekit/sdk-adapter.js';
 export { ensureOrganization, ORGANIZATION_LIMITS } from './organizations/ensure-organization.js';
@@ -47,5 +48,7 @@ export type {
   WebhookSignatureFailure,
   WebhookHeaderSource,
 } from './webhooks/signature.js';
+export { scalekitSso } from './sso/routes.js';
+export type { ScalekitSsoOptions, SsoSignIn, SsoUser, SsoIdentity } from './sso/routes.js';
 export { scalekitRest, ScalekitRestError, type ScalekitRestOptions, type ScalekitRestClient } from './scalekit/rest-client.js';
 export type { ScalekitClientLike, ScalekitSdkClient, ScalekitApi, PortalFeature as ScalekitPortalFeature } from './scalekit/types.js';

@@ -43,8 +43,19 @@ export type WebhookErrorCode =
   | 'idempotency_unavailable'
   | 'internal';
 
+/** Every `error.code` the SSO sign-in routes (`scalekitSso()`) answer with. */
+export type SsoErrorCode =
+  | 'sso_state_invalid'
+  | 'sso_failed'
+  | 'invalid_request'
+  | 'upstream_auth_failed'
+  | 'upstream_unavailable'
+  | 'upstream_timeout'
+  | 'rate_limited'
+  | 'internal';
+
 /** Every code any route of `/server` answers with. */
-export type RouteErrorCode = SetupLinkErrorCode | WebhookErrorCode;
+export type RouteErrorCode = SetupLinkErrorCode | WebhookErrorCode | SsoErrorCode;
 
 /** The JSON body of every error response: `{ "error": { "code", "message" } }`. */
 export interface RouteErrorBody<C extends RouteErrorCode = RouteErrorCode> {
@@ -82,6 +93,11 @@ const TABLE: Record<RouteErrorCode, { status: ContentfulStatusCode; message: str
     status: 500,
     message: 'Handled deliveries cannot be checked right now; the delivery should be retried.',
   },
+  sso_state_invalid: {
+    status: 400,
+    message: 'This sign-in link has expired or was already used. Start signing in again.',
+  },
+  sso_failed: { status: 401, message: 'Signing in with your identity provider did not succeed. Start signing in again.' },
 };
 
 /** Seconds a client should wait when Scalekit itself said ResourceExhausted (it sends no hint of its own). */
@@ -167,14 +183,22 @@ export function fromHttpException(error: HTTPException | HttpExceptionLike): Sca
  */
 export function renderRouteError(routeName: string, log: (line: string) => void) {
   return (error: unknown, c: Context): Response => {
-    let failure: ScalekitRouteError;
-    if (isRouteError(error)) failure = error;
-    else if (isHttpExceptionLike(error)) failure = fromHttpException(error);
-    else failure = new ScalekitRouteError('internal', { cause: error });
+    const failure = asRouteError(error);
     if (failure.code === 'internal') log(`${routeName}: internal error: ${describeError(failure.cause ?? error)}`);
-
-    c.header('Cache-Control', 'no-store');
-    for (const [name, value] of Object.entries(failure.headers)) c.header(name, value);
-    return c.json(errorBody(failure.code, failure.message), statusOf(failure.code));
+    return routeErrorResponse(failure, c);
   };
+}
+
+/** Whatever was thrown, as a route error: ours as it is, a host's `HTTPException` mapped, anything else `internal`. */
+export function asRouteError(error: unknown): ScalekitRouteError {
+  if (isRouteError(error)) return error;
+  if (isHttpExceptionLike(error)) return fromHttpException(error);
+  return new ScalekitRouteError('internal', { cause: error });
+}
+
+/** The JSON answer for `failure`, with `Cache-Control: no-store` and the code's own headers. */
+export function routeErrorResponse(failure: ScalekitRouteError, c: Context): Response {
+  c.header('Cache-Control', 'no-store');
+  for (const [name, value] of Object.entries(failure.headers)) c.header(name, value);
+  return c.json(errorBody(failure.code, failure.message), statusOf(failure.code));
 }

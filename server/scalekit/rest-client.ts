@@ -22,9 +22,14 @@
 // maps the SDK's exceptions (NotFound → 404, ResourceExhausted → 429, Unavailable → 503, DeadlineExceeded →
 // 504, Unauthenticated → 502 upstream_auth_failed).
 
-import { ALL_PORTAL_FEATURES, isHttpUrl, SCALEKIT_API } from './types.js';
+import { hmacKeyFromSecret } from './derive-key.js';
+import { ALL_PORTAL_FEATURES, isHttpUrl, SCALEKIT_API, SCALEKIT_SSO_API } from './types.js';
 import type {
   CreateOrganizationInput,
+  ScalekitSsoApi,
+  ScalekitSsoApiProvider,
+  SsoAuthorizationRequest,
+  SsoCodeExchange,
   IssuedPortalLink,
   PortalFeature,
   ScalekitApi,
@@ -44,7 +49,7 @@ export interface ScalekitRestOptions {
 }
 
 /** The client `scalekitRest()` returns: a `ScalekitApi` that every `scalekit` option accepts. */
-export interface ScalekitRestClient extends ScalekitApi, ScalekitApiProvider {
+export interface ScalekitRestClient extends ScalekitApi, ScalekitApiProvider, ScalekitSsoApiProvider {
   /** The environment URL requests go to (no trailing slash). */
   readonly environmentUrl: string;
   readonly clientId: string;
@@ -158,6 +163,7 @@ export function scalekitRest(options: ScalekitRestOptions): ScalekitRestClient {
     environmentUrl,
     clientId,
     [SCALEKIT_API]: () => api,
+    [SCALEKIT_SSO_API]: () => sso,
 
     async warmUp() {
       await freshToken(null);
@@ -204,6 +210,7 @@ export function scalekitRest(options: ScalekitRestOptions): ScalekitRestClient {
       return toOrganization(route, await readJson(route, response));
     },
   };
+  const sso = restSsoApi(config);
   return api;
 }
 
@@ -496,4 +503,84 @@ function toOrganization(route: Route, json: unknown): ScalekitOrganization {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// --- SSO sign-in ----------------------------------------------------------------------------------------------
+// `GET /oauth/authorize` is built as the SDK's getAuthorizationUrl builds it (no request is made); the code is
+// exchanged by the form POST the SDK's authenticateWithCode sends; the JWK Set is `GET /keys`.
+
+/** The largest JWK Set or token answer read: Scalekit's are a few KiB. */
+const MAX_SSO_ANSWER_BYTES = 256 * 1024;
+
+function restSsoApi(config: Config): ScalekitSsoApi {
+  return {
+    environmentUrl: config.environmentUrl,
+    clientId: config.clientId,
+    authorizationUrl(request: SsoAuthorizationRequest): string {
+      const query = new URLSearchParams({
+        response_type: 'code',
+        client_id: config.clientId,
+        redirect_uri: request.redirectUri,
+        scope: request.scopes.join(' '),
+        state: request.state,
+        nonce: request.nonce,
+      });
+      if (request.loginHint) query.set('login_hint', request.loginHint);
+      // The SDK sends the domain under both names; so does this client.
+      if (request.domainHint) {
+        query.set('domain_hint', request.domainHint);
+        query.set('domain', request.domainHint);
+      }
+      if (request.connectionId) query.set('connection_id', request.connectionId);
+      if (request.organizationId) query.set('organization_id', request.organizationId);
+      query.set('code_challenge', request.codeChallenge);
+      query.set('code_challenge_method', 'S256');
+      return `${config.environmentUrl}/oauth/authorize?${query.toString()}`;
+    },
+    async exchangeCode(code: string, redirectUri: string, codeVerifier: string): Promise<SsoCodeExchange> {
+      const route: Route = { method: 'POST', template: '/oauth/token', path: '/oauth/token' };
+      const body = new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: redirectUri,
+        client_id: config.clientId,
+        client_secret: config.clientSecret,
+        code_verifier: codeVerifier,
+      });
+      const response = await exchange(config, route, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: body.toString(),
+      });
+      if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
+        const refusal = await readBoundedJson(route, response).catch(() => undefined);
+        const error = isObject(refusal) && typeof refusal['error'] === 'string' ? refusal['error'].slice(0, 100) : undefined;
+        return { ok: false, status: response.status, error };
+      }
+      if (!response.ok) throw await apiFailure(route, response);
+      const json = await readBoundedJson(route, response);
+      const idToken = isObject(json) ? json['id_token'] : undefined;
+      if (typeof idToken !== 'string' || idToken === '') throw malformed('token answer (no id_token)');
+      return { ok: true, idToken };
+    },
+    async fetchJwks(): Promise<unknown> {
+      const route: Route = { method: 'GET', template: '/keys', path: '/keys' };
+      const response = await exchange(config, route, { method: 'GET', headers: { accept: 'application/json' } });
+      if (!response.ok) throw await apiFailure(route, response);
+      return readBoundedJson(route, response);
+    },
+    deriveHmacKey: (purpose: string) => hmacKeyFromSecret(config.clientSecret, purpose),
+  };
+}
+
+/** A JSON answer of at most MAX_SSO_ANSWER_BYTES; a longer one is refused unread. */
+async function readBoundedJson(route: Route, response: Response): Promise<unknown> {
+  const length = Number(response.headers.get('content-length') ?? '0');
+  if (length > MAX_SSO_ANSWER_BYTES) {
+    await response.body?.cancel();
+    throw malformed(`answer from ${route.method} ${route.template} (too large)`);
+  }
+  const body = await readBody(route, response);
+  if (typeof body === 'string' && body.length > MAX_SSO_ANSWER_BYTES) throw malformed(`answer from ${route.template}`);
+  return body;
 }

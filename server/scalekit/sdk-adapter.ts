@@ -11,8 +11,12 @@
 //
 // Both reach into SDK internals, so the shape is checked once, up front, with an error that says what changed.
 
-import { ALL_PORTAL_FEATURES, isHttpUrl, providesScalekitApi, SCALEKIT_API } from './types.js';
+import { hmacKeyFromSecret } from './derive-key.js';
+import { ALL_PORTAL_FEATURES, isHttpUrl, providesScalekitApi, providesScalekitSsoApi, SCALEKIT_API, SCALEKIT_SSO_API } from './types.js';
 import type {
+  ScalekitSsoApi,
+  SsoAuthorizationRequest,
+  SsoCodeExchange,
   IssuedPortalLink,
   PortalFeature,
   ScalekitApi,
@@ -310,4 +314,129 @@ function timestampToIso(timestamp: GrpcTimestamp | undefined): string | null {
   if (!Number.isFinite(ms) || ms <= 0) return null;
   const date = new Date(ms);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+// --- SSO sign-in ----------------------------------------------------------------------------------------------
+// Through the SDK's public getAuthorizationUrl and authenticateWithCode. The SDK only decodes the ID token it
+// returns, so the caller verifies it against the JWK Set fetched here. The environment URL, client id and secret
+// are read where the SDK keeps them (`coreClient`), checked once.
+
+interface SdkSsoClient {
+  getAuthorizationUrl(redirectUri: string, options: Record<string, unknown>): string;
+  authenticateWithCode(code: string, redirectUri: string, options?: { codeVerifier?: string }): Promise<{ idToken?: unknown }>;
+  coreClient: { envUrl: string; clientId: string; clientSecret: string; timeoutMs?: number };
+}
+
+const ssoClients = new WeakMap<object, ScalekitSsoApi>();
+
+/** The `ScalekitSsoApi` for whatever the host passed as `scalekit`: `scalekitRest()` brings its own. */
+export function scalekitSsoApi(scalekit: ScalekitClientLike): ScalekitSsoApi {
+  if (providesScalekitSsoApi(scalekit)) return scalekit[SCALEKIT_SSO_API]();
+  let client = ssoClients.get(scalekit);
+  if (!client) {
+    client = createSdkSsoApi(sdkSsoClient(scalekit));
+    ssoClients.set(scalekit, client);
+  }
+  return client;
+}
+
+function sdkSsoClient(scalekit: ScalekitClientLike): SdkSsoClient {
+  const sdk = scalekit as unknown as Record<string, unknown>;
+  if (!isObject(sdk)) throw new TypeError('scalekitSso: `scalekit` must be a Scalekit client or scalekitRest()');
+  for (const method of ['getAuthorizationUrl', 'authenticateWithCode'] as const) {
+    if (typeof sdk[method] !== 'function') throw new ScalekitSdkShapeError(`scalekit.${method} is not a function`);
+  }
+  const core = sdk['coreClient'];
+  if (!isObject(core)) throw new ScalekitSdkShapeError('scalekit.coreClient is missing');
+  for (const field of ['envUrl', 'clientId', 'clientSecret'] as const) {
+    if (typeof core[field] !== 'string' || core[field] === '') throw new ScalekitSdkShapeError(`coreClient.${field} is not a string`);
+  }
+  if (!isHttpUrl(core['envUrl'] as string)) throw new TypeError('scalekitSso: the Scalekit environment URL must be an http(s) URL');
+  return sdk as unknown as SdkSsoClient;
+}
+
+/** Statuses of `/oauth/token` that are an answer about the code (or the client), not a failure to answer. */
+function isOAuthRefusal(status: unknown): status is number {
+  return typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+function createSdkSsoApi(sdk: SdkSsoClient): ScalekitSsoApi {
+  const environmentUrl = sdk.coreClient.envUrl.replace(/\/+$/, '');
+  const timeoutMs = typeof sdk.coreClient.timeoutMs === 'number' && sdk.coreClient.timeoutMs > 0 ? sdk.coreClient.timeoutMs : 20_000;
+  return {
+    environmentUrl,
+    clientId: sdk.coreClient.clientId,
+    authorizationUrl(request: SsoAuthorizationRequest): string {
+      return sdk.getAuthorizationUrl(request.redirectUri, {
+        scopes: [...request.scopes],
+        state: request.state,
+        nonce: request.nonce,
+        loginHint: request.loginHint,
+        domainHint: request.domainHint,
+        connectionId: request.connectionId,
+        organizationId: request.organizationId,
+        codeChallenge: request.codeChallenge,
+        codeChallengeMethod: 'S256',
+      });
+    },
+    async exchangeCode(code: string, redirectUri: string, codeVerifier: string): Promise<SsoCodeExchange> {
+      let result: { idToken?: unknown };
+      try {
+        result = await sdk.authenticateWithCode(code, redirectUri, { codeVerifier });
+      } catch (error) {
+        // The SDK lets the AxiosError of a refused exchange through; its response carries the OAuth error.
+        const response = isObject(error) && isObject(error['response']) ? error['response'] : undefined;
+        if (response && isOAuthRefusal(response['status'])) {
+          const data = response['data'];
+          const oauthError = isObject(data) && typeof data['error'] === 'string' ? data['error'].slice(0, 100) : undefined;
+          return { ok: false, status: response['status'], error: oauthError };
+        }
+        // The SDK decodes the token before returning it; jose's errors (ERR_JWT_INVALID…) mean it could not.
+        if (isObject(error) && typeof error['code'] === 'string' && error['code'].startsWith('ERR_JW')) throw new MalformedTokenAnswerError();
+        throw error;
+      }
+      if (typeof result?.idToken !== 'string' || result.idToken === '') throw new MalformedTokenAnswerError();
+      return { ok: true, idToken: result.idToken };
+    },
+    async fetchJwks(): Promise<unknown> {
+      // The SDK's own getJwks caches its first answer forever; a rotated key needs a fresh fetch.
+      const signal = AbortSignal.timeout(timeoutMs);
+      try {
+        const response = await fetch(`${environmentUrl}/keys`, { headers: { accept: 'application/json' }, redirect: 'manual', signal });
+        if (!response.ok) {
+          await response.body?.cancel();
+          throw new JwksFetchError(`answered with ${response.status}`, response.status >= 500 ? GRPC_UNAVAILABLE : GRPC_UNKNOWN);
+        }
+        return (await response.json()) as unknown;
+      } catch (error) {
+        if (error instanceof JwksFetchError) throw error;
+        if (signal.aborted) throw new JwksFetchError('did not answer in time', GRPC_DEADLINE_EXCEEDED, error);
+        if (error instanceof SyntaxError) throw new JwksFetchError('answered with something other than JSON', GRPC_UNKNOWN, error);
+        throw new JwksFetchError('could not be reached', GRPC_UNAVAILABLE, error);
+      }
+    },
+    deriveHmacKey: (purpose: string) => hmacKeyFromSecret(sdk.coreClient.clientSecret, purpose),
+  };
+}
+
+/** Scalekit answered the code exchange without an ID token, or with one that is not a JWT. */
+export class MalformedTokenAnswerError extends Error {
+  constructor() {
+    super('Scalekit answered the authorization code exchange without a decodable id_token');
+    this.name = 'MalformedTokenAnswerError';
+  }
+}
+
+const GRPC_UNKNOWN = 2;
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_UNAVAILABLE = 14;
+
+/** `GET {env}/keys` failed; `grpcStatus` says how, for fromUpstreamError (Unavailable, DeadlineExceeded, Unknown). */
+export class JwksFetchError extends Error {
+  readonly grpcStatus: number;
+  constructor(what: string, grpcStatus: number, cause?: unknown) {
+    super(`Scalekit's GET /keys ${what}`, cause === undefined ? undefined : { cause });
+    this.name = 'JwksFetchError';
+    this.grpcStatus = grpcStatus;
+  }
 }

@@ -91,3 +91,56 @@ export function isHttpUrl(value: string): boolean {
     return false;
   }
 }
+
+// --- SSO sign-in -----------------------------------------------------------------------------------------------
+
+/** What `/oauth/authorize` is asked for; undefined fields are left out of the URL. */
+export interface SsoAuthorizationRequest {
+  redirectUri: string;
+  scopes: readonly string[];
+  state: string;
+  nonce: string;
+  /** PKCE S256 challenge of the flow's code verifier. */
+  codeChallenge: string;
+  loginHint?: string;
+  domainHint?: string;
+  organizationId?: string;
+  connectionId?: string;
+}
+
+/**
+ * How `/oauth/token` answered a code: an ID token, or an OAuth refusal (a 4xx with `error`, such as
+ * `invalid_grant` for a used or unknown code, or `invalid_client` for wrong client credentials). A failure to
+ * reach Scalekit is thrown instead, as the client's own error.
+ */
+export type SsoCodeExchange =
+  | { ok: true; idToken: string }
+  | { ok: false; status: number; error: string | undefined };
+
+/** What the SSO routes ask of Scalekit, whichever client the host passed. */
+export interface ScalekitSsoApi {
+  /** The environment URL without a trailing slash: the ID token's expected `iss`. */
+  readonly environmentUrl: string;
+  /** The expected `aud`. */
+  readonly clientId: string;
+  authorizationUrl(request: SsoAuthorizationRequest): string;
+  exchangeCode(code: string, redirectUri: string, codeVerifier: string): Promise<SsoCodeExchange>;
+  /** `GET {env}/keys`, the environment's JWK Set, as parsed JSON (checked by the caller). */
+  fetchJwks(): Promise<unknown>;
+  /**
+   * An HMAC-SHA-256 key derived (HKDF) from the client secret for `purpose`: every instance holding the same
+   * secret derives the same key, and the secret itself never leaves the client.
+   */
+  deriveHmacKey(purpose: string): Promise<CryptoKey>;
+}
+
+/** A client that brings its own `ScalekitSsoApi` (scalekitRest() does). Registered, as {@link SCALEKIT_API}. */
+export const SCALEKIT_SSO_API: unique symbol = Symbol.for('scalekit-admin-portal.sso-api') as never;
+
+export interface ScalekitSsoApiProvider {
+  readonly [SCALEKIT_SSO_API]: () => ScalekitSsoApi;
+}
+
+export function providesScalekitSsoApi(value: unknown): value is ScalekitSsoApiProvider {
+  return typeof value === 'object' && value !== null && typeof (value as Record<symbol, unknown>)[SCALEKIT_SSO_API] === 'function';
+}

@@ -1,7 +1,7 @@
 // The routes mounted the ways users mount them: behind Hono middleware that reads the body first, inside Express,
 // Fastify and a Next.js route handler. One list of compositions, one assertion loop: each answers as with nothing
 // in front (a link with the requested features, 401, 403, a setup link redeemed, a webhook handled once and a
-// tampered one refused), or exactly what the compositions table in docs/compositions.md says it answers.
+// tampered one refused, an SSO sign-in started and an IdP-initiated one verified), or exactly what the compositions table in docs/compositions.md says it answers.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -21,7 +21,8 @@ import { timing } from 'hono/timing';
 import { validator } from 'hono/validator';
 import { startEmulator, type Emulator } from '../../emulator/src/index.js';
 import { generateWebhookSecret, webhookHeaders } from '../../emulator/src/directory/webhook-signer.js';
-import { scalekitPortal, scalekitSetupLinks, scalekitWebhooks } from '../../server/index.js';
+import { signJwt } from '../../emulator/src/rest/signing-key.js';
+import { scalekitPortal, scalekitSetupLinks, scalekitSso, scalekitWebhooks } from '../../server/index.js';
 
 let emulator: Emulator;
 let scalekit: Scalekit;
@@ -49,7 +50,8 @@ function productRoutes(name: string): Hono {
       secret,
       log,
       onEvent: (event) => void handled.get(name)!.push(event.id),
-    }));
+    }))
+    .route('/auth/sso', scalekitSso({ scalekit, redirectUri: 'http://localhost/auth/sso/callback', onSignIn: (c) => c.text('signed in'), log }));
 }
 
 interface Served {
@@ -216,6 +218,16 @@ async function exercise(name: string, served: Served): Promise<{ webhooks: Outco
   assert.equal(redeemed.status, 200, `${name}: setup link redeemed ${redeemed.status}`);
   const viaSetup = (await redeemed.json()) as { id: string };
   assert.deepEqual(emulator.stats().links.find((l) => l.id === viaSetup.id)!.features, ['dir_sync']);
+
+  // SSO sign-in: a redirect with its flow cookie, an IdP-initiated token verified against the emulator's keys.
+  const started = await served.send('/auth/sso/start?email=ada@example.com', { redirect: 'manual' });
+  assert.equal(started.status, 302, `${name}: sso start ${started.status} ${await started.clone().text()}`);
+  assert.ok(started.headers.get('location')!.startsWith(`${emulator.url}/oauth/authorize?`), `${name}: sso start location`);
+  assert.match(started.headers.get('set-cookie') ?? '', /^scalekit_sso=.+; HttpOnly; SameSite=Lax$/, `${name}: the flow cookie`);
+  const idpToken = signJwt({ iss: emulator.url, exp: Math.floor(Date.now() / 1000) + 300, connection_id: 'conn_1', organization_id: orgId });
+  const restarted = await served.send(`/auth/sso/callback?idp_initiated_login=${idpToken}`, { redirect: 'manual' });
+  assert.equal(restarted.status, 302, `${name}: IdP-initiated login ${restarted.status}`);
+  assert.equal(await codeOf(await served.send('/auth/sso/callback?code=c&state=s', {})), 'sso_state_invalid', `${name}: sso state`);
 
   const id = `evt_${name.length}_${Math.random().toString(36).slice(2)}`;
   const event = JSON.stringify({

@@ -6,7 +6,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator } from '../../emulator/src/index.js';
 import type { Emulator } from '../../emulator/src/index.js';
-import type { RuntimeAppConfig } from './fixtures/app.js';
+import { signJwt } from '../../emulator/src/rest/signing-key.js';
+import { SSO_REDIRECT_URI, type RuntimeAppConfig } from './fixtures/app.js';
 import type { RunningRuntime } from './harness.js';
 
 const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
@@ -111,6 +112,47 @@ export function runtimeSuite(name: string, start: (config: RuntimeAppConfig) => 
       const before = deletes();
       assert.equal((await setup(`/setup-links/${id}`, { method: 'DELETE' })).status, 204);
       assert.equal(deletes() - before, 1);
+    });
+
+    it('SSO: start sets a signed flow cookie and redirects to the emulator; the callback checks state and the code', async () => {
+      const started = await fetch(`${runtime.url}/auth/sso/start?email=ada@example.com`, { redirect: 'manual' });
+      assert.equal(started.status, 302, runtime.stderr().slice(-1000));
+      const location = new URL(started.headers.get('location')!);
+      assert.equal(`${location.origin}${location.pathname}`, `${emulator.url}/oauth/authorize`);
+      assert.equal(location.searchParams.get('redirect_uri'), SSO_REDIRECT_URI);
+      assert.equal(location.searchParams.get('code_challenge_method'), 'S256');
+      assert.equal(location.searchParams.get('domain_hint'), 'example.com');
+      const setCookie = started.headers.get('set-cookie')!;
+      assert.match(setCookie, /HttpOnly; SameSite=Lax$/);
+      const cookie = setCookie.split(';')[0]!;
+      const state = location.searchParams.get('state')!;
+
+      const callback = (query: string, withCookie = cookie) =>
+        fetch(`${runtime.url}/auth/sso/callback?${query}`, { redirect: 'manual', headers: withCookie ? { cookie: withCookie } : {} });
+      const wrongState = await callback('code=abc&state=not-it');
+      assert.equal(wrongState.status, 400);
+      assert.equal(((await wrongState.json()) as { error: { code: string } }).error.code, 'sso_state_invalid');
+      // The emulator refuses a code it never issued: the exchange went out and came back as a refusal.
+      const refused = await callback(`code=never-issued&state=${state}`);
+      assert.equal(refused.status, 401, runtime.stderr().slice(-1000));
+      assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'sso_failed');
+      assert.match(refused.headers.get('set-cookie') ?? '', /Max-Age=0/);
+    });
+
+    it('SSO: an IdP-initiated login token the emulator signed is verified (JWKS, RS256) and restarted for its connection', async () => {
+      const claims = { iss: emulator.url, exp: Math.floor(Date.now() / 1000) + 300, connection_id: 'conn_runtime', organization_id: acme, login_hint: 'ada@example.com' };
+      const restarted = await fetch(`${runtime.url}/auth/sso/callback?idp_initiated_login=${signJwt(claims)}`, { redirect: 'manual' });
+      assert.equal(restarted.status, 302, `${await restarted.clone().text()}\n${runtime.stderr().slice(-1000)}`);
+      const query = new URL(restarted.headers.get('location')!).searchParams;
+      assert.equal(query.get('connection_id'), 'conn_runtime');
+      assert.equal(query.get('login_hint'), 'ada@example.com');
+      assert.match(restarted.headers.get('set-cookie') ?? '', /Max-Age=600/);
+
+      const [header, , signature] = signJwt(claims).split('.');
+      const forgedBody = Buffer.from(JSON.stringify({ ...claims, connection_id: 'conn_mallory' })).toString('base64url');
+      const forged = await fetch(`${runtime.url}/auth/sso/callback?idp_initiated_login=${header}.${forgedBody}.${signature}`, { redirect: 'manual' });
+      assert.equal(forged.status, 401);
+      assert.equal(((await forged.json()) as { error: { code: string } }).error.code, 'sso_failed');
     });
 
     it('verifies a webhook the emulator signed and hands it to onEvent once', async () => {
