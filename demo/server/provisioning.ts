@@ -58,7 +58,7 @@ export function demoProvisioning(options: DemoProvisioningOptions): DemoProvisio
   const northwind = options.northwind;
   const onEvent = async (event: ScalekitWebhookEvent) => {
     // 1. The member: ledger row first, then memory (DemoMemberStore.apply); listeners hear of it after this call.
-    const changed = await store.apply(event);
+    const changed = await store.apply(asDeactivation(event, store));
     if (!northwind) return;
     // 2. What the event proved for the checklist ("first user provisioned", "access revoked"…).
     const userId = isUserEvent(event) ? (event.data as { id?: unknown }).id : undefined;
@@ -85,6 +85,17 @@ export function demoProvisioning(options: DemoProvisioningOptions): DemoProvisio
     },
     close: () => store.close(),
   };
+}
+
+/**
+ * Scalekit sends `user_deleted` for a person deactivated in the IdP as well as for one deleted there: the demo
+ * deactivates a member it knows (kept, shown deactivated, refused at sign-in) instead of forgetting them, so a
+ * later `user_created` / `user_updated` brings them back with their history.
+ */
+function asDeactivation(event: ScalekitWebhookEvent, store: DemoMemberStore): ScalekitWebhookEvent {
+  if (event.type !== 'organization.directory.user_deleted') return event;
+  if (!store.list(event.organization_id).some((member) => member.id === event.data.id)) return event;
+  return { ...event, type: 'organization.directory.user_updated', data: { ...event.data, active: false } };
 }
 
 function isUserEvent(event: ScalekitWebhookEvent): boolean {

@@ -2,6 +2,7 @@
 // everything upstream-facing answers slowly. Validation throws so a typo in a test fails loudly.
 import { Code } from '@connectrpc/connect';
 import type { EmulatorFaults, GrpcCodeName } from './types.js';
+import { checkDomainName } from './domains/domain-name.js';
 
 const CODES: Record<GrpcCodeName, Code> = {
   cancelled: Code.Canceled,
@@ -25,6 +26,8 @@ const CODES: Record<GrpcCodeName, Code> = {
 export const GRPC_CODE_NAMES = Object.keys(CODES) as GrpcCodeName[];
 export const MAX_FAULT_COUNT = 1000;
 export const MAX_LATENCY_MS = 120_000;
+/** Domains that may have failing DNS checks at once. */
+export const MAX_DNS_FAULTS = 100;
 
 function checkCount(count: unknown): number {
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_FAULT_COUNT) {
@@ -42,6 +45,8 @@ interface RpcFault {
 export class Faults implements EmulatorFaults {
   private tokenFault: { remaining: number; status: number } | null = null;
   private rpcFaults: RpcFault[] = [];
+  /** Domain → how many of its next simulated DNS checks fail. */
+  private dnsFaults = new Map<string, number>();
   latencyMs = 0;
 
   /** @param knownMethods names of the RPC methods served (e.g. `GeneratePortalLink`), to reject typos. */
@@ -73,9 +78,31 @@ export class Faults implements EmulatorFaults {
     this.latencyMs = ms;
   }
 
+  failDnsChecks(domain: string, count = 1): void {
+    const n = checkCount(count);
+    // Public mail domains pass: they can never be claimed, so a fault for one is harmless, not a typo.
+    const checked = checkDomainName(domain);
+    const canonical = 'domain' in checked ? checked.domain : checked.problem === 'public' ? String(domain).trim().toLowerCase().replace(/\.$/, '') : null;
+    if (canonical === null) throw new RangeError('domain must be a DNS name such as acme.com');
+    if (n === 0) this.dnsFaults.delete(canonical);
+    else if (!this.dnsFaults.has(canonical) && this.dnsFaults.size >= MAX_DNS_FAULTS) {
+      throw new RangeError(`at most ${MAX_DNS_FAULTS} domains can have failing DNS checks`);
+    } else this.dnsFaults.set(canonical, n);
+  }
+
+  /** Consumes one DNS-check fault for `domain` (canonical form); true when this check must fail. */
+  takeDnsCheckFault(domain: string): boolean {
+    const remaining = this.dnsFaults.get(domain) ?? 0;
+    if (remaining === 0) return false;
+    if (remaining === 1) this.dnsFaults.delete(domain);
+    else this.dnsFaults.set(domain, remaining - 1);
+    return true;
+  }
+
   clear(): void {
     this.tokenFault = null;
     this.rpcFaults = [];
+    this.dnsFaults.clear();
     this.latencyMs = 0;
   }
 

@@ -17,9 +17,15 @@ import { createDirectoryModule, idpPanel } from './directory/index.js';
 import { mirrorPortalDirectory, portalDirectorySetter } from './portal-directory-bridge.js';
 import type { Emulator, EmulatorOptions } from './types.js';
 import type { DirectoryModule } from './directory/index.js';
+import { OrganizationEvents } from './directory/organization-events.js';
+import { attachDomainRegistry, DomainRegistry } from './domains/domain-registry.js';
+import { mountDomainControls, domainView } from './controls/domain-controls.js';
+import { domainPortalRoutes } from './portal/domain-routes.js';
 
 export { DEFAULT_ORGANIZATIONS, DEFAULT_CLIENT_ID } from './options.js';
 export type * from './types.js';
+export { DomainError } from './domains/domain-registry.js';
+export { PUBLIC_MAIL_DOMAINS } from './domains/domain-name.js';
 
 /** Internals for the emulator's own modules (the directory module plugs in here); not part of the public contract. */
 export interface EmulatorInternals {
@@ -30,6 +36,8 @@ export interface EmulatorInternals {
   directory: DirectoryModule;
   branding: BrandingStore;
   unknownRoutes: UnknownRoutes;
+  domains: DomainRegistry;
+  organizationEvents: OrganizationEvents;
 }
 
 function urlFor(host: string, port: number, secure: boolean): string {
@@ -71,12 +79,23 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     },
   });
   mirrorPortalDirectory(state, directory.state);
-  const internals: EmulatorInternals = { state, faults, timers, options: resolved, directory, branding, unknownRoutes };
+  // SSO and domain events go out through the directory's signed sender, stamped with the same environment.
+  const organizationEvents = new OrganizationEvents(directory.sender, directory.state.environmentId);
+  organizationEvents.follow(state);
+  const domains = new DomainRegistry(state, {
+    faults,
+    emit: (type, organizationId, record) => organizationEvents.domainChanged(type, organizationId, record),
+  });
+  attachDomainRegistry(state, domains);
+  const internals: EmulatorInternals = {
+    state, faults, timers, options: resolved, directory, branding, unknownRoutes, domains, organizationEvents,
+  };
 
   const reset = () => {
     state.reset();
     faults.clear();
     directory.reset();
+    organizationEvents.reset();
     branding.reset();
     unknownRoutes.reset();
   };
@@ -85,8 +104,14 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
   const app = httpApp({
     ...internals,
     control: { controlToken: resolved.controlToken, faults, branding, knownMethods: () => knownMethods, stats, reset },
-    extendControl: (control) => directory.mountControls(control),
-    extendApp: (root) => directory.mountPanelRoutes(root),
+    extendControl: (control) => {
+      directory.mountControls(control);
+      mountDomainControls(control, domains);
+    },
+    extendApp: (root) => {
+      directory.mountPanelRoutes(root);
+      root.route('/portal/domains', domainPortalRoutes({ state, registry: domains }));
+    },
     directoryPanel: (session, nonce) =>
       idpPanel({ sessionToken: session.token, nonce, apiBase: `${basePath(resolved)}/portal/directory` }),
   });
@@ -122,6 +147,12 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     reset,
     webhooks: directory.webhooks,
     directory: directory.directory,
+    domains: {
+      add: (orgId, domain, opts) => domainView(domains.create(orgId, domain, opts), orgId),
+      list: (orgId) => domains.list(orgId).map((record) => domainView(record, orgId)),
+      verify: (orgId, domainId) => domains.verify(orgId, domainId),
+      delete: (orgId, domainId) => domains.delete(orgId, domainId),
+    },
     publicUrl: publicUrl(),
     tls: tls ? { caPem: tls.caPem, caPath: tls.caPath, spkiSha256: tls.spkiSha256 } : null,
     branding: () => branding.get(),

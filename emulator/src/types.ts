@@ -2,8 +2,13 @@
 import type { EmulatorDirectory, EmulatorWebhooks } from './directory/index.js';
 export type { EmulatorDirectory, EmulatorWebhooks, WebhookDelivery, DirectoryView, DirectoryUserView, DirectoryGroupView } from './directory/index.js';
 
-/** A portal feature, as the SDK's `Feature` enum names it on the wire. */
-export type EmulatorFeature = 'sso' | 'dir_sync';
+/**
+ * A portal section, as Scalekit names the feature on the wire (`sso`, `dir_sync`, `domain_verification`). The
+ * SDK's `Feature` enum numbers only the first two; `domain_verification` is named over REST, or included when a
+ * link asks for no feature in particular, and shows only while the organization's `domain_verification`
+ * setting is on.
+ */
+export type EmulatorFeature = 'sso' | 'dir_sync' | 'domain_verification';
 
 /**
  * Environment-wide portal branding (Scalekit's Dashboard › Settings › Branding). `null` = the emulator's default.
@@ -139,8 +144,42 @@ export interface EmulatorFaults {
   failRpcs(count: number, code: GrpcCodeName | string, method?: string): void;
   /** Delay every token request and RPC by `ms` (0 turns it off). */
   setLatency(ms: number): void;
+  /**
+   * Make the next `count` (default 1) simulated DNS checks of `domain` fail — VerifyDomain and the portal's
+   * Verify button then mark it FAILED and send `organization.domain_dns_verification_failed`. 0 clears it.
+   */
+  failDnsChecks(domain: string, count?: number): void;
   /** Remove every pending fault and the latency. */
   clear(): void;
+}
+
+/** An organization domain, as `emulator.domains` and `/_emulator/domains` show it. */
+export interface EmulatorDomain {
+  id: string;
+  organizationId: string;
+  /** Lower case, no trailing dot. */
+  domain: string;
+  /** `ORGANIZATION_DOMAIN` routes SSO sign-ins (home-realm discovery); `ALLOWED_EMAIL_DOMAIN` does not. */
+  type: 'ORGANIZATION_DOMAIN' | 'ALLOWED_EMAIL_DOMAIN';
+  status: 'PENDING' | 'VERIFIED' | 'FAILED';
+  /** The TXT record the admin publishes: host name and value. */
+  txtRecord: { name: string; value: string };
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `emulator.domains`: organization domains from code, with the same rules and events as DomainService. */
+export interface EmulatorDomains {
+  /**
+   * Claims a domain: PENDING until verified, or VERIFIED at once with `{ verified: true }` (as a domain added by
+   * the app team in Scalekit's dashboard). Type default `ORGANIZATION_DOMAIN`. Throws a `DomainError` (`code`
+   * `invalid_domain`, `public_domain`, `domain_taken`, `organization_not_found`…) and changes nothing on bad input.
+   */
+  add(organizationId: string, domain: string, options?: { type?: EmulatorDomain['type']; verified?: boolean }): EmulatorDomain;
+  list(organizationId: string): EmulatorDomain[];
+  /** Runs the simulated DNS check (see `faults.failDnsChecks`); true when the domain is verified afterwards. */
+  verify(organizationId: string, domainId: string): boolean;
+  delete(organizationId: string, domainId: string): void;
 }
 
 export interface Emulator {
@@ -161,6 +200,8 @@ export interface Emulator {
   webhooks: EmulatorWebhooks;
   /** The simulated identity provider: users and groups, each change a signed webhook. */
   directory: EmulatorDirectory;
+  /** Organization domains (DomainService's state): add one verified for a demo or a sign-in test. */
+  domains: EmulatorDomains;
   /** The current portal branding. */
   branding(): EmulatorBranding;
   /**

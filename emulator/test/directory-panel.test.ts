@@ -126,7 +126,7 @@ describe('simulated identity provider in the portal page (Chromium)', () => {
         'organization.directory.group_created',
         'organization.directory.user_created',
         'organization.directory.user_updated',
-        'organization.directory.user_updated',
+        'organization.directory.user_deleted', // deactivated in the IdP: Scalekit deprovisions with user_deleted
         'organization.directory.user_deleted',
         'organization.directory.group_deleted',
       ]);

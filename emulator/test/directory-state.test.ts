@@ -60,7 +60,9 @@ describe('directory state', () => {
     state.setEnabled('org_acme', true);
     state.setEnabled('org_acme', false);
     assert.deepEqual(events.map((e) => e.type), ['organization.directory_enabled', 'organization.directory_disabled']);
-    assert.deepEqual(events[0]!.data, { id: directory.id, organization_id: 'org_acme', directory_type: 'SCIM', provider: 'MICROSOFT_AD', enabled: true });
+    const { updated_at: updatedAt, ...rest } = events[0]!.data as Record<string, unknown>;
+    assert.deepEqual(rest, { id: directory.id, organization_id: 'org_acme', directory_type: 'SCIM', provider: 'MICROSOFT_AD', enabled: true });
+    assert.ok(typeof updatedAt === 'string' && !Number.isNaN(Date.parse(updatedAt)), 'directory events carry updated_at');
     assert.equal(events[0]!.object, 'Directory');
     assert.equal(events[1]!.data.enabled, false);
   });
@@ -94,7 +96,7 @@ describe('directory state', () => {
     assert.deepEqual(data.raw_attributes.groups, [{ value: group.dpId, display: 'Engineering' }]);
   });
 
-  it('edits, deactivates and deletes a user with the matching events', () => {
+  it('edits, deactivates (user_deleted, as Scalekit deprovisions) and deletes a user with the matching events', () => {
     const user = context.state.addUser('org_acme', { email: 'ada@acme.test', givenName: 'Ada' });
     context.state.updateUser('org_acme', user.id, { familyName: 'Byron' });
     context.state.updateUser('org_acme', user.id, { familyName: 'Byron' }); // no change, no event
@@ -103,9 +105,10 @@ describe('directory state', () => {
     assert.deepEqual(context.events.map((e) => e.type), [
       'organization.directory.user_created',
       'organization.directory.user_updated',
-      'organization.directory.user_updated',
+      'organization.directory.user_deleted',
       'organization.directory.user_deleted',
     ]);
+    assert.equal(context.events[2]!.data.id, user.id);
     assert.equal(context.events[1]!.data.name, 'Ada Byron');
     assert.equal(context.events[2]!.data.active, false);
     assert.deepEqual(context.events[3]!.data, { id: user.id, organization_id: 'org_acme', dp_id: user.dpId, email: 'ada@acme.test' });
@@ -118,6 +121,20 @@ describe('directory state', () => {
     const directoryId = context.state.findDirectory('org_acme')!.id;
     assert.equal(context.state.listUsers('org_acme', directoryId)[0]!.active, false);
     assert.equal(context.state.updateUser('org_acme', user.id, { active: true }).active, true);
+    assert.deepEqual(context.events.slice(-2).map((e) => [e.type, e.data.active]), [
+      ['organization.directory.user_deleted', false],
+      ['organization.directory.user_created', true],
+    ], 'a reactivated user arrives as created again');
+  });
+
+  it('group events carry directory_id and external_id', () => {
+    const group = context.state.addGroup('org_acme', { displayName: 'Eng' });
+    const directoryId = context.state.findDirectory('org_acme')!.id;
+    context.state.deleteGroup('org_acme', group.id);
+    for (const event of context.events.slice(-2)) {
+      assert.equal(event.data.directory_id, directoryId);
+      assert.equal(event.data.external_id, group.dpId);
+    }
   });
 
   it('renaming or deleting a group updates its members', () => {

@@ -72,7 +72,7 @@ describe('emulator: simulated IdP, webhooks and DirectoryService', () => {
       'organization.directory.group_created',
       'organization.directory.user_created',
       'organization.directory.user_updated',
-      'organization.directory.user_updated',
+      'organization.directory.user_deleted',
       'organization.directory.user_deleted',
     ]);
     for (const delivery of receiver.deliveries) {

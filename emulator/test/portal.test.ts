@@ -77,7 +77,7 @@ describe('emulator portal page in Chromium', () => {
       assert.equal(loaded!.data.event_type, 'PORTAL_LOAD_SUCCESS');
       assert.equal(loaded!.data.object, 'session');
       assert.equal(loaded!.data.organization_id, 'org_acme');
-      assert.equal(typeof loaded!.data.message, 'string');
+      assert.equal(loaded!.data.message, 'The admin portal loaded successfully');
       const expiry = loaded!.data.data.expiry as string;
       assert.match(expiry, ISO);
       const hoursLeft = (Date.parse(expiry) - Date.now()) / 3_600_000;
@@ -109,12 +109,14 @@ describe('emulator portal page in Chromium', () => {
         data: { connection_type: 'SSO', id: 'string', type: 'SAML', provider: 'MICROSOFT_AD', enabled: true },
       });
       assert.match(ssoOn.data.id as string, /^conn_\d+$/);
+      assert.equal(ssoOn.message, 'Single sign-on connection enabled successfully');
       await frame.waitForSelector('#sso-section[data-enabled="true"]');
       assert.equal(await frame.$eval('#sso-provider', (s) => (s as HTMLSelectElement).disabled), true, 'provider is locked while on');
 
       await frame.click('#sso-disable');
       const ssoOff = (await waitForMessages(page, 3))[2]!.data;
       assert.equal(ssoOff.event_type, 'ORGANIZATION_SSO_DISABLED');
+      assert.equal(ssoOff.message, 'Single sign-on connection disabled successfully');
       assert.deepEqual(ssoOff.data, { ...ssoOn.data, enabled: false }, 'the same connection, now disabled');
 
       await frame.waitForSelector('#sso-enable:not([hidden]):not([disabled])');
@@ -127,6 +129,7 @@ describe('emulator portal page in Chromium', () => {
       await frame.click('#dir-enable');
       const dirOn = (await waitForMessages(page, 5))[4]!.data;
       assert.equal(dirOn.event_type, 'ORGANIZATION_DIRECTORY_ENABLED');
+      assert.equal(dirOn.message, 'SCIM Provisioning enabled successfully');
       assert.equal(dirOn.object, 'directory');
       assert.equal(dirOn.organization_id, 'org_globex');
       assert.deepEqual(Object.keys(dirOn.data), ['directory_type', 'id', 'provider', 'enabled']);
@@ -137,6 +140,7 @@ describe('emulator portal page in Chromium', () => {
       await frame.click('#dir-disable');
       const dirOff = (await waitForMessages(page, 6))[5]!.data;
       assert.deepEqual([dirOff.event_type, dirOff.data.id, dirOff.data.enabled], ['ORGANIZATION_DIRECTORY_DISABLED', dirOn.data.id, false]);
+      assert.equal(dirOff.message, 'SCIM Provisioning disabled successfully');
 
       const scalekit = new Scalekit(emulator.url, emulator.clientId, emulator.clientSecret);
       const org = (await scalekit.organization.getOrganization('org_globex')).organization!;
@@ -252,11 +256,11 @@ describe('emulator portal page in Chromium', () => {
       await waitForMessages(page, 1);
       await page.goto(host.pageUrl(used.location));
       const [failure] = await waitForMessages(page, 1);
+      // As Scalekit's UI events reference documents it: no organization_id, even for a link the emulator knew.
       assert.deepEqual(failure!.data, {
         event_type: 'PORTAL_LOAD_FAILURE',
         object: 'session',
-        organization_id: 'org_acme',
-        message: failure!.data.message,
+        message: 'The admin portal failed to load',
         data: { error_code: 'SESSION_EXPIRED' },
       });
       const frame = await portalFrame(page);

@@ -47,7 +47,10 @@ export interface ScalekitPortalOptions<E extends Env = Env> {
    * in (401). Throw `new HTTPException(403)` to refuse someone who is signed in but may not administer.
    */
   authorize: (c: Context<E>) => PortalPrincipal | null | Promise<PortalPrincipal | null>;
-  /** Features a caller may ask for. Default: `['sso', 'dir_sync']`. */
+  /**
+   * Features a caller may ask for. Default: every feature (`sso`, `dir_sync`, `domain_verification`); Scalekit shows
+   * domain verification only to organizations whose `domain_verification` setting is on.
+   */
   features?: readonly PortalFeature[];
   /** Extra origins (e.g. `https://admin.example.com`) allowed to call cross-site; the request's own origin always is. */
   allowedOrigins?: readonly string[];

@@ -23,7 +23,7 @@
 // 504, Unauthenticated → 502 upstream_auth_failed).
 
 import { hmacKeyFromSecret } from './derive-key.js';
-import { isHttpUrl, SCALEKIT_API, SCALEKIT_SSO_API } from './types.js';
+import { ALL_PORTAL_FEATURES, isHttpUrl, SCALEKIT_API, SCALEKIT_SSO_API } from './types.js';
 import type {
   CreateOrganizationInput,
   ScalekitSsoApi,
@@ -171,7 +171,9 @@ export function scalekitRest(options: ScalekitRestOptions): ScalekitRestClient {
 
     async generatePortalLink(organizationId: string, features?: readonly PortalFeature[]): Promise<IssuedPortalLink> {
       const query = new URLSearchParams();
-      for (const feature of features ?? []) query.append('features', feature);
+      // Every feature is Scalekit's default, so none is sent; `domain_verification` travels by name otherwise.
+      const all = ALL_PORTAL_FEATURES.every((feature) => features?.includes(feature));
+      for (const feature of all ? [] : new Set(features ?? [])) query.append('features', feature);
       const route = routeOf('PUT', '/api/v1/organizations/{id}/portal_links', { id: organizationId });
       const response = await call(route, { query });
       return toIssuedLink(await readJson(route, response));

@@ -12,7 +12,7 @@
 // Both reach into SDK internals, so the shape is checked once, up front, with an error that says what changed.
 
 import { hmacKeyFromSecret } from './derive-key.js';
-import { isHttpUrl, providesScalekitApi, providesScalekitSsoApi, SCALEKIT_API, SCALEKIT_SSO_API } from './types.js';
+import { ALL_PORTAL_FEATURES, isHttpUrl, providesScalekitApi, providesScalekitSsoApi, SCALEKIT_API, SCALEKIT_SSO_API } from './types.js';
 import type {
   ScalekitSsoApi,
   SsoAuthorizationRequest,
@@ -133,7 +133,31 @@ export function sdkInternals(scalekit: ScalekitSdkClient): SdkInternals {
 
 // --- The adapter -------------------------------------------------------------------------------------------
 
-const WIRE_FEATURE: Record<PortalFeature, number> = { sso: Feature.sso, dir_sync: Feature.dir_sync };
+const WIRE_FEATURE: Partial<Record<PortalFeature, number>> = { sso: Feature.sso, dir_sync: Feature.dir_sync };
+
+/**
+ * The wire list for `features`. The SDK's enum has no number for `domain_verification`: a request for every
+ * feature is sent as none (Scalekit's "all"), and any other request naming it is refused rather than widened
+ * or silently narrowed.
+ */
+function wireFeatures(features: readonly PortalFeature[] | undefined): number[] {
+  const wanted = new Set(features ?? []);
+  if (wanted.size === 0 || ALL_PORTAL_FEATURES.every((feature) => wanted.has(feature))) return [];
+  if (wanted.has('domain_verification')) {
+    throw new ScalekitFeatureError(
+      'The Node SDK cannot scope a portal link to domain_verification alongside only some features: allow every feature, or use scalekitRest()',
+    );
+  }
+  return [...wanted].map((feature) => WIRE_FEATURE[feature]!);
+}
+
+/** A feature combination the SDK's wire format cannot express. */
+export class ScalekitFeatureError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScalekitFeatureError';
+  }
+}
 
 // gRPC status numbers: UNAUTHENTICATED as connect-es's `ConnectError.code` carries it, NOT_FOUND as the SDK's
 // promoted exceptions carry it in `grpcStatus`.
@@ -218,7 +242,7 @@ function createSdkApi(sdk: SdkInternals): ScalekitApi {
     async generatePortalLink(organizationId, features) {
       const request: GeneratePortalLinkRequest = {
         id: organizationId,
-        features: (features ?? []).map((feature) => WIRE_FEATURE[feature]),
+        features: wireFeatures(features),
       };
       return toIssuedLink(await call(generatePortalLink, request));
     },

@@ -7,11 +7,14 @@
 // This module imports nothing from the SDK, not even its types: a Worker bundle that only uses scalekitRest()
 // never pulls in node:http2, and `/server`'s declarations compile in an app without the SDK.
 
-/** A section of the admin portal a link can be scoped to. */
-export type PortalFeature = 'sso' | 'dir_sync';
+/**
+ * A section of the admin portal a link can be scoped to. `domain_verification` also needs the organization's
+ * own `domain_verification` setting (UpdateOrganizationSettings) before Scalekit shows it.
+ */
+export type PortalFeature = 'sso' | 'dir_sync' | 'domain_verification';
 
 /** Every feature, in the order the portal shows them. */
-export const ALL_PORTAL_FEATURES: readonly PortalFeature[] = ['sso', 'dir_sync'];
+export const ALL_PORTAL_FEATURES: readonly PortalFeature[] = ['sso', 'dir_sync', 'domain_verification'];
 
 /** A freshly minted portal link, ready for JSON. */
 export interface IssuedPortalLink {

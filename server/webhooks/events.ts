@@ -1,8 +1,13 @@
 /**
- * Typed Scalekit webhook events for directory sync and SSO, in Scalekit's documented envelope and shapes.
+ * Typed Scalekit webhook events for directory sync, SSO connections and organization domains, in Scalekit's
+ * documented envelope and shapes.
  *
  * Every delivery shares one envelope; `type` decides the shape of `data`, so a `switch (event.type)` narrows it.
  * Field names are Scalekit's wire names (snake_case), because hosts compare them with Scalekit's docs.
+ *
+ * Deprovisioning: Scalekit sends `organization.directory.user_deleted` both when a person is deleted in the
+ * identity provider and when they are deactivated there. Treat it as "deactivate" (keep the record, refuse
+ * sign-in); a later `user_created` or `user_updated` for the same `id` brings the person back.
  */
 
 /** The envelope every Scalekit webhook delivery carries. */
@@ -17,6 +22,8 @@ export interface ScalekitEventEnvelope<Type extends string, ObjectName extends s
   organization_id: string;
   object: ObjectName;
   data: Data;
+  /** A human-readable name of the event type (`Organization Domain Created`), when Scalekit sends one. */
+  display_name?: string;
 }
 
 export interface DirectoryGroupRef {
@@ -44,20 +51,29 @@ export interface DirectoryUserData {
   [key: string]: unknown;
 }
 
-/** `data` of `organization.directory.user_deleted`: only these fields are sent. */
+/**
+ * `data` of `organization.directory.user_deleted` (a person deleted or deactivated in the identity provider):
+ * at least these fields; a deactivation carries the whole user, with `active: false`.
+ */
 export interface DeletedDirectoryUserData {
   id: string;
   organization_id: string;
   dp_id?: string;
   email?: string;
+  active?: boolean;
+  [key: string]: unknown;
 }
 
 export interface DirectoryGroupData {
   /** `dirgroup_…` */
   id: string;
   organization_id?: string;
+  /** `dir_…`: the directory the group belongs to. */
+  directory_id?: string;
   name?: string;
   display_name?: string;
+  /** The identity provider's id for the group (SCIM `externalId`). */
+  external_id?: string;
   dp_id?: string;
   [key: string]: unknown;
 }
@@ -69,6 +85,8 @@ export interface DirectoryData {
   directory_type?: string;
   provider?: string;
   enabled?: boolean;
+  /** ISO 8601: when the directory last changed. */
+  updated_at?: string;
   [key: string]: unknown;
 }
 
@@ -80,6 +98,28 @@ export interface ConnectionData {
   type?: string;
   provider?: string;
   enabled?: boolean;
+  /** e.g. `COMPLETED`. */
+  status?: string;
+  [key: string]: unknown;
+}
+
+/** `data` of every `organization.domain_*` event. */
+export interface DomainData {
+  /** `dom_…` */
+  id: string;
+  domain?: string;
+  /** `ORGANIZATION_DOMAIN` (SSO routing and SCIM) or `ALLOWED_EMAIL_DOMAIN`. */
+  domain_type?: string;
+  organization_id?: string;
+  environment_id?: string;
+  /** The TXT record Scalekit looks for. Sensitive: do not log it or show it outside the organization's admins. */
+  txt_record_key?: string;
+  txt_record_secret?: string;
+  /** `PENDING`, `VERIFIED`, `FAILED` or `AUTO_VERIFIED`. */
+  verification_status?: string;
+  /** `DNS`, `ADMIN` or `NOT_APPLICABLE`. */
+  verification_method?: string;
+  updated_at?: string;
   [key: string]: unknown;
 }
 
@@ -95,6 +135,10 @@ export type SsoCreatedEvent = ScalekitEventEnvelope<'organization.sso_created', 
 export type SsoDeletedEvent = ScalekitEventEnvelope<'organization.sso_deleted', 'Connection', ConnectionData>;
 export type SsoEnabledEvent = ScalekitEventEnvelope<'organization.sso_enabled', 'Connection', ConnectionData>;
 export type SsoDisabledEvent = ScalekitEventEnvelope<'organization.sso_disabled', 'Connection', ConnectionData>;
+export type DomainCreatedEvent = ScalekitEventEnvelope<'organization.domain_created', 'Organization', DomainData>;
+export type DomainDeletedEvent = ScalekitEventEnvelope<'organization.domain_deleted', 'Organization', DomainData>;
+export type DomainVerificationSucceededEvent = ScalekitEventEnvelope<'organization.domain_dns_verification_success', 'Organization', DomainData>;
+export type DomainVerificationFailedEvent = ScalekitEventEnvelope<'organization.domain_dns_verification_failed', 'Organization', DomainData>;
 
 /** Every event `scalekitWebhooks()` hands to `onEvent`; narrow it with `event.type`. */
 export type ScalekitWebhookEvent =
@@ -109,7 +153,11 @@ export type ScalekitWebhookEvent =
   | SsoCreatedEvent
   | SsoDeletedEvent
   | SsoEnabledEvent
-  | SsoDisabledEvent;
+  | SsoDisabledEvent
+  | DomainCreatedEvent
+  | DomainDeletedEvent
+  | DomainVerificationSucceededEvent
+  | DomainVerificationFailedEvent;
 
 export type ScalekitWebhookEventType = ScalekitWebhookEvent['type'];
 
@@ -133,6 +181,10 @@ const EVENT_TYPES = {
   'organization.sso_deleted': 'connection',
   'organization.sso_enabled': 'connection',
   'organization.sso_disabled': 'connection',
+  'organization.domain_created': 'domain',
+  'organization.domain_deleted': 'domain',
+  'organization.domain_dns_verification_success': 'domain',
+  'organization.domain_dns_verification_failed': 'domain',
 } as const satisfies Record<ScalekitWebhookEventType, string>;
 
 /** Every event type `ScalekitWebhookEvent` covers. */

@@ -98,10 +98,12 @@ describe('demo members on a database that can fail', { timeout: 600_000 }, () =>
     assert.equal(await deliver(DELETED), 500, 'the failed write is answered 500, so Scalekit retries');
     assert.deepEqual(await members(), [{ id: 'diruser_ada', active: true, name: 'Ada Lovelace' }], 'nothing applied');
     assert.equal(await deliver(DELETED), 200, 'the retry');
-    assert.deepEqual(await members(), []);
+    // user_deleted deprovisions (Scalekit sends it for a deactivation too): the member stays, deactivated.
+    const deprovisioned = [{ id: 'diruser_ada', active: false, name: 'Ada Lovelace' }];
+    assert.deepEqual(await members(), deprovisioned);
 
     await start();
-    assert.deepEqual(await members(), [], 'after a restart the deleted user stays deleted');
+    assert.deepEqual(await members(), deprovisioned, 'after a restart the deprovisioned user stays deactivated');
   });
 
   it('refuses an event older than the stored deletion, across a restart between a failed delivery and its retry', async () => {
@@ -115,15 +117,20 @@ describe('demo members on a database that can fail', { timeout: 600_000 }, () =>
     await start();
     assert.deepEqual(await members(), [{ id: 'diruser_ada', active: true, name: 'Ada again' }], 'the failed deletion was not kept');
     assert.equal(await deliver(REDELETED), 200, 'the retry, after the restart');
-    assert.deepEqual(await members(), []);
+    const deprovisioned = [{ id: 'diruser_ada', active: false, name: 'Ada again' }];
+    assert.deepEqual(await members(), deprovisioned);
 
     const OLDER = userEvent('evt_older', 'user_updated', '2026-01-01T00:02:00Z', { name: 'Ada (older)', active: true });
     assert.equal(await deliver(OLDER), 200, 'acknowledged: retrying it would change nothing');
-    assert.deepEqual(await members(), [], 'an update older than the deletion does not bring the user back');
+    assert.deepEqual(await members(), deprovisioned, 'an update older than the deletion does not bring the user back');
 
     await start();
     assert.equal(await deliver(OLDER), 200);
     assert.equal(await deliver(LATE_UPDATE), 200);
-    assert.deepEqual(await members(), [], 'nor after a restart');
+    assert.deepEqual(await members(), deprovisioned, 'nor after a restart');
+
+    const BACK = userEvent('evt_back', 'user_created', '2026-01-01T00:03:00Z', { name: 'Ada back', active: true });
+    assert.equal(await deliver(BACK), 200);
+    assert.deepEqual(await members(), [{ id: 'diruser_ada', active: true, name: 'Ada back' }], 'a later user_created brings them back');
   });
 });

@@ -96,8 +96,12 @@ describe('demo provisioning end to end (emulator → signed webhook → store �
       const deactivated = await membersUntil(acmeEvents, (members) => members[0]?.active === false, acmeSeen);
       assert.equal(deactivated.length, 1, 'a deactivated user stays listed, shown deactivated');
 
+      // Deprovisioning as Scalekit documents it: deactivation arrived as user_deleted, and a deletion in the IdP is
+      // another user_deleted; the host keeps the member, deactivated, either way.
       emulator.directory.deleteUser(acme, ada.id);
-      await membersUntil(acmeEvents, (members) => members.length === 0, acmeSeen);
+      await emulator.webhooks.settled();
+      const afterDelete = (await (await fetch(`${server.url}/api/demo/members`, { headers: { cookie: acmeCookie } })).json()) as { members: Member[] };
+      assert.deepEqual(afterDelete.members.map((m) => [m.id, m.active]), [[ada.id, false]]);
 
       for (const members of acmeSeen) {
         assert.ok(members.every((m) => m.id !== eve.id && m.email !== 'eve@globex.test'), 'no Globex user ever in Acme\'s stream');

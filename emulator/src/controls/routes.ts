@@ -1,4 +1,4 @@
-// /_emulator/*: test and demo controls (stats, faults, reset), each behind the control token. One Hono app; the directory module mounts its
+// /_emulator/*: test and demo controls (stats, faults — DNS checks included —, reset), each behind the control token. One Hono app; the directory module mounts its
 // directory and webhook controls as sub-routers through `extend` in http.ts.
 import { Hono } from 'hono';
 import { controlError, readJsonObject } from '../http/json-body.js';
@@ -17,8 +17,8 @@ export interface ControlDeps {
   reset: () => void;
 }
 
-type FaultBody = { token?: unknown; rpc?: unknown; latencyMs?: unknown; clear?: unknown };
-const FAULT_KEYS = new Set(['token', 'rpc', 'latencyMs', 'clear']);
+type FaultBody = { token?: unknown; rpc?: unknown; latencyMs?: unknown; dnsCheck?: unknown; clear?: unknown };
+const FAULT_KEYS = new Set(['token', 'rpc', 'latencyMs', 'dnsCheck', 'clear']);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -28,7 +28,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function applyFaults(faults: Faults, body: FaultBody): void {
   const unknown = Object.keys(body).filter((k) => !FAULT_KEYS.has(k));
   if (unknown.length) throw new TypeError(`unknown field: ${unknown[0]!.slice(0, 40)}`);
-  if (Object.keys(body).length === 0) throw new TypeError('expected at least one of token, rpc, latencyMs, clear');
+  if (Object.keys(body).length === 0) throw new TypeError('expected at least one of token, rpc, latencyMs, dnsCheck, clear');
   if (body.clear !== undefined) {
     if (body.clear !== true) throw new TypeError('clear must be true');
     faults.clear();
@@ -42,6 +42,13 @@ function applyFaults(faults: Faults, body: FaultBody): void {
     faults.failRpcs(body.rpc.count as number, body.rpc.code as string, body.rpc.method as string | undefined);
   }
   if (body.latencyMs !== undefined) faults.setLatency(body.latencyMs as number);
+  if (body.dnsCheck !== undefined) {
+    if (!isObject(body.dnsCheck) || typeof body.dnsCheck.domain !== 'string' ||
+        Object.keys(body.dnsCheck).some((key) => key !== 'domain' && key !== 'count')) {
+      throw new TypeError('dnsCheck must be { domain, count? }');
+    }
+    faults.failDnsChecks(body.dnsCheck.domain, (body.dnsCheck.count ?? 1) as number);
+  }
 }
 
 export function controlRoutes(deps: ControlDeps, extend?: (app: Hono) => void): Hono {

@@ -5,8 +5,9 @@
  * leaves the state exactly as it was.
  *
  * Choices where Scalekit's docs are silent or ambiguous (documented in the README):
- * - Deactivation sends `organization.directory.user_updated` with `active: false` (what a SCIM
- *   `PATCH active=false` from Okta or Entra produces); the user stays listed. Deleting sends `user_deleted`.
+ * - Deprovisioning as Scalekit's docs describe it: a user deactivated in the IdP (SCIM `PATCH active=false`)
+ *   arrives as `organization.directory.user_deleted` (with `active: false`), and so does a deleted one; hosts
+ *   deactivate on it. A deactivated user stays listed here; reactivating them sends `user_created` again.
  * - Renaming or deleting a group, and membership changes, also send `user_updated` for each affected member,
  *   so a host that only follows user events always has the right group names.
  * - Users and groups can only change while the directory is enabled (a disabled directory accepts no pushes).
@@ -265,7 +266,9 @@ export class DirectoryState {
     const next = this.#applyUser(org, current, fields);
     if (sameUser(current, next)) return copyUser(current);
     org.users.set(next.id, next);
-    this.#emitUser(org, 'organization.directory.user_updated', next);
+    const type = current.active === next.active ? 'organization.directory.user_updated'
+      : next.active ? 'organization.directory.user_created' : 'organization.directory.user_deleted';
+    this.#emitUser(org, type, next);
     return copyUser(next);
   }
 
@@ -337,7 +340,8 @@ export class DirectoryState {
     const members = [...org.users.values()].filter((user) => user.groupIds.includes(group.id));
     org.groups.delete(group.id);
     this.#emit(org, 'organization.directory.group_deleted', 'DirectoryGroup', {
-      id: group.id, organization_id: group.organizationId, display_name: group.displayName, dp_id: group.dpId,
+      id: group.id, organization_id: group.organizationId, directory_id: group.directoryId, display_name: group.displayName,
+      external_id: group.dpId, dp_id: group.dpId,
     });
     for (const member of members) {
       const next = { ...member, groupIds: member.groupIds.filter((id) => id !== group.id), updatedAt: this.#now() };
@@ -537,6 +541,7 @@ function directoryData(directory: Directory): Record<string, unknown> {
     directory_type: 'SCIM',
     provider: directory.provider,
     enabled: directory.enabled,
+    updated_at: directory.updatedAt,
   };
 }
 
@@ -573,7 +578,10 @@ function groupData(org: OrgDirectory, group: DirectoryGroup): Record<string, unk
   return {
     id: group.id,
     organization_id: group.organizationId,
+    directory_id: group.directoryId,
     display_name: group.displayName,
+    // The IdP's own id for the group, which SCIM clients also send as externalId.
+    external_id: group.dpId,
     dp_id: group.dpId,
     raw_attributes: {
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],

@@ -39,8 +39,11 @@ export function connectionService(ctx: GrpcContext): Partial<ServiceImpl<typeof 
 
   return {
     listConnections(req) {
-      // The SDK's listConnectionsByDomain sends only `domain`; the emulator keeps no domains, so nothing matches.
-      if (!req.organizationId && req.domain) return { connections: [] };
+      // The SDK's listConnectionsByDomain sends only `domain`: the organization whose verified domain it is.
+      if (!req.organizationId && req.domain) {
+        const org = req.domain.length <= 254 ? state.organizationForDomain(req.domain) : null;
+        return { connections: org?.sso ? [listEntry(org, org.sso)] : [] };
+      }
       const org = organization(req.organizationId);
       return { connections: org.sso ? [listEntry(org, org.sso)] : [] };
     },

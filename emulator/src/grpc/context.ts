@@ -5,6 +5,7 @@ import type { EmulatorState } from '../state.js';
 import type { Timers } from '../timers.js';
 import type { ResolvedOptions } from '../options.js';
 import type { UnknownRoutes } from '../unknown-routes.js';
+import type { OrganizationEvents } from '../directory/organization-events.js';
 
 export interface GrpcContext {
   state: EmulatorState;
@@ -15,4 +16,6 @@ export interface GrpcContext {
   directory?: DirectoryModule;
   /** Where calls to services and methods the emulator does not serve are counted and logged. */
   unknownRoutes: UnknownRoutes;
+  /** Sends the SSO and domain events a deleted organization's connection and domains end with. */
+  organizationEvents?: OrganizationEvents;
 }

@@ -45,18 +45,35 @@ function requireId(id: string): string {
   return id;
 }
 
-/** Features asked for, in canonical order; none asked means every feature (as Scalekit does). */
-export function requestedFeatures(req: { features: Feature[]; sso?: boolean; directorySync?: boolean }): EmulatorFeature[] {
+/**
+ * Portal features the SDK's `Feature` enum has no number for (it knows only `dir_sync` and `sso`), so only
+ * REST can name them (`?features=domain_verification`); the REST routes hand them over under this key.
+ */
+export const REST_ONLY_FEATURES = ['domain_verification'] as const;
+export const EXTRA_FEATURES_KEY = 'scalekitEmulatorExtraFeatures';
+
+/**
+ * Features asked for, in canonical order; none asked means every feature (as Scalekit does). Domain
+ * verification is an organization feature as well as a link feature: it shows only while the organization's
+ * `domain_verification` setting is on (UpdateOrganizationSettings), as in Scalekit.
+ */
+export function requestedFeatures(
+  req: { features: Feature[]; sso?: boolean; directorySync?: boolean },
+  org: OrganizationRecord,
+  extra: readonly string[] = [],
+): EmulatorFeature[] {
   const wanted = new Set<EmulatorFeature>();
   for (const feature of req.features) {
     if (feature === Feature.sso) wanted.add('sso');
     else if (feature === Feature.dir_sync) wanted.add('dir_sync');
     else if (feature !== Feature.FEATURE_UNSPECIFIED) throw invalid('unknown portal feature');
   }
+  for (const name of extra) if (name === 'domain_verification') wanted.add('domain_verification');
   if (req.sso) wanted.add('sso');
   if (req.directorySync) wanted.add('dir_sync');
-  const all: EmulatorFeature[] = ['sso', 'dir_sync'];
-  return wanted.size === 0 ? all : all.filter((f) => wanted.has(f));
+  const all: EmulatorFeature[] = ['sso', 'dir_sync', 'domain_verification'];
+  const chosen = wanted.size === 0 ? all : all.filter((f) => wanted.has(f));
+  return chosen.filter((f) => f !== 'domain_verification' || org.settings.get('domain_verification') === true);
 }
 
 /** The `features` field exactly as it came on the wire (names, in order), so tests can tell "none sent" from "all". */
@@ -82,10 +99,11 @@ export function organizationService(ctx: GrpcContext): Partial<ServiceImpl<typeo
   };
 
   return {
-    generatePortalLink(req) {
+    generatePortalLink(req, handlerContext) {
       const org = state.organizations.get(requireId(req.id));
       if (!org) throw notFound();
-      const link = state.mintLink(org.id, requestedFeatures(req), options.linkTtlSeconds, wireFeatures(req.features));
+      const extra = ((handlerContext as unknown as Record<string, unknown> | undefined)?.[EXTRA_FEATURES_KEY] ?? []) as string[];
+      const link = state.mintLink(org.id, requestedFeatures(req, org, extra), options.linkTtlSeconds, [...wireFeatures(req.features), ...extra]);
       return {
         link: { id: link.id, location: state.linkLocation(link), expireTime: timestampFromDate(link.expiresAt) },
       };
@@ -164,6 +182,7 @@ export function organizationService(ctx: GrpcContext): Partial<ServiceImpl<typeo
     deleteOrganization(req) {
       const org = find(req.identities);
       state.organizations.delete(org.id);
+      ctx.organizationEvents?.organizationDeleted(org);
       return {};
     },
 

@@ -1,13 +1,15 @@
 // The gRPC side (HTTP/2, binary protobuf), built on the service descriptors the SDK itself ships, so the
 // wire format is Scalekit's by construction. All services are registered in registerServices(), the
-// directory module's DirectoryService included.
+// directory module's DirectoryService and the DomainService included.
 import { Code, ConnectError, type ConnectRouter, type Interceptor } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import type { DescService } from '@bufbuild/protobuf';
 import { OrganizationService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/organizations/organizations_pb.js';
 import { DirectoryService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/directories/directories_pb.js';
 import { ConnectionService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/connections/connections_pb.js';
+import { DomainService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/domains/domains_pb.js';
 import { connectionService } from './connections.js';
+import { domainService } from './domains.js';
 import { scalekitError } from './errors.js';
 import type { GrpcContext } from './context.js';
 import { organizationService } from './organizations.js';
@@ -15,11 +17,12 @@ import { notServedMessage } from '../unknown-routes.js';
 import { BEARER_TOKEN } from '../rest/bearer.js';
 
 /** The services the emulator serves; their method names are what faults may target. */
-export const SERVICES: readonly DescService[] = [OrganizationService, DirectoryService, ConnectionService];
+export const SERVICES: readonly DescService[] = [OrganizationService, DirectoryService, ConnectionService, DomainService];
 
 export function registerServices(router: ConnectRouter, ctx: GrpcContext): void {
   router.service(OrganizationService, organizationService(ctx));
   router.service(ConnectionService, connectionService(ctx));
+  router.service(DomainService, domainService(ctx));
   if (ctx.directory) router.service(DirectoryService, ctx.directory.service);
 }
 

@@ -22,6 +22,11 @@
  *     #dir-error                role="alert"
  *     #directory-idp            container where the simulated identity provider mounts; the page
  *                               dispatches `scalekit-emulator:directory-changed` on document after a toggle
+ *   Domains (only when the link has `domain_verification`, which needs the organization's setting):
+ *     #domain-section           the card; #domain-input (domain name), #domain-add "Add domain", #domain-error role="alert"
+ *     #domain-list              one <li data-domain="acme.com" data-status="PENDING|VERIFIED|FAILED"> per domain with
+ *                               .domain-status, the TXT record (input.domain-txt-name / .domain-txt-value, Copy
+ *                               buttons), "Verify" (.domain-verify, hidden once verified) and "Delete" (.domain-delete)
  *   #portal-live                polite live region announcing outcomes ("Copied", "Directory sync enabled.")
  * The same ids are also exposed as data-testid attributes.
  */
@@ -29,6 +34,7 @@ import { accentTextColour } from '../branding.js';
 import { PORTAL_SCRIPT } from './script.js';
 import { DIRECTORY_PROVIDERS, SSO_CHOICES, type DirectoryRecord, type SsoConnection } from '../state.js';
 import type { EmulatorBranding, EmulatorFeature } from '../types.js';
+import type { portalDomainView } from './domain-routes.js';
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -103,6 +109,11 @@ footer { text-align: center; color: var(--muted); font-size: 12px; padding: 0 0 
 #directory-idp .idp th, #directory-idp .idp td { border-color: var(--line); }
 #directory-idp .idp .idp-badge { background: var(--ok-bg); color: var(--ok); }
 #directory-idp .idp .idp-badge[data-active="false"] { background: var(--off-bg); color: var(--muted); }
+ul.domains { list-style: none; margin: 8px 0 0; padding: 0; display: grid; gap: 10px; }
+ul.domains li { border: 1px solid var(--line); border-radius: 8px; padding: 12px; }
+ul.domains .domain-head { display: flex; justify-content: space-between; align-items: center; gap: 8px; }
+ul.domains .domain-name { font-weight: 600; word-break: break-all; }
+ul.domains .badge[data-state="failed"] { color: var(--danger); }
 .expired { max-width: 520px; margin: 12vh auto; text-align: center; border-top: 4px solid var(--accent); padding-top: 16px; }
 .expired h1 { font-size: 20px; margin: 0 0 8px; }
 .expired p { color: var(--muted); margin: 0; }
@@ -168,6 +179,10 @@ export interface PortalPageInput {
   apiBase: string;
   sso: SsoConnection | null;
   directory: DirectoryRecord | null;
+  /** The organization's domains, when the link has `domain_verification`; null hides the section. */
+  domains?: ReturnType<typeof portalDomainView>[] | null;
+  /** Where the domain section's API lives (`/portal/domains`, behind a proxy's prefix). */
+  domainApiBase?: string;
   /** Environment URL, for the service-provider details the SSO section shows. */
   environmentUrl: string;
   /** Extra markup inside #directory-idp (the simulated identity provider). */
@@ -254,6 +269,27 @@ function directorySection(input: PortalPageInput): string {
 </section>`;
 }
 
+function domainSection(): string {
+  return `
+<section class="card" ${ids('domain-section')} aria-labelledby="domain-title">
+  <div class="card-head">
+    <div>
+      <h2 id="domain-title">Domains</h2>
+      <p class="hint">Prove that your organization owns its email domains: members who sign in with them are sent to your identity provider.</p>
+    </div>
+  </div>
+  <div class="field">
+    <label for="domain-input">Domain</label>
+    <div class="row">
+      <input ${ids('domain-input')} name="domain" placeholder="acme.com" autocomplete="off" spellcheck="false" maxlength="253">
+      <button type="button" class="primary" ${ids('domain-add')}>Add domain</button>
+    </div>
+  </div>
+  <p role="alert" ${ids('domain-error')}></p>
+  <ul class="domains" ${ids('domain-list')} aria-label="Domains"></ul>
+</section>`;
+}
+
 export function renderPortalPage(input: PortalPageInput): string {
   const config = {
     state: 'ready',
@@ -267,6 +303,8 @@ export function renderPortalPage(input: PortalPageInput): string {
     ssoChoices: SSO_CHOICES,
     sso: input.sso,
     directory: input.directory,
+    domains: input.domains ?? null,
+    domainApiBase: input.domainApiBase ?? '/portal/domains',
   };
   const content = `
 <header>
@@ -283,6 +321,7 @@ export function renderPortalPage(input: PortalPageInput): string {
   <div class="banner" ${ids('session-banner')} hidden><span id="session-banner-text"></span></div>
   ${input.features.includes('sso') ? ssoSection(input) : ''}
   ${input.features.includes('dir_sync') && input.directory ? directorySection(input) : ''}
+  ${input.features.includes('domain_verification') && input.domains ? domainSection() : ''}
 </main>
 <footer>Scalekit emulator · a local stand-in for the Scalekit admin portal</footer>`;
   return layout({ nonce: input.nonce, title: `Admin portal · ${input.organizationName}`, state: 'ready', config, content, branding: input.branding });

@@ -8,6 +8,7 @@ import { readJsonObject, controlError } from '../http/json-body.js';
 import { originPatternRegex } from '../origins.js';
 import { renderExpiredPage, renderPortalPage } from './page.js';
 import { framingWatch } from './framing.js';
+import { portalDomainView } from './domain-routes.js';
 import { DIRECTORY_PROVIDERS, SSO_CHOICES, type DirectoryProvider, type EmulatorState, type PortalSession, type SsoChoice } from '../state.js';
 import type { ResolvedOptions } from '../options.js';
 
@@ -87,6 +88,9 @@ export function portalRoutes(deps: PortalDeps): Hono {
       return c.html(renderExpiredPage({ nonce, organizationId: known?.organizationId ?? null, allowedOriginPatterns: patterns, branding }), 410);
     }
     const directory = session.features.includes('dir_sync') ? state.ensureDirectory(org) : null;
+    const domains = session.features.includes('domain_verification')
+      ? [...org.domains.values()].filter((d) => d.type === 'ORGANIZATION_DOMAIN').map(portalDomainView)
+      : null;
     return c.html(
       renderPortalPage({
         nonce,
@@ -100,6 +104,8 @@ export function portalRoutes(deps: PortalDeps): Hono {
         apiBase: `${basePath(options)}${PORTAL_API_BASE}`,
         sso: org.sso,
         directory,
+        domains,
+        domainApiBase: `${basePath(options)}/portal/domains`,
         environmentUrl: state.baseUrl(),
         directoryPanel: directory ? deps.directoryPanel?.(session, nonce) : undefined,
         branding,

@@ -1,7 +1,8 @@
 // The portal page's browser script, as a string served inline (CSP nonce). Plain ES2017, no template
 // literals, so it can live in a TypeScript string untouched. It reads its configuration from the JSON
 // block #portal-config (see portal-page.ts), posts Scalekit's UI events to the framing origin only, runs
-// the session timers and drives the SSO and directory sections through /portal/api.
+// the session timers and drives the SSO, directory and domain sections through /portal/api and /portal/domains.
+// Event messages are the texts of Scalekit's UI events reference; hosts key on event_type, never on them.
 export const PORTAL_SCRIPT = String.raw`
 (function () {
   'use strict';
@@ -26,7 +27,8 @@ export const PORTAL_SCRIPT = String.raw`
   function post(eventType, object, message, data) {
     if (!target) return;
     var payload = { event_type: eventType, object: object };
-    if (cfg.organizationId) payload.organization_id = cfg.organizationId; // absent when the link is unknown
+    // Absent on PORTAL_LOAD_FAILURE, as Scalekit documents it (and whenever the link is unknown).
+    if (cfg.organizationId && eventType !== 'PORTAL_LOAD_FAILURE') payload.organization_id = cfg.organizationId;
     payload.message = message;
     payload.data = data;
     window.parent.postMessage(payload, target);
@@ -36,7 +38,7 @@ export const PORTAL_SCRIPT = String.raw`
   function announce(text) { live.textContent = ''; setTimeout(function () { live.textContent = text; }, 30); }
 
   if (cfg.state === 'expired') {
-    post('PORTAL_LOAD_FAILURE', 'session', 'The admin portal link is invalid or has expired', { error_code: 'SESSION_EXPIRED' });
+    post('PORTAL_LOAD_FAILURE', 'session', 'The admin portal failed to load', { error_code: 'SESSION_EXPIRED' });
     return;
   }
 
@@ -155,7 +157,7 @@ export const PORTAL_SCRIPT = String.raw`
         announce(enabled ? 'Single sign-on enabled.' : 'Single sign-on disabled.');
         if (json.changed) {
           post(enabled ? 'ORGANIZATION_SSO_ENABLED' : 'ORGANIZATION_SSO_DISABLED', 'connection',
-            enabled ? 'SSO connection enabled for the organization' : 'SSO connection disabled for the organization',
+            enabled ? 'Single sign-on connection enabled successfully' : 'Single sign-on connection disabled successfully',
             { connection_type: 'SSO', id: c.id, type: c.type, provider: c.provider, enabled: c.enabled });
         }
         (enabled ? document.getElementById('sso-disable') : document.getElementById('sso-enable')).focus();
@@ -195,7 +197,7 @@ export const PORTAL_SCRIPT = String.raw`
         announce(enabled ? 'Directory sync enabled.' : 'Directory sync disabled.');
         if (json.changed) {
           post(enabled ? 'ORGANIZATION_DIRECTORY_ENABLED' : 'ORGANIZATION_DIRECTORY_DISABLED', 'directory',
-            enabled ? 'Directory sync enabled for the organization' : 'Directory sync disabled for the organization',
+            enabled ? 'SCIM Provisioning enabled successfully' : 'SCIM Provisioning disabled successfully',
             { directory_type: 'SCIM', id: d.id, provider: d.provider, enabled: d.enabled });
         }
         // the simulated IdP re-reads its state on this
@@ -212,25 +214,144 @@ export const PORTAL_SCRIPT = String.raw`
     renderDir(cfg.directory);
   }
 
+  // --- domains -------------------------------------------------------------------------------------
+  var domainSection = document.getElementById('domain-section');
+  if (domainSection) {
+    var domainList = document.getElementById('domain-list');
+    var domainInput = document.getElementById('domain-input');
+    var STATUS_TEXT = { PENDING: 'Pending verification', VERIFIED: 'Verified', FAILED: 'Verification failed' };
+    var domainApi = function (path, payload) {
+      return fetch(cfg.domainApiBase + path, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', 'x-portal-session': cfg.sessionToken },
+        body: JSON.stringify(payload)
+      }).then(function (res) {
+        return res.json().catch(function () { return {}; }).then(function (json) {
+          if (!res.ok) throw new Error((json.error && json.error.message) || ('Request failed (' + res.status + ')'));
+          return json;
+        });
+      });
+    };
+    var el = function (tag, className, text) {
+      var node = document.createElement(tag);
+      if (className) node.className = className;
+      if (text !== undefined) node.textContent = text;
+      return node;
+    };
+    var copyField = function (label, value, className) {
+      var row = el('div', 'row');
+      var input = el('input', className);
+      input.readOnly = true;
+      input.value = value;
+      input.setAttribute('aria-label', label);
+      input.setAttribute('data-label', label);
+      var copy = el('button', 'domain-copy', 'Copy');
+      copy.type = 'button';
+      copy.setAttribute('data-keep', '');
+      copy.setAttribute('aria-label', 'Copy ' + label);
+      copy.addEventListener('click', function () { copyText(copy, input); });
+      row.appendChild(input);
+      row.appendChild(copy);
+      return row;
+    };
+    var renderDomains = function (domains) {
+      cfg.domains = domains;
+      while (domainList.firstChild) domainList.removeChild(domainList.firstChild);
+      domains.forEach(function (d) {
+        var item = el('li');
+        item.setAttribute('data-domain', d.domain);
+        item.setAttribute('data-status', d.status);
+        var head = el('div', 'domain-head');
+        head.appendChild(el('span', 'domain-name', d.domain));
+        var badge = el('span', 'badge domain-status', STATUS_TEXT[d.status] || d.status);
+        badge.setAttribute('data-state', d.status === 'VERIFIED' ? 'on' : d.status === 'FAILED' ? 'failed' : 'off');
+        head.appendChild(badge);
+        item.appendChild(head);
+        if (d.status !== 'VERIFIED') {
+          item.appendChild(el('p', 'hint', 'Add this TXT record at your DNS provider, then select Verify.'));
+          var name = el('div', 'field');
+          name.appendChild(el('span', 'label', 'TXT record name'));
+          name.appendChild(copyField('TXT record name for ' + d.domain, d.txtRecord.name, 'domain-txt-name'));
+          item.appendChild(name);
+          var value = el('div', 'field');
+          value.appendChild(el('span', 'label', 'TXT record value'));
+          value.appendChild(copyField('TXT record value for ' + d.domain, d.txtRecord.value, 'domain-txt-value'));
+          item.appendChild(value);
+        }
+        var actions = el('div', 'actions');
+        if (d.status !== 'VERIFIED') {
+          var verify = el('button', 'primary domain-verify', 'Verify');
+          verify.type = 'button';
+          verify.setAttribute('aria-label', 'Verify ' + d.domain);
+          verify.addEventListener('click', function () { domainAction('/verify', d); });
+          actions.appendChild(verify);
+        }
+        var remove = el('button', 'danger domain-delete', 'Delete');
+        remove.type = 'button';
+        remove.setAttribute('aria-label', 'Delete ' + d.domain);
+        remove.addEventListener('click', function () { domainAction('/delete', d); });
+        actions.appendChild(remove);
+        item.appendChild(actions);
+        domainList.appendChild(item);
+      });
+      if (over) busy(domainSection, true);
+    };
+    var domainAction = function (path, d) {
+      busy(domainSection, true);
+      showError('domain-error', '');
+      domainApi(path, { id: d.id }).then(function (json) {
+        busy(domainSection, false);
+        renderDomains(json.domains);
+        if (path === '/delete') announce(d.domain + ' deleted.');
+        else announce(json.verified ? d.domain + ' verified.' : 'The TXT record for ' + d.domain + ' was not found. Check it and try again.');
+      }, function (error) {
+        busy(domainSection, false);
+        showError('domain-error', error.message);
+      });
+    };
+    var addDomain = function () {
+      var name = domainInput.value.trim();
+      if (!name) { showError('domain-error', 'Enter a domain, such as acme.com.'); domainInput.focus(); return; }
+      busy(domainSection, true);
+      showError('domain-error', '');
+      domainApi('/add', { domain: name }).then(function (json) {
+        busy(domainSection, false);
+        domainInput.value = '';
+        renderDomains(json.domains);
+        announce(json.domain.domain + ' added. Publish its TXT record, then verify it.');
+      }, function (error) {
+        busy(domainSection, false);
+        showError('domain-error', error.message);
+        domainInput.focus();
+      });
+    };
+    document.getElementById('domain-add').addEventListener('click', addDomain);
+    domainInput.addEventListener('keydown', function (event) { if (event.key === 'Enter') addDomain(); });
+    renderDomains(cfg.domains || []);
+  }
+
   // --- copy buttons ----------------------------------------------------------------------------------
+  function copyText(button, input) {
+    var done = function (ok) {
+      button.setAttribute('data-copied', ok ? 'true' : 'false');
+      button.textContent = ok ? 'Copied' : 'Copy';
+      announce(ok ? input.getAttribute('data-label') + ' copied to the clipboard.' :
+        'Copying is blocked here: the text is selected, press Ctrl+C or Cmd+C.');
+      if (!ok) { input.focus(); input.select(); }
+      setTimeout(function () { button.textContent = 'Copy'; }, 2000);
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(input.value).then(function () { done(true); }, function () { done(false); });
+    } else {
+      done(false);
+    }
+  }
   var copyButtons = document.querySelectorAll('[data-copy]');
   for (var i = 0; i < copyButtons.length; i++) {
     copyButtons[i].addEventListener('click', function (event) {
       var button = event.currentTarget;
-      var input = document.getElementById(button.getAttribute('data-copy'));
-      var done = function (ok) {
-        button.setAttribute('data-copied', ok ? 'true' : 'false');
-        button.textContent = ok ? 'Copied' : 'Copy';
-        announce(ok ? input.getAttribute('data-label') + ' copied to the clipboard.' :
-          'Copying is blocked here: the text is selected, press Ctrl+C or Cmd+C.');
-        if (!ok) { input.focus(); input.select(); }
-        setTimeout(function () { button.textContent = 'Copy'; }, 2000);
-      };
-      if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(input.value).then(function () { done(true); }, function () { done(false); });
-      } else {
-        done(false);
-      }
+      copyText(button, document.getElementById(button.getAttribute('data-copy')));
     });
   }
   var reveal = document.getElementById('dir-token-reveal');

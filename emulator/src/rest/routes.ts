@@ -1,4 +1,4 @@
-// Scalekit's REST API (`/api/v1/…`): the OrganizationService methods' own google.api.http routes, answered by
+// Scalekit's REST API (`/api/v1/…`): the OrganizationService and DomainService methods' own google.api.http routes, answered by
 // the very handlers the gRPC side uses, so both protocols read and change one state. Shapes follow
 // grpc-gateway as Scalekit runs it: snake_case JSON (proto field names), RFC 3339 timestamps, enum names,
 // errors `{ code, message, details: [ErrorInfo] }` with the HTTP status grpc-gateway maps each code to.
@@ -7,9 +7,12 @@ import { create, fromJson, toJson, type DescField, type DescMessage, type DescMe
 import type { Context, Hono } from 'hono';
 import { ErrorInfoSchema } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/errdetails/errdetails_pb.js';
 import { OrganizationService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/organizations/organizations_pb.js';
+import { DomainService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/domains/domains_pb.js';
+import type { DescService } from '@bufbuild/protobuf';
 import { limitBody } from '../body-limit.js';
 import type { GrpcContext } from '../grpc/context.js';
-import { organizationService } from '../grpc/organizations.js';
+import { organizationService, EXTRA_FEATURES_KEY, REST_ONLY_FEATURES } from '../grpc/organizations.js';
+import { domainService } from '../grpc/domains.js';
 import { notServedMessage } from '../unknown-routes.js';
 import { BEARER_TOKEN } from './bearer.js';
 
@@ -43,6 +46,7 @@ function codeName(code: Code): string {
 }
 
 interface RestRoute {
+  service: DescService;
   verb: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path under /api/v1 with `{field}` segments. */
   path: string;
@@ -51,19 +55,28 @@ interface RestRoute {
   body: 'none' | '*' | string;
 }
 
-// Read from the `google.api.http` options in the SDK's OrganizationService descriptor.
+const ORG = OrganizationService;
+const DOM = DomainService;
+// Read from the `google.api.http` options in the SDK's OrganizationService and DomainService descriptors. The
+// first route that matches both path and verb answers, so `…/domains/{id}:verify` comes before `…/domains/{id}`.
 const ROUTES: readonly RestRoute[] = [
-  { verb: 'POST', path: '/organizations', rpc: 'CreateOrganization', body: 'organization' },
-  { verb: 'GET', path: '/organizations', rpc: 'ListOrganization', body: 'none' },
-  { verb: 'GET', path: '/organizations:external/{external_id}', rpc: 'GetOrganizationByExternalId', body: 'none' },
-  { verb: 'GET', path: '/organizations/{id}', rpc: 'GetOrganization', body: 'none' },
-  { verb: 'PATCH', path: '/organizations/{id}', rpc: 'UpdateOrganization', body: 'organization' },
-  { verb: 'DELETE', path: '/organizations/{id}', rpc: 'DeleteOrganization', body: 'none' },
-  { verb: 'PATCH', path: '/organizations/{id}/settings', rpc: 'UpdateOrganizationSettings', body: 'settings' },
-  { verb: 'PUT', path: '/organizations/{id}/portal_links', rpc: 'GeneratePortalLink', body: 'none' },
-  { verb: 'GET', path: '/organizations/{id}/portal_links', rpc: 'GetPortalLinks', body: 'none' },
-  { verb: 'DELETE', path: '/organizations/{id}/portal_links', rpc: 'DeletePortalLink', body: 'none' },
-  { verb: 'DELETE', path: '/organizations/{id}/portal_links/{link_id}', rpc: 'DeletePortalLinkByID', body: 'none' },
+  { service: ORG, verb: 'POST', path: '/organizations', rpc: 'CreateOrganization', body: 'organization' },
+  { service: ORG, verb: 'GET', path: '/organizations', rpc: 'ListOrganization', body: 'none' },
+  { service: ORG, verb: 'GET', path: '/organizations:external/{external_id}', rpc: 'GetOrganizationByExternalId', body: 'none' },
+  { service: ORG, verb: 'GET', path: '/organizations/{id}', rpc: 'GetOrganization', body: 'none' },
+  { service: ORG, verb: 'PATCH', path: '/organizations/{id}', rpc: 'UpdateOrganization', body: 'organization' },
+  { service: ORG, verb: 'DELETE', path: '/organizations/{id}', rpc: 'DeleteOrganization', body: 'none' },
+  { service: ORG, verb: 'PATCH', path: '/organizations/{id}/settings', rpc: 'UpdateOrganizationSettings', body: 'settings' },
+  { service: ORG, verb: 'PUT', path: '/organizations/{id}/portal_links', rpc: 'GeneratePortalLink', body: 'none' },
+  { service: ORG, verb: 'GET', path: '/organizations/{id}/portal_links', rpc: 'GetPortalLinks', body: 'none' },
+  { service: ORG, verb: 'DELETE', path: '/organizations/{id}/portal_links', rpc: 'DeletePortalLink', body: 'none' },
+  { service: ORG, verb: 'DELETE', path: '/organizations/{id}/portal_links/{link_id}', rpc: 'DeletePortalLinkByID', body: 'none' },
+  { service: DOM, verb: 'POST', path: '/organizations/{organization_id}/domains', rpc: 'CreateDomain', body: 'domain' },
+  { service: DOM, verb: 'GET', path: '/organizations/{organization_id}/domains', rpc: 'ListDomains', body: 'none' },
+  { service: DOM, verb: 'PATCH', path: '/organizations/{organization_id}/domains/{id}:verify', rpc: 'VerifyDomain', body: 'none' },
+  { service: DOM, verb: 'GET', path: '/organizations/{organization_id}/domains/{id}', rpc: 'GetDomain', body: 'none' },
+  { service: DOM, verb: 'PATCH', path: '/organizations/{organization_id}/domains/{id}', rpc: 'UpdateDomain', body: 'domain' },
+  { service: DOM, verb: 'DELETE', path: '/organizations/{organization_id}/domains/{id}', rpc: 'DeleteDomain', body: 'none' },
 ];
 
 interface CompiledRoute extends RestRoute {
@@ -83,8 +96,8 @@ function compile(route: RestRoute): CompiledRoute {
       return '([^/]+)';
     })
     .join('');
-  const method = OrganizationService.methods.find((m) => m.name === route.rpc);
-  if (!method) throw new Error(`OrganizationService has no ${route.rpc}`);
+  const method = route.service.methods.find((m) => m.name === route.rpc);
+  if (!method) throw new Error(`${route.service.name} has no ${route.rpc}`);
   return { ...route, pattern: new RegExp(`^${source}$`), params, method };
 }
 
@@ -214,7 +227,11 @@ export interface RestDeps extends GrpcContext {
 }
 
 export function mountRest(app: Hono, deps: RestDeps): void {
-  const impl = organizationService(deps) as Record<string, ((req: unknown, ctx: unknown) => unknown) | undefined>;
+  type Handlers = Record<string, ((req: unknown, ctx: unknown) => unknown) | undefined>;
+  const impls = new Map<DescService, Handlers>([
+    [OrganizationService, organizationService(deps) as Handlers],
+    [DomainService, domainService(deps) as Handlers],
+  ]);
 
   app.use(`${REST_BASE}/*`, limitBody(MAX_BODY, (c) => c.json(errorBody(Code.InvalidArgument, `body over ${MAX_BODY / 1024} KiB`, []), 413)));
   app.all(`${REST_BASE}/*`, async (c) => {
@@ -226,7 +243,7 @@ export function mountRest(app: Hono, deps: RestDeps): void {
       return c.json(errorBody(Code.NotFound, notServedMessage(route), []), 404);
     }
     const verb = c.req.method === 'HEAD' ? 'GET' : c.req.method;
-    const route = matching.find((r) => r.verb === verb);
+    const route = matching.find((r) => r.verb === verb && r.pattern.test(path));
     if (!route) {
       c.header('Allow', [...new Set(matching.map((r) => r.verb))].join(', '));
       return c.json(errorBody(Code.Unimplemented, 'Method Not Allowed', []), 405);
@@ -242,7 +259,7 @@ export function mountRest(app: Hono, deps: RestDeps): void {
       const token = BEARER_TOKEN.exec(c.req.header('authorization') ?? '')?.[1];
       if (!token || !deps.knownToken(token)) throw new RestError(Code.Unauthenticated, 'missing or unknown access token', 'UNAUTHENTICATED');
 
-      const handler = impl[route.method.localName];
+      const handler = impls.get(route.service)?.[route.method.localName];
       if (!handler) {
         deps.unknownRoutes.record(c.req.method, new URL(c.req.url).pathname, '501');
         throw new RestError(Code.Unimplemented, `${rpc} is not implemented by the emulator`, 'UNIMPLEMENTED');
@@ -268,13 +285,15 @@ export function mountRest(app: Hono, deps: RestDeps): void {
         json[name] = decodeSegment(route.pattern.exec(path)![i + 1]!);
       });
 
+      // Portal features the SDK's Feature enum has no number for travel by name on REST only.
+      const extraFeatures = route.rpc === 'GeneratePortalLink' ? takeRestOnlyFeatures(json) : [];
       let request;
       try {
         request = fromJson(input, pruneUnknown(input, json) as JsonObject);
       } catch (error) {
         throw new RestError(Code.InvalidArgument, (error as Error).message.slice(0, 300));
       }
-      const result = await handler(request, { signal: c.req.raw.signal, requestHeader: c.req.raw.headers });
+      const result = await handler(request, { signal: c.req.raw.signal, requestHeader: c.req.raw.headers, [EXTRA_FEATURES_KEY]: extraFeatures });
       const output = create(route.method.output, (result ?? {}) as never);
       return c.json(toJson(route.method.output, output, { useProtoFieldName: true, alwaysEmitImplicit: true }) as JsonObject);
     } catch (error) {
@@ -282,4 +301,12 @@ export function mountRest(app: Hono, deps: RestDeps): void {
       return answerError(c, error);
     }
   });
+}
+
+/** Removes the feature names only REST can carry from a GeneratePortalLink request and returns them. */
+function takeRestOnlyFeatures(json: Record<string, unknown>): string[] {
+  if (!Array.isArray(json.features)) return [];
+  const extra = json.features.filter((f): f is string => typeof f === 'string' && (REST_ONLY_FEATURES as readonly string[]).includes(f));
+  json.features = json.features.filter((f) => !extra.includes(f as string));
+  return [...new Set(extra)];
 }
