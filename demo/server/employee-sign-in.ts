@@ -45,8 +45,8 @@ export interface EmployeeSignInOptions {
 }
 
 const MAX_EMAIL = 254;
-// Local part, then a host name of dot-separated labels: enough to find a domain, strict enough for a page.
-const EMAIL = /^[^\s@<>"]{1,64}@((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$/i;
+// A dot-atom local part (RFC 5322 atext), then a host name of dot-separated labels.
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$/i;
 
 const NOTICE_STATUS: Record<SignInNotice, ContentfulStatusCode> = {
   invalid_email: 400,

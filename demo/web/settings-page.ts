@@ -82,7 +82,7 @@ function renderStatus(): void {
 }
 
 function selectedFeatures(): string {
-  return ui.scope.querySelector<HTMLInputElement>('input[name="scope"]:checked')?.value ?? 'sso dir_sync';
+  return ui.scope.querySelector<HTMLInputElement>('input[name="scope"]:checked')?.value ?? 'sso dir_sync domain_verification';
 }
 
 function organizationName(id: string | null): string {

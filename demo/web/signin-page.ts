@@ -22,8 +22,8 @@ function copyFor(code: SignInNotice, domain: string, detail: string): Copy {
       return {
         tone: 'info',
         title: `${domain} is not set up for sign-in yet`,
-        text: `Northwind signs you in through your company's identity provider once your company has verified ${domain} with Northwind.`,
-        next: `Ask your IT admin to add and verify ${domain} in Northwind's admin portal (Settings › Security, Domains), then try again.`,
+        text: `Northwind signs you in through your company's identity provider once your company has verified ${domain} with Northwind and turned on single sign-on.`,
+        next: `Ask your IT admin to add and verify ${domain} in Northwind's admin portal (Settings › Security, Domains) and to turn on SSO there, then try again.`,
       };
     case 'sso_not_enabled':
       return {
