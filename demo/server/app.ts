@@ -18,6 +18,7 @@ import type { Emulator, EmulatorOptions } from '../../emulator/src/index.js';
 import { scalekitConfigFromEnv, webhookSecretFromEnv } from './config.js';
 import { demoSessions } from './session.js';
 import type { DemoDirectory, DemoSessions } from './session.js';
+import type { PortalPrincipal } from '../../server/portal/portal-link.js';
 import { errorBody, statusOf } from '../../server/http/route-error.js';
 import { describeError } from '../../server/http/log-safe.js';
 import { fromUpstreamError } from '../../server/scalekit/upstream-errors.js';
@@ -92,7 +93,7 @@ export function createDemoApp(deps: DemoAppDeps): Hono {
     '/api/scalekit',
     scalekitPortal({
       scalekit: deps.scalekit,
-      authorize: (c) => deps.sessions.principal(c),
+      authorize: withDomainVerification(deps.scalekit, (c) => deps.sessions.principal(c), deps.log),
       features: DEMO_PORTAL_FEATURES,
       log: deps.log,
     }),
@@ -150,6 +151,24 @@ function pageSecurityHeaders(environmentOrigin: string) {
     // The portal may look at who frames it; the origin (never the path) is enough.
     referrerPolicy: 'strict-origin-when-cross-origin',
   });
+}
+
+/**
+ * Scalekit shows a portal's domain section only to organizations whose `domain_verification` setting is on:
+ * Northwind turns it on (once per organization and process) before the first link for that organization.
+ */
+function withDomainVerification(scalekit: Scalekit, authorize: (c: Context) => Promise<PortalPrincipal | null>, log: (line: string) => void) {
+  const enabled = new Set<string>();
+  return async (c: Context) => {
+    const principal = await authorize(c);
+    if (principal && !enabled.has(principal.organizationId)) {
+      await scalekit.organization
+        .updateOrganizationSettings(principal.organizationId, { features: [{ name: 'domain_verification', enabled: true }] })
+        .then(() => enabled.add(principal.organizationId))
+        .catch((error: unknown) => log(`Northwind: domain verification not enabled for an organization (${fromUpstreamError(error).code})`));
+    }
+    return principal;
+  };
 }
 
 function organizationOf(sessions: DemoSessions) {
