@@ -214,10 +214,10 @@ describe('demo: onboarding an enterprise customer, end to end', () => {
     assert.ok(emulator.organizations().some((org) => org.id === before.organizationId));
     await signInAsStaff(page);
     const customerRow = `#customers-body tr[data-external-id="${CUSTOMER.externalId}"]`;
-    await page.waitForSelector(`${customerRow} td[data-done="5"]`);
+    await page.waitForSelector(`${customerRow} td[data-done="4"]`);
     await page.click(`${customerRow} button`);
     await page.waitForSelector(`#customer-detail[data-external-id="${CUSTOMER.externalId}"]:not([hidden])`);
-    await page.waitForFunction(() => document.querySelectorAll('#checklist li[data-done="true"]').length === 5);
+    await page.waitForFunction(() => document.querySelectorAll('#checklist li[data-done="true"]').length === 4);
     await page.waitForFunction(
       (email: string) => [...document.querySelectorAll('#detail-members-body .member-email')].some((c) => c.textContent === email),
       {},
