@@ -18,6 +18,7 @@ import type { Emulator, EmulatorOptions } from '../../emulator/src/index.js';
 import { scalekitConfigFromEnv, webhookSecretFromEnv } from './config.js';
 import { demoSessions } from './session.js';
 import type { DemoDirectory, DemoSessions } from './session.js';
+import type { PortalPrincipal } from '../../server/portal/portal-link.js';
 import { errorBody, statusOf } from '../../server/http/route-error.js';
 import { describeError } from '../../server/http/log-safe.js';
 import { fromUpstreamError } from '../../server/scalekit/upstream-errors.js';
@@ -33,6 +34,8 @@ import { ensureOrganization } from '../../server/organizations/ensure-organizati
 import { scalekitSetupLinks } from '../../server/setup-links/routes.js';
 import { sqlSetupLinkStore } from '../../server/stores/sql-setup-link-store.js';
 import { staffConsole, type StaffConsole } from './staff.js';
+import { EmployeeSessions } from './employee-sessions.js';
+import { employeeSignIn } from './employee-sign-in.js';
 import { readFile } from 'node:fs/promises';
 
 export interface DemoAppDeps {
@@ -52,7 +55,12 @@ export interface DemoAppDeps {
   onboarding?: { staff: StaffConsole; setupLinks: Hono; data: NorthwindData };
   /** Host names the app answers to (see allowed-hosts.ts). Default: the loopback names only. */
   allowedHosts?: readonly string[];
+  /** The employees' SSO sign-in (`/signin`, `/auth/sso`, `/workspace`, `/api/employee`); absent: not mounted. */
+  employees?: Hono;
 }
+
+/** The portal sections Northwind offers its customers' IT admins: SSO, directory sync, and their domains. */
+export const DEMO_PORTAL_FEATURES = ['sso', 'dir_sync', 'domain_verification'] as const;
 
 /** The built demo page, next to the package: `demo-dist/`. */
 export const DEFAULT_DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'demo-dist');
@@ -83,7 +91,12 @@ export function createDemoApp(deps: DemoAppDeps): Hono {
   );
   app.route(
     '/api/scalekit',
-    scalekitPortal({ scalekit: deps.scalekit, authorize: (c) => deps.sessions.principal(c), log: deps.log }),
+    scalekitPortal({
+      scalekit: deps.scalekit,
+      authorize: withDomainVerification(deps.scalekit, (c) => deps.sessions.principal(c), deps.log),
+      features: DEMO_PORTAL_FEATURES,
+      log: deps.log,
+    }),
   );
   // Provisioning: POST /webhooks/scalekit (signed directory events) and /api/demo/members (list, stream, reconcile).
   (deps.provisioning ?? demoProvisioning({ scalekit: deps.scalekit, webhookSecret: null, organizationOf: organizationOf(deps.sessions), log: deps.log })).mount(app);
@@ -101,6 +114,8 @@ export function createDemoApp(deps: DemoAppDeps): Hono {
     });
     app.route('/api/scalekit', setupLinks);
   }
+
+  if (deps.employees) app.route('/', deps.employees);
 
   app.all('/api/*', (c) => c.json(errorBody('invalid_request', 'No such API route.'), 404));
   app.route('/', demoPages(deps.demoDir));
@@ -127,7 +142,8 @@ function pageSecurityHeaders(environmentOrigin: string) {
       connectSrc: ["'self'"],
       frameSrc: [environmentOrigin],
       frameAncestors: ["'none'"],
-      formAction: ["'self'"],
+      // The employee sign-in form's answer redirects to the identity provider, on the Scalekit environment.
+      formAction: ["'self'", environmentOrigin],
       baseUri: ["'self'"],
       objectSrc: ["'none'"],
     },
@@ -135,6 +151,24 @@ function pageSecurityHeaders(environmentOrigin: string) {
     // The portal may look at who frames it; the origin (never the path) is enough.
     referrerPolicy: 'strict-origin-when-cross-origin',
   });
+}
+
+/**
+ * Scalekit shows a portal's domain section only to organizations whose `domain_verification` setting is on:
+ * Northwind turns it on (once per organization and process) before the first link for that organization.
+ */
+function withDomainVerification(scalekit: Scalekit, authorize: (c: Context) => Promise<PortalPrincipal | null>, log: (line: string) => void) {
+  const enabled = new Set<string>();
+  return async (c: Context) => {
+    const principal = await authorize(c);
+    if (principal && !enabled.has(principal.organizationId)) {
+      await scalekit.organization
+        .updateOrganizationSettings(principal.organizationId, { features: [{ name: 'domain_verification', enabled: true }] })
+        .then(() => enabled.add(principal.organizationId))
+        .catch((error: unknown) => log(`Northwind: domain verification not enabled for an organization (${fromUpstreamError(error).code})`));
+    }
+    return principal;
+  };
 }
 
 function organizationOf(sessions: DemoSessions) {
@@ -303,12 +337,20 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       onUpstreamError: upstreamErrorResponse(log),
     });
 
+    // Employees' sessions end the moment the directory turns them off: that proves access was revoked.
+    const employeeSessions = new EmployeeSessions({
+      members,
+      onDirectorySignOut: (organizationId) => data.complete(organizationId, ['access_revoked']),
+      log,
+    });
+    cleanup.push(async () => employeeSessions.close());
     const provisioning = demoProvisioning({
       scalekit,
       webhookSecret,
       organizationOf: organizationOf(sessions),
       store: members,
       northwind: data,
+      access: employeeSessions,
       log,
     });
     if (config.mode === 'scalekit' && !provisioning.receiving) {
@@ -340,12 +382,29 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       authorize: (c) => staff.authorizeSelected(c),
       publicUrl: `${publicUrl}/setup`,
       store: sqlSetupLinkStore(database),
+      features: DEMO_PORTAL_FEATURES,
       ...(options.setupLinkTtlMs !== undefined ? { ttlMs: options.setupLinkTtlMs } : {}),
       ...(options.now ? { now: options.now } : {}),
       log,
     });
 
+    const closing = new AbortController();
+    cleanup.push(async () => closing.abort());
+    const demoDir = options.demoDir ?? DEFAULT_DEMO_DIR;
+    const employees = employeeSignIn({
+      scalekit,
+      sessions: employeeSessions,
+      members,
+      data,
+      publicUrl,
+      demoDir,
+      isSameSite: (c) => isSameSiteRequest(c),
+      closed: closing.signal,
+      log,
+    });
+
     app = createDemoApp({
+      employees,
       provisioning,
       onboarding: { staff, setupLinks, data },
       scalekit,
@@ -354,7 +413,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       environmentOrigin,
       sessions,
       env,
-      demoDir: options.demoDir ?? DEFAULT_DEMO_DIR,
+      demoDir,
       allowedHosts: allowedHostsFromEnv(env, [url, publicUrl]),
       log,
     });
@@ -376,21 +435,23 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
         log(`Scalekit: could not get an access token (${failure.code}): ${failure.message}`);
       });
 
-    let closing: Promise<void> | null = null;
+    let closed: Promise<void> | null = null;
     return {
       url,
       emulator,
       scalekit,
       data,
       close: () => {
-        closing ??= (async () => {
+        closed ??= (async () => {
           provisioning.close(); // open member streams would otherwise hold the server for its grace period
           staff.close();
+          closing.abort(); // and so would open employee session streams
+          employeeSessions.close();
           await closeServer(server);
           await emulator?.close();
           await database.close();
         })();
-        return closing;
+        return closed;
       },
     };
   } catch (error) {

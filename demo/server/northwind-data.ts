@@ -211,12 +211,10 @@ export function stepsProvedBy(
     case 'organization.directory.user_created':
       return effect.changed && effect.member ? ['user_provisioned'] : [];
     case 'organization.directory.user_updated':
-      if (!effect.changed) return [];
-      // Deactivated in the directory and now refused by Northwind: access revoked. Any other applied update is
-      // an attribute or group change that reached Northwind.
-      return effect.member && !effect.member.active ? ['access_revoked'] : ['change_propagated'];
-    case 'organization.directory.user_deleted':
-      return effect.changed ? ['access_revoked'] : [];
+      // A deactivation alone proves nothing about access: `access_revoked` ticks when it ends a signed-in
+      // member's session or refuses their sign-in (employee-sign-in.ts). Any other applied update is an
+      // attribute or group change that reached Northwind.
+      return effect.changed && effect.member?.active !== false ? ['change_propagated'] : [];
     case 'organization.directory.group_updated':
       return ['change_propagated'];
     default:

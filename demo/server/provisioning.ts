@@ -30,6 +30,11 @@ export interface DemoProvisioningOptions {
    * it (tests of the store alone) only the store changes.
    */
   northwind?: Pick<NorthwindData, 'complete' | 'saveMembers'>;
+  /**
+   * The sessions the directory can end (Northwind's employee sessions): an event answers 200 only once what its
+   * sign-outs set off (the checklist) is written.
+   */
+  access?: { settled(): Promise<void> };
   log?: (line: string) => void;
 }
 
@@ -64,6 +69,8 @@ export function demoProvisioning(options: DemoProvisioningOptions): DemoProvisio
     const userId = isUserEvent(event) ? (event.data as { id?: unknown }).id : undefined;
     const member = store.list(event.organization_id).find((m) => m.id === userId);
     await northwind.complete(event.organization_id, stepsProvedBy(event, { changed, member }));
+    // 3. Sessions the change ended were ended as the store told its listeners; wait for what that recorded.
+    await options.access?.settled();
   };
   return {
     store,

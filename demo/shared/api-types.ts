@@ -1,11 +1,16 @@
 // What Northwind's server answers and its pages read: one set of types for both sides (the pages import them
 // as types only, so nothing of the server reaches the browser bundle).
 
-/** The checks of "Verify provisioning and run test sync", plus the two connections before them. */
+/**
+ * The checks of "Verify provisioning and run test sync", plus the two connections before them and a real SSO
+ * sign-in: `access_revoked` ticks only when the directory's deactivation took effect on a person who had signed
+ * in (their session ended) or who tried to (refused at sign-in).
+ */
 export const ONBOARDING_STEPS = [
   'sso_connected',
   'directory_connected',
   'user_provisioned',
+  'sso_signed_in',
   'change_propagated',
   'access_revoked',
 ] as const;
@@ -61,4 +66,26 @@ export interface DemoSession {
   organizations: DemoOrganization[];
   mode: 'emulator' | 'scalekit';
   environmentOrigin: string;
+}
+
+/** What the sign-in page says, when a sign-in could not go on (set by the server on the page it answers). */
+export type SignInNotice =
+  | 'invalid_email'
+  | 'domain_not_verified'
+  | 'sso_not_enabled'
+  | 'not_provisioned'
+  | 'deactivated'
+  | 'sso_failed'
+  | 'sso_state_invalid'
+  | 'unavailable'
+  | 'ended_by_directory';
+
+/** `GET /api/employee/me`: the signed-in member of a customer organization, as the workspace page shows them. */
+export interface EmployeeProfile {
+  name: string;
+  email: string;
+  groups: string[];
+  /** Northwind's role, from the member's directory groups. */
+  role: string;
+  organization: { id: string; name: string };
 }

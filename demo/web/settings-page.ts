@@ -81,8 +81,9 @@ function renderStatus(): void {
   ui.sessionEnds.textContent = ends ? `Session until ${shortTime(ends)}` : '';
 }
 
+/** "All" is the empty list: every section the server allows, the domain section included (the element knows no name for it yet). */
 function selectedFeatures(): string {
-  return ui.scope.querySelector<HTMLInputElement>('input[name="scope"]:checked')?.value ?? 'sso dir_sync';
+  return ui.scope.querySelector<HTMLInputElement>('input[name="scope"]:checked')?.value ?? '';
 }
 
 function organizationName(id: string | null): string {

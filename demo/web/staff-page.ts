@@ -11,8 +11,13 @@ const STEPS: Array<{ step: OnboardingStep; title: string; how: string }> = [
   { step: 'sso_connected', title: 'SSO connected', how: 'The IT admin turned on single sign-on in the portal.' },
   { step: 'directory_connected', title: 'Directory connected', how: 'Directory sync (SCIM) is on.' },
   { step: 'user_provisioned', title: 'First user provisioned', how: 'A user created in their directory reached Northwind.' },
+  { step: 'sso_signed_in', title: 'A member signed in with SSO', how: 'A provisioned member signed in at /signin through their identity provider.' },
   { step: 'change_propagated', title: 'Attribute or group change propagated', how: 'An edit in the directory updated the Northwind member.' },
-  { step: 'access_revoked', title: 'User deactivated or deleted: access revoked', how: 'Northwind refuses a user the directory turned off.' },
+  {
+    step: 'access_revoked',
+    title: 'A deactivated member was refused and signed out',
+    how: 'The directory deactivated a member: their open session ended at once, or their next sign-in was refused.',
+  },
 ];
 
 const $ = <T extends HTMLElement>(id: string) => {
