@@ -172,7 +172,8 @@ export function employeeSignIn(options: EmployeeSignInOptions): Hono {
     const id = sessionIdOf(c);
     const lookup = sessions.lookup(id);
     if (lookup.state === 'active') return { id: id!, session: lookup.session };
-    clearSessionCookie(c);
+    // A session the directory ended keeps its cookie until a page has said so (/workspace clears it).
+    if (!(lookup.state === 'ended' && lookup.reason === 'directory')) clearSessionCookie(c);
     return lookup.state === 'ended' && lookup.reason === 'directory'
       ? fail(c, 401, 'session_ended', "Your organization's directory deactivated your account; you have been signed out.", { reason: 'directory' })
       : fail(c, 401, 'unauthenticated', 'Sign in with your work email first.');
