@@ -53,6 +53,12 @@ function shape(error: unknown): ErrorShape {
 export function fromUpstreamError(error: unknown): ScalekitRouteError {
   const e = shape(error);
 
+  // A feature combination the host's client cannot send (the Node SDK and domain_verification): the request
+  // asked for something this server cannot mint, which is the caller's to change, not an outage.
+  if (error instanceof Error && error.name === 'ScalekitFeatureError') {
+    return new ScalekitRouteError('invalid_request', { message: error.message, cause: error });
+  }
+
   if (e.isAxiosError === true) {
     const status = typeof e.response?.status === 'number' ? e.response.status : undefined;
     if (status === undefined) {

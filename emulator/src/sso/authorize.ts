@@ -3,15 +3,13 @@
 // app's, every other problem goes back to it as RFC 6749 section 4.1.2.1 says. Then the IdP page, or with
 // prompt=none an answer at once.
 import type { Context } from 'hono';
-import { SSO_CHOICES } from '../state.js';
 import type { SsoContext } from './context.js';
-import { renderSignInPage } from './idp-page.js';
 import { currentSession } from './idp-session.js';
 import { describeProblem, readQuery } from './query.js';
-import { newNonce, pageHeaders, redirectError, refusalPage } from './responses.js';
-import { completeSignIn } from './sign-in.js';
+import { redirectError, refusalPage } from './responses.js';
+import { completeSignIn, offerSignIn } from './sign-in.js';
 import { findTarget } from './sign-in-target.js';
-import { secretId, type SignInRequest } from './sso-store.js';
+import type { SignInRequest } from './sso-store.js';
 
 const LIMITS = { client_id: 256, state: 2048, nonce: 512, login_hint: 320, domain_hint: 253, domain: 253, connection_id: 128, organization_id: 128, code_challenge: 128, scope: 1024, prompt: 100 };
 const CODE_CHALLENGE = /^[A-Za-z0-9._~-]{43,128}$/;
@@ -92,23 +90,6 @@ export function authorize(ctx: SsoContext) {
       return completeSignIn(ctx, c, request, user);
     }
 
-    const requestId = secretId();
-    ctx.store.pending.set(requestId, request);
-    const nonce = newNonce();
-    pageHeaders(c, nonce, [redirect.url.origin]);
-    return c.html(
-      renderSignInPage({
-        nonce,
-        action: `${ctx.basePath}/sso/idp/choose`,
-        requestId,
-        providerLabel: `${SSO_CHOICES[target.connection.choice].label} (simulated)`,
-        connectionType: target.connection.type,
-        organizationName: target.organization.displayName,
-        appOrigin: redirect.url.origin,
-        users: ctx.people(request.organizationId),
-        signedInUserId: signedIn,
-        idpInitiated: false,
-      }),
-    );
+    return offerSignIn(ctx, c, request, target, redirect.url.origin);
   };
 }

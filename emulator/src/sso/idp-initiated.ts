@@ -1,14 +1,11 @@
 // GET /sso/idp: the simulated IdP's own start page, as a person opens an app tile in Okta or Entra ID. It lists
 // the organization's people; picking one sends the browser to the app with an `idp_initiated_login` token.
 import type { Context } from 'hono';
-import { SSO_CHOICES } from '../state.js';
 import type { SsoContext } from './context.js';
-import { renderSignInPage } from './idp-page.js';
-import { currentSession } from './idp-session.js';
 import { describeProblem, readQuery } from './query.js';
-import { newNonce, pageHeaders, refusalPage } from './responses.js';
+import { refusalPage } from './responses.js';
+import { offerSignIn } from './sign-in.js';
 import { findTarget } from './sign-in-target.js';
-import { secretId } from './sso-store.js';
 
 const LIMITS = { organization_id: 128, connection_id: 128, relay_state: 2048 };
 
@@ -24,30 +21,14 @@ export function idpInitiated(ctx: SsoContext) {
     const target = findTarget(ctx.state, { organizationId: params.get('organization_id'), connectionId: params.get('connection_id') });
     if (!target.ok) return refusalPage(c, target.error === 'access_denied' ? 403 : 404, 'No sign-in here', `${target.description}.`);
 
-    const requestId = secretId();
-    ctx.store.pending.set(requestId, {
-      kind: 'idp_initiated',
+    const request = {
+      kind: 'idp_initiated' as const,
       organizationId: target.organization.id,
       connectionId: target.connection.id,
       redirectUri: params.get('redirect_uri')!,
       scope: 'openid',
       relayState: params.get('relay_state'),
-    });
-    const nonce = newNonce();
-    pageHeaders(c, nonce, [redirect.url.origin]);
-    return c.html(
-      renderSignInPage({
-        nonce,
-        action: `${ctx.basePath}/sso/idp/choose`,
-        requestId,
-        providerLabel: `${SSO_CHOICES[target.connection.choice].label} (simulated)`,
-        connectionType: target.connection.type,
-        organizationName: target.organization.displayName,
-        appOrigin: redirect.url.origin,
-        users: ctx.people(target.organization.id),
-        signedInUserId: currentSession(ctx, c)?.users.get(target.connection.id) ?? null,
-        idpInitiated: true,
-      }),
-    );
+    };
+    return offerSignIn(ctx, c, request, target, redirect.url.origin);
   };
 }

@@ -63,8 +63,10 @@ describe('token endpoint: the domain_verification feature', () => {
     const issued = emulator.stats().linksIssued;
     const portal = app(sdk);
     const response = await post(portal, { features: ['domain_verification'] });
-    assert.equal(response.status, 500);
-    assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'internal');
+    assert.equal(response.status, 400, 'the request is refused, not answered as an outage');
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    assert.equal(error.code, 'invalid_request');
+    assert.match(error.message, /domain_verification/);
     assert.equal(emulator.stats().linksIssued, issued, 'no link was minted');
   });
 });
