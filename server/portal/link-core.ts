@@ -9,7 +9,7 @@ import { MAX_BODY_BYTES, asOrigin, refuseUnlessJson } from '../http/guards.js';
 import { describeError } from '../http/log-safe.js';
 import type { RateLimiter } from '../http/rate-limit.js';
 import { ScalekitRouteError } from '../http/route-error.js';
-import { ALL_PORTAL_FEATURES, type PortalFeature, type ScalekitApi } from '../scalekit/types.js';
+import { ALL_PORTAL_FEATURES, DEFAULT_PORTAL_FEATURES, type PortalFeature, type ScalekitApi } from '../scalekit/types.js';
 import { fromUpstreamError } from '../scalekit/upstream-errors.js';
 
 /** Who is asking, as the host's own session knows it. */
@@ -29,9 +29,9 @@ export interface PortalLinkResponse {
 
 // --- Options ------------------------------------------------------------------------------------------------
 
-/** The `features` option: a non-empty list of known features, without repeats. */
+/** The `features` option: a non-empty list of known features, without repeats; unset is `sso` and `dir_sync`. */
 export function featuresOption(features: unknown, routeName: string): PortalFeature[] {
-  const list = features ?? ALL_PORTAL_FEATURES;
+  const list = features ?? DEFAULT_PORTAL_FEATURES;
   if (!Array.isArray(list) || list.length === 0 || !list.every(isPortalFeature)) {
     throw new TypeError(`${routeName}: \`features\` must be a non-empty list of ${ALL_PORTAL_FEATURES.join(', ')}`);
   }

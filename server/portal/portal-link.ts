@@ -48,8 +48,8 @@ export interface ScalekitPortalOptions<E extends Env = Env> {
    */
   authorize: (c: Context<E>) => PortalPrincipal | null | Promise<PortalPrincipal | null>;
   /**
-   * Features a caller may ask for. Default: every feature (`sso`, `dir_sync`, `domain_verification`); Scalekit shows
-   * domain verification only to organizations whose `domain_verification` setting is on.
+   * Features a caller may ask for. Default: `sso` and `dir_sync`; list `domain_verification` to offer it too
+   * (Scalekit shows it only to organizations whose `domain_verification` setting is on).
    */
   features?: readonly PortalFeature[];
   /** Extra origins (e.g. `https://admin.example.com`) allowed to call cross-site; the request's own origin always is. */

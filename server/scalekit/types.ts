@@ -16,6 +16,9 @@ export type PortalFeature = 'sso' | 'dir_sync' | 'domain_verification';
 /** Every feature, in the order the portal shows them. */
 export const ALL_PORTAL_FEATURES: readonly PortalFeature[] = ['sso', 'dir_sync', 'domain_verification'];
 
+/** What a route allows when its `features` option is unset: `domain_verification` is opt-in. */
+export const DEFAULT_PORTAL_FEATURES: readonly PortalFeature[] = ['sso', 'dir_sync'];
+
 /** A freshly minted portal link, ready for JSON. */
 export interface IssuedPortalLink {
   id: string;

@@ -62,7 +62,7 @@ export interface ScalekitSetupLinksOptions<E extends Env = Env> {
   ttlMs?: number;
   /** Where setup links live. Default: this process's memory ({@link MemorySetupLinkStore}). */
   store?: SetupLinkStore;
-  /** Features the invite page may ask for. Default: every feature, as for scalekitPortal(). */
+  /** Features the invite page may ask for. Default: `sso` and `dir_sync`, as for scalekitPortal(). */
   features?: readonly PortalFeature[];
   /**
    * Extra origins allowed to call cross-site. The request's own origin and `publicUrl`'s origin always are.
