@@ -89,7 +89,8 @@ describe('scalekitPortal(): a link for the session\'s organization', () => {
   it('scopes the link to the requested features, through the SDK\'s generated client', async () => {
     const app = portal();
     assert.equal((await post(app, '{}')).status, 200);
-    assert.deepEqual(lastLink().requestedFeatures, [], 'no feature asked: none sent, Scalekit shows all');
+    // Naming none would mean "all" to Scalekit, domain_verification included: the default allow-list is sent.
+    assert.deepEqual(lastLink().requestedFeatures, ['sso', 'dir_sync'], 'no feature asked: the allow-list is sent');
     assert.deepEqual(lastLink().features, ['sso', 'dir_sync']);
     assert.equal((await post(app, '{"features":["sso"]}')).status, 200);
     assert.deepEqual(lastLink().requestedFeatures, ['sso']);
