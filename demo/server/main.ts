@@ -6,8 +6,9 @@
 // NORTHWIND_SETUP_LINK_TTL_MS (how long setup links last, default 7 days), NORTHWIND_ALLOWED_HOSTS (more host names
 // to answer, comma-separated; others get 403).
 
-import { ConfigError, createDemoServer, parsePort, setupLinkTtlFromEnv } from './app.js';
-import type { DemoServer } from './app.js';
+import { ConfigError, createDemoServer, parsePort, setupLinkTtlFromEnv } from './northwind.js';
+import type { DemoServer } from './northwind.js';
+import { nodeListener } from './node-listener.js';
 import { DataFolderInUseError, dataDirFromEnv } from './database.js';
 
 const log = (line: string) => console.log(line);
@@ -38,8 +39,7 @@ async function start(): Promise<DemoServer | null> {
     const port = parsePort(env['PORT'], 'PORT', 3000);
     const emulatorPort = parsePort(env['EMULATOR_PORT'], 'EMULATOR_PORT', 0);
     const server = await createDemoServer({
-      port,
-      host: env['HOST']?.trim() || '127.0.0.1',
+      listen: nodeListener({ port, host: env['HOST']?.trim() || '127.0.0.1' }),
       env,
       emulator: { port: emulatorPort },
       demoDir: env['DEMO_DIR']?.trim() || undefined,

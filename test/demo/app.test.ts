@@ -6,8 +6,9 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError, createDemoServer, parsePort, scalekitConfigFromEnv } from '../../demo/server/app.js';
-import type { DemoServer } from '../../demo/server/app.js';
+import { ConfigError, createDemoServer, parsePort, scalekitConfigFromEnv } from '../../demo/server/northwind.js';
+import { nodeListener } from '../../demo/server/node-listener.js';
+import type { DemoServer } from '../../demo/server/northwind.js';
 import { startEmulator } from '../../emulator/src/index.js';
 import type { Emulator } from '../../emulator/src/index.js';
 import { portalApi, portalSession } from '../../emulator/test/support/portal-api.js';
@@ -79,7 +80,7 @@ describe('createDemoServer() on the emulator', () => {
     demoDir = await mkdtemp(join(tmpdir(), 'scalekit-demo-'));
     await writeFile(join(demoDir, 'index.html'), '<!doctype html><title>Demo fixture</title><script type="module" src="/app.js"></script>');
     await writeFile(join(demoDir, 'app.js'), 'export {};');
-    server = await createDemoServer({ port: 0, env: {}, demoDir, log: (line) => logLines.push(line) });
+    server = await createDemoServer({ listen: nodeListener(), env: {}, demoDir, log: (line) => logLines.push(line) });
     emulator = server.emulator!;
   });
   after(async () => {
@@ -155,7 +156,7 @@ describe('createDemoServer() on the emulator', () => {
       `${name}=${encodeURIComponent(`${decoded.slice(0, -2)}AA`)}`,
       `${name}=`,
     ];
-    const other = await createDemoServer({ port: 0, env: {}, demoDir, log: () => {} });
+    const other = await createDemoServer({ listen: nodeListener(), env: {}, demoDir, log: () => {} });
     try {
       const otherCookie = await (async () => {
         const response = await fetch(`${other.url}/api/demo/session`, {
@@ -288,7 +289,7 @@ describe('createDemoServer() on the emulator', () => {
   });
 
   it('closes cleanly: the port stops answering and close() can be called again', async () => {
-    const extra = await createDemoServer({ port: 0, env: {}, demoDir, log: () => {} });
+    const extra = await createDemoServer({ listen: nodeListener(), env: {}, demoDir, log: () => {} });
     await extra.close();
     await extra.close();
     await assert.rejects(fetch(`${extra.url}/healthz`));
@@ -302,7 +303,7 @@ describe('createDemoServer() refuses Host names it does not serve (DNS rebinding
 
   before(async () => {
     server = await createDemoServer({
-      port: 0,
+      listen: nodeListener(),
       env: { PUBLIC_URL: 'https://northwind.example', NORTHWIND_ALLOWED_HOSTS: ' demo.internal ,Intranet.Example:8443' },
       log: () => {},
     });
@@ -350,7 +351,7 @@ describe('createDemoServer() refuses Host names it does not serve (DNS rebinding
 
 describe('createDemoServer() without a built demo', () => {
   it('says how to build it instead of failing', async () => {
-    const server = await createDemoServer({ port: 0, env: {}, demoDir: join(tmpdir(), 'scalekit-no-such-dir'), log: () => {} });
+    const server = await createDemoServer({ listen: nodeListener(), env: {}, demoDir: join(tmpdir(), 'scalekit-no-such-dir'), log: () => {} });
     try {
       const response = await fetch(`${server.url}/`);
       assert.equal(response.status, 503);
@@ -372,7 +373,7 @@ describe('createDemoServer() with SCALEKIT_* set (a real environment; here the e
   it('talks to that environment and starts no emulator of its own', async () => {
     const logLines: string[] = [];
     const server = await createDemoServer({
-      port: 0,
+      listen: nodeListener(),
       env: {
         SCALEKIT_ENVIRONMENT_URL: upstream.url,
         SCALEKIT_CLIENT_ID: upstream.clientId,
@@ -396,7 +397,7 @@ describe('createDemoServer() with SCALEKIT_* set (a real environment; here the e
 
   it('refuses a partial configuration before starting anything', async () => {
     await assert.rejects(
-      createDemoServer({ port: 0, env: { SCALEKIT_CLIENT_ID: 'x' }, log: () => {} }),
+      createDemoServer({ listen: nodeListener(), env: { SCALEKIT_CLIENT_ID: 'x' }, log: () => {} }),
       (error: Error) => error instanceof ConfigError && /missing/.test(error.message),
     );
   });
@@ -404,7 +405,7 @@ describe('createDemoServer() with SCALEKIT_* set (a real environment; here the e
   it('reports wrong credentials at start-up as a log line without the secret, and answers 502', async () => {
     const logLines: string[] = [];
     const server = await createDemoServer({
-      port: 0,
+      listen: nodeListener(),
       env: { SCALEKIT_ENVIRONMENT_URL: upstream.url, SCALEKIT_CLIENT_ID: upstream.clientId, SCALEKIT_CLIENT_SECRET: 'wrong_secret_abcdef' },
       log: (line) => logLines.push(line),
     });

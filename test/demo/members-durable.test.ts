@@ -6,7 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createDemoServer, type DemoServer } from '../../demo/server/app.js';
+import { createDemoServer, type DemoServer } from '../../demo/server/northwind.js';
+import { nodeListener } from '../../demo/server/node-listener.js';
 import { openDemoDatabase, type DemoDatabase } from '../../demo/server/database.js';
 import type { Member } from '../../demo/server/members.js';
 import { generateWebhookSecret, webhookHeaders } from '../../emulator/src/directory/webhook-signer.js';
@@ -34,7 +35,7 @@ async function failingOnce(dir: string | null): Promise<DemoDatabase> {
 
 async function start(): Promise<DemoServer> {
   await server?.close();
-  server = await createDemoServer({ env: {}, dataDir, webhookSecret: secret, openDatabase: failingOnce, log: () => {} });
+  server = await createDemoServer({ listen: nodeListener(), env: {}, dataDir, webhookSecret: secret, openDatabase: failingOnce, log: () => {} });
   return server;
 }
 

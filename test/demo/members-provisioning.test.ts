@@ -3,7 +3,8 @@
 // session's server-sent events. Reconcile goes through the real SDK's listDirectoryUsers to the emulator.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDemoServer, type DemoServer } from '../../demo/server/app.js';
+import { createDemoServer, type DemoServer } from '../../demo/server/northwind.js';
+import { nodeListener } from '../../demo/server/node-listener.js';
 import type { Member } from '../../demo/server/members.js';
 import { readEvents, type ServerSentEvents as Events } from '../support/sse.js';
 
@@ -32,7 +33,7 @@ describe('demo provisioning end to end (emulator → signed webhook → store �
   let globex: string;
 
   before(async () => {
-    server = await createDemoServer({ port: 0, log: (line) => logs.push(line) });
+    server = await createDemoServer({ listen: nodeListener(), log: (line) => logs.push(line) });
     [acme, globex] = server.emulator!.organizations().map((org) => org.id) as [string, string];
   });
   after(async () => {

@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
-import { createDemoServer, type DemoServer } from '../../demo/server/app.js';
+import { createDemoServer, type DemoServer } from '../../demo/server/northwind.js';
+import { nodeListener } from '../../demo/server/node-listener.js';
 import { openDemoDatabase } from '../../demo/server/database.js';
 import type { OnboardingStep } from '../../demo/server/northwind-data.js';
 
@@ -57,7 +58,7 @@ function progressReaches(target: DemoServer, organizationId: string, step: Onboa
 
 describe('demo server restart on the same data folder', () => {
   it('finds its customers, setup links, members, progress and branding again', async () => {
-    server = await createDemoServer({ env: {}, dataDir, log: () => {} });
+    server = await createDemoServer({ listen: nodeListener(), env: {}, dataDir, log: () => {} });
     let api = staff(server.url);
     assert.equal((await api('/api/staff/session', 'POST', { name: 'Sam' })).status, 200);
     assert.equal((await api('/api/staff/customers', 'POST', { name: 'Vandelay Industries', externalId: 'vandelay' })).status, 201);
@@ -71,7 +72,7 @@ describe('demo server restart on the same data folder', () => {
     await provisioned;
     await server.close();
 
-    server = await createDemoServer({ env: {}, dataDir, log: () => {} });
+    server = await createDemoServer({ listen: nodeListener(), env: {}, dataDir, log: () => {} });
     assert.ok(server.emulator!.organizations().some((org) => org.id === organizationId), 'the new emulator has the organization, same id');
     api = staff(server.url);
     await api('/api/staff/session', 'POST', { name: 'Sam' });

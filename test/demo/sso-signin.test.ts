@@ -3,7 +3,8 @@
 // and the directory ending that session the moment it deactivates them (next request refused, open stream told).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createDemoServer, type DemoServer } from '../../demo/server/app.js';
+import { createDemoServer, type DemoServer } from '../../demo/server/northwind.js';
+import { nodeListener } from '../../demo/server/node-listener.js';
 import type { OnboardingStep } from '../../demo/server/northwind-data.js';
 import { portalApi, portalSession } from '../../emulator/test/support/portal-api.js';
 import { ensureDemoBuilt } from '../e2e/harness.js';
@@ -16,7 +17,7 @@ const WEBHOOK_SECRET = `whsec_${Buffer.from('northwind sso sign-in test secret')
 
 before(async () => {
   await ensureDemoBuilt();
-  server = await createDemoServer({ env: {}, webhookSecret: WEBHOOK_SECRET, log: (line) => log.push(line) });
+  server = await createDemoServer({ listen: nodeListener(), env: {}, webhookSecret: WEBHOOK_SECRET, log: (line) => log.push(line) });
 });
 after(async () => {
   await server?.close();

@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import type { Browser, Frame, Page } from 'puppeteer-core';
 import { launchBrowser } from '../support/browser.js';
 import assert from 'node:assert/strict';
-import { createDemoServer, type DemoServer, type DemoServerOptions } from '../../demo/server/app.js';
+import { createDemoServer, type DemoServer, type DemoServerOptions } from '../../demo/server/northwind.js';
+import { nodeListener } from '../../demo/server/node-listener.js';
 import type { Emulator, EmulatorOptions } from '../../emulator/src/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -60,8 +61,7 @@ export async function startDemo(options: StartOptions = {}): Promise<DemoRun> {
   const serverLog: string[] = [];
   // env: {} — never pick up a developer's real SCALEKIT_* variables: the tests run on the emulator.
   const server = await createDemoServer({
-    port: 0,
-    host: '127.0.0.1',
+    listen: nodeListener(),
     env: {},
     emulator: { port: 0, ...options.emulator },
     log: (line) => serverLog.push(line),

@@ -29,6 +29,7 @@ import { Hono, type Context } from 'hono';
 import { limitBody } from '../body-limit.js';
 import { DirectoryError, type DirectoryGroup, type DirectoryState, type DirectoryUser } from './directory-state.js';
 import type { WebhookSender } from './webhook-sender.js';
+import { SESSION_HEADER } from '../portal/session-header.js';
 
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422;
 
@@ -215,7 +216,7 @@ export function panelRoutes(deps: PanelRouteDeps): Hono {
   });
   app.use('*', limitBody(16 * 1024, (c) => jsonError(c, 413, 'payload_too_large', 'body over 16 KiB')));
   mountDirectoryRoutes(app, '', deps.state, (c) => {
-    const token = c.req.header('x-portal-session') ?? '';
+    const token = c.req.header(SESSION_HEADER) ?? '';
     const orgId = token.length > 0 && token.length <= 200 ? deps.sessionOrganization(token) : null;
     return orgId ?? jsonError(c, 401, 'session_expired', 'the portal session is over; open a new portal link');
   });

@@ -6,13 +6,9 @@ import { Hono } from 'hono';
 import { limitBody } from '../body-limit.js';
 import { controlError, readJsonObject } from '../http/json-body.js';
 import { DomainError, type DomainRegistry } from '../domains/domain-registry.js';
-import type { DomainRecord, EmulatorState, PortalSession } from '../state.js';
-import { SESSION_HEADER } from './routes.js';
-
-/** What the page shows of a domain. */
-export function portalDomainView(record: DomainRecord) {
-  return { id: record.id, domain: record.domain, status: record.status, txtRecord: { name: record.txtRecordKey, value: record.txtRecordSecret } };
-}
+import type { EmulatorState, PortalSession } from '../state.js';
+import { portalDomainView } from './domain-view.js';
+import { SESSION_HEADER } from './session-header.js';
 
 const ID = /^dom_[0-9]{1,40}$/;
 

@@ -34,7 +34,7 @@ import { accentTextColour } from '../branding.js';
 import { PORTAL_SCRIPT } from './script.js';
 import { DIRECTORY_PROVIDERS, SSO_CHOICES, type DirectoryRecord, type SsoConnection } from '../state.js';
 import type { EmulatorBranding, EmulatorFeature } from '../types.js';
-import type { portalDomainView } from './domain-routes.js';
+import type { portalDomainView } from './domain-view.js';
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);

@@ -8,12 +8,12 @@ import { readJsonObject, controlError } from '../http/json-body.js';
 import { originPatternRegex } from '../origins.js';
 import { renderExpiredPage, renderPortalPage } from './page.js';
 import { framingWatch } from './framing.js';
-import { portalDomainView } from './domain-routes.js';
+import { portalDomainView } from './domain-view.js';
+import { SESSION_HEADER } from './session-header.js';
 import { DIRECTORY_PROVIDERS, SSO_CHOICES, type DirectoryProvider, type EmulatorState, type PortalSession, type SsoChoice } from '../state.js';
 import type { ResolvedOptions } from '../options.js';
 
 export const PORTAL_API_BASE = '/portal/api';
-export const SESSION_HEADER = 'x-portal-session';
 
 export interface PortalDeps {
   state: EmulatorState;
