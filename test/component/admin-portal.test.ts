@@ -73,6 +73,21 @@ describe('<scalekit-admin-portal>', () => {
       const requests = await s.requests();
       expect(requests.map((r) => [r.method, r.body])).to.deep.equal([['PUT', 'host-made']]);
     });
+
+    it('eager: hears properties a framework sets right after inserting the element, in the same task', async () => {
+      const s = await scenario();
+      const el = document.createElement('scalekit-admin-portal');
+      el.loading = 'eager';
+      const ready = oneEvent(el, 'scalekit-ready');
+      document.body.append(el);
+      // As Angular or a hand-written template does: insert first, then bind the properties.
+      el.endpoint = s.endpoint;
+      el.features = ['sso'];
+      await ready;
+      el.remove();
+      const requests = await s.requests();
+      expect(requests.map((r) => JSON.parse(r.body))).to.deep.equal([{ features: ['sso'] }]);
+    });
   });
 
   describe('lazy loading', () => {
