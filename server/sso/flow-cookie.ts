@@ -8,8 +8,13 @@ import { base64UrlToBytes, bytesToBase64Url, randomBase64Url } from './base64url
 
 /** How long a sign-in may take from start to callback. */
 export const FLOW_TTL_SECONDS = 10 * 60;
-/** A cookie longer than this is not one of ours (ours are about 250 characters). */
-const MAX_COOKIE_VALUE_LENGTH = 1024;
+/** A cookie longer than this is not one of ours (about 250 characters, up to ~1 650 with a relay state). */
+const MAX_COOKIE_VALUE_LENGTH = 2048;
+/**
+ * A relay state the flow carries: printable ASCII, at most 512 characters. That keeps the cookie well under the
+ * 4 KB browsers keep; an IdP-initiated sign-in's relay state is usually a path or a URL.
+ */
+export const RELAY_STATE = /^[\x20-\x7e]{1,512}$/;
 /** States remembered as used; past this, the oldest are forgotten first (they expire within the TTL anyway). */
 const MAX_REMEMBERED_STATES = 10_000;
 
@@ -19,14 +24,18 @@ export interface SsoFlow {
   codeVerifier: string;
   /** Seconds since the epoch. */
   expiresAt: number;
+  /** The relay state of the IdP-initiated sign-in this flow restarts, if it had one (see RELAY_STATE). */
+  relayState?: string;
 }
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const RANDOM_VALUE = /^[A-Za-z0-9_-]{43}$/;
 
-export function newFlow(nowSeconds: number): SsoFlow {
-  return { state: randomBase64Url(), nonce: randomBase64Url(), codeVerifier: randomBase64Url(), expiresAt: nowSeconds + FLOW_TTL_SECONDS };
+export function newFlow(nowSeconds: number, relayState?: string): SsoFlow {
+  const flow: SsoFlow = { state: randomBase64Url(), nonce: randomBase64Url(), codeVerifier: randomBase64Url(), expiresAt: nowSeconds + FLOW_TTL_SECONDS };
+  if (relayState !== undefined) flow.relayState = relayState;
+  return flow;
 }
 
 /** The PKCE S256 challenge of a verifier: base64url(SHA-256(verifier)). */
@@ -36,7 +45,7 @@ export async function codeChallengeOf(verifier: string): Promise<string> {
 
 /** `payload.mac`, both base64url; the MAC covers the payload as sent. */
 export async function sealFlow(flow: SsoFlow, key: CryptoKey): Promise<string> {
-  const payload = bytesToBase64Url(encoder.encode(JSON.stringify({ s: flow.state, n: flow.nonce, v: flow.codeVerifier, e: flow.expiresAt })));
+  const payload = bytesToBase64Url(encoder.encode(JSON.stringify({ s: flow.state, n: flow.nonce, v: flow.codeVerifier, e: flow.expiresAt, r: flow.relayState })));
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(payload)));
   return `${payload}.${bytesToBase64Url(mac)}`;
 }
@@ -58,11 +67,12 @@ export async function openFlow(value: string | undefined, key: CryptoKey, nowSec
   } catch {
     return null;
   }
-  const { s, n, v, e } = fields ?? {};
+  const { s, n, v, e, r } = fields ?? {};
   if (typeof s !== 'string' || typeof n !== 'string' || typeof v !== 'string' || typeof e !== 'number') return null;
   if (!RANDOM_VALUE.test(s) || !RANDOM_VALUE.test(n) || !RANDOM_VALUE.test(v)) return null;
+  if (r !== undefined && (typeof r !== 'string' || !RELAY_STATE.test(r))) return null;
   if (nowSeconds >= e || e > nowSeconds + FLOW_TTL_SECONDS) return null;
-  return { state: s, nonce: n, codeVerifier: v, expiresAt: e };
+  return { state: s, nonce: n, codeVerifier: v, expiresAt: e, ...(r === undefined ? {} : { relayState: r }) };
 }
 
 /** Equal strings, compared without an early exit. */

@@ -18,7 +18,7 @@ import { asRouteError, routeErrorResponse, ScalekitRouteError } from '../http/ro
 import { MalformedTokenAnswerError, scalekitSsoApi } from '../scalekit/sdk-adapter.js';
 import { isHttpUrl, type ScalekitClientLike, type ScalekitSsoApi, type SsoAuthorizationRequest } from '../scalekit/types.js';
 import { fromUpstreamError } from '../scalekit/upstream-errors.js';
-import { codeChallengeOf, constantTimeEqual, FLOW_TTL_SECONDS, newFlow, openFlow, sealFlow, UsedStates } from './flow-cookie.js';
+import { codeChallengeOf, constantTimeEqual, FLOW_TTL_SECONDS, newFlow, openFlow, RELAY_STATE, sealFlow, UsedStates } from './flow-cookie.js';
 import { idpErrorMessage, loggableErrorCode } from './idp-errors.js';
 import { createJwksCache } from './jwks.js';
 import { TokenRejectedError, verifyJwt, type JwtClaims } from './jwt.js';
@@ -114,8 +114,8 @@ export function scalekitSso<E extends Env = Env>(options: ScalekitSsoOptions<E>)
   const clearCookie = `${settings.cookieName}=; ${cookieAttributes(0)}`;
 
   /** A fresh flow in its cookie, and the authorization URL that starts it. */
-  async function beginFlow(target: Omit<SsoAuthorizationRequest, 'redirectUri' | 'scopes' | 'state' | 'nonce' | 'codeChallenge'>) {
-    const flow = newFlow(nowSeconds());
+  async function beginFlow(target: Omit<SsoAuthorizationRequest, 'redirectUri' | 'scopes' | 'state' | 'nonce' | 'codeChallenge'>, relayState?: string) {
+    const flow = newFlow(nowSeconds(), relayState);
     const location = api.authorizationUrl({
       ...target,
       redirectUri: settings.redirectUri,
@@ -180,7 +180,14 @@ export function scalekitSso<E extends Env = Env>(options: ScalekitSsoOptions<E>)
     if (!connectionId && !organizationId) throw refused('IdP-initiated login token names no connection or organization');
     const hint = claims['login_hint'];
     const loginHint = typeof hint === 'string' && hint.length <= LIMITS.email && /^[^\s@]+@[^\s@]+$/.test(hint) ? hint : undefined;
-    return beginFlow({ ...(connectionId ? { connectionId } : { organizationId }), ...(loginHint ? { loginHint } : {}) });
+    // The relay state rides in the new flow's cookie to onSignIn; one the cookie cannot carry is dropped, not fatal.
+    let relayState: string | undefined;
+    const relay = claims['relay_state'];
+    if (typeof relay === 'string' && relay !== '') {
+      if (RELAY_STATE.test(relay)) relayState = relay;
+      else log(`${ROUTE}: IdP-initiated login: relay_state dropped (${relay.length} characters; at most 512 printable ASCII are kept)`);
+    }
+    return beginFlow({ ...(connectionId ? { connectionId } : { organizationId }), ...(loginHint ? { loginHint } : {}) }, relayState);
   }
 
   async function callback(c: Context<E>): Promise<Response> {
@@ -228,6 +235,7 @@ export function scalekitSso<E extends Env = Env>(options: ScalekitSsoOptions<E>)
     let signIn: SsoSignIn;
     try {
       signIn = signInOf(await verify(exchanged.idToken, { nonce: flow.nonce, audienceRequired: true }), exchanged.idToken);
+      if (flow.relayState !== undefined) signIn.relayState = flow.relayState;
     } catch (error) {
       if (error instanceof TokenRejectedError) throw refused(`ID token rejected: ${error.message}`);
       throw fromUpstreamError(error);

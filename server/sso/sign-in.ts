@@ -31,6 +31,12 @@ export interface SsoSignIn {
   connectionId: string | undefined;
   /** The verified ID token itself, e.g. for `getLogoutUrl({ idTokenHint })`. Never log it. */
   idToken: string;
+  /**
+   * Only for a sign-in started from the identity provider's dashboard: the relay state its administrator set
+   * there (often where to land, e.g. `/reports`), as the IdP sent it. Not checked for meaning, so treat it as
+   * untrusted input: redirect only to paths of your own app, never to an absolute URL it names.
+   */
+  relayState?: string;
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);

@@ -137,5 +137,19 @@ for (const client of ['sdk', 'rest'] as const) {
       assert.match(body.error.message, /IT administrator/);
       assert.equal(host.signIns.length, 0);
     });
+
+    it('IdP-initiated: the IdP page opens the app, which restarts the sign-in; onSignIn gets the person and the relay state', async () => {
+      const callbackUrl = `${host.origin}/auth/sso/callback`;
+      await page.goto(`${emulator.url}/sso/idp?organization_id=${acme}&redirect_uri=${encodeURIComponent(callbackUrl)}&relay_state=%2Freports%3Ftab%3Dsso`);
+      // The app verifies the idp_initiated_login token and sends the browser back through /oauth/authorize.
+      await pickPerson(page, 'ada@acme.test');
+      assert.ok(page.url().startsWith(emulator.url), `back at the IdP for an app-initiated sign-in: ${page.url()}`);
+      const response = await pickPerson(page, 'ada@acme.test');
+      assert.equal(response?.status(), 200, await response?.text());
+      assert.equal(host.signIns.length, 1);
+      assert.equal(host.signIns[0]!.user.email, 'ada@acme.test');
+      assert.equal(host.signIns[0]!.organizationId, acme);
+      assert.equal(host.signIns[0]!.relayState, '/reports?tab=sso');
+    });
   });
 }

@@ -298,6 +298,7 @@ for (const [name, makeClient] of Object.entries(clients)) {
       const code = server.issueCode(response.headers.get('location')!);
       assert.equal((await callback(app, `code=${code}&state=${q.get('state')}`, setCookie.split(';')[0])).status, 302);
       assert.equal(signIns.length, 1);
+      assert.equal(signIns[0]!.relayState, 'anything', 'the relay state reaches onSignIn through the new flow');
 
       for (const forged of [
         await server.sign({ iss: server.url, exp: Math.floor(Date.now() / 1000) + 300, connection_id: 'c' }, { key: await generateKeyPair('RS256') }),
@@ -309,6 +310,43 @@ for (const [name, makeClient] of Object.entries(clients)) {
         assert.equal(refused.status, 401);
         assert.equal((await errorOf(refused)).code, 'sso_failed');
       }
+    });
+
+    it('relay_state: kept up to 512 printable ASCII characters (the worst case for the cookie), else dropped with a log line and the sign-in still completes', async () => {
+      const app = hostApp(makeClient());
+      const signInFrom = async (relayState: string) => {
+        const token = await server.sign({
+          iss: server.url,
+          exp: Math.floor(Date.now() / 1000) + 300,
+          connection_id: 'conn_acme',
+          organization_id: 'org_acme',
+          login_hint: 'alice@acme.test',
+          relay_state: relayState,
+        });
+        const restart = await callback(app, `idp_initiated_login=${token}`);
+        assert.equal(restart.status, 302, await restart.clone().text());
+        const location = restart.headers.get('location')!;
+        const cookie = restart.headers.get('set-cookie')!.split(';')[0]!;
+        assert.ok(cookie.length < 4000, `flow cookie of ${cookie.length} characters`);
+        const state = new URL(location).searchParams.get('state');
+        const done = await callback(app, `code=${server.issueCode(location)}&state=${state}`, cookie);
+        assert.equal(done.status, 302, await done.clone().text());
+        return signIns.at(-1)!.relayState;
+      };
+      const worst = '"\\'.repeat(256); // every character escaped in the cookie's JSON
+      assert.equal(await signInFrom(worst), worst);
+      assert.equal(await signInFrom('/reports?tab=sso'), '/reports?tab=sso');
+      logLines = [];
+      assert.equal(await signInFrom('x'.repeat(513)), undefined);
+      assert.equal(await signInFrom('caf\u00e9\n'), undefined);
+      assert.equal(logLines.filter((line) => /relay_state dropped/.test(line)).length, 2, logLines.join('\n'));
+      assert.ok(!logLines.join('\n').includes('xxxxxxxx'), 'the relay state itself is not logged');
+
+      // An ordinary sign-in has none.
+      const { cookie, location, state } = await startSignIn(app);
+      assert.equal((await callback(app, `code=${server.issueCode(location)}&state=${state}`, cookie)).status, 302);
+      assert.equal(signIns.at(-1)!.relayState, undefined);
+      assert.ok(!('relayState' in signIns.at(-1)!));
     });
   });
 }
