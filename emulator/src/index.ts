@@ -84,11 +84,30 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
   // SSO and domain events go out through the directory's signed sender, stamped with the same environment.
   const organizationEvents = new OrganizationEvents(directory.sender, directory.state.environmentId);
   organizationEvents.follow(state);
+  // Seeded domains are part of the starting world, like the seed organizations: no event announces them.
+  let seeding = false;
   const domains = new DomainRegistry(state, {
     faults,
-    emit: (type, organizationId, record) => organizationEvents.domainChanged(type, organizationId, record),
+    emit: (type, organizationId, record) => {
+      if (!seeding) organizationEvents.domainChanged(type, organizationId, record);
+    },
   });
   attachDomainRegistry(state, domains);
+  const seedDomains = () => {
+    seeding = true;
+    try {
+      for (const { organizationId, domain } of resolved.domains) {
+        try {
+          domains.create(organizationId, domain, { verified: true });
+        } catch (error) {
+          throw new TypeError(`domains: ${JSON.stringify(domain.slice(0, 60))} for ${JSON.stringify(organizationId.slice(0, 70))}: ${(error as Error).message}`);
+        }
+      }
+    } finally {
+      seeding = false;
+    }
+  };
+  seedDomains();
   const internals: EmulatorInternals = {
     state, faults, timers, options: resolved, directory, branding, unknownRoutes, domains, organizationEvents,
   };
@@ -96,6 +115,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
 
   const reset = () => {
     state.reset();
+    seedDomains();
     faults.clear();
     directory.reset();
     organizationEvents.reset();

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_ALLOWED_ORIGINS, parseOriginPattern } from './origins.js';
 import { validateBranding } from './branding.js';
 import { resolveLog, type EmulatorLog } from './log.js';
-import type { EmulatorBranding, EmulatorOptions, EmulatorOrganization } from './types.js';
+import type { EmulatorBranding, EmulatorOptions, EmulatorOrganization, EmulatorSeedDomain } from './types.js';
 
 export const DEFAULT_ORGANIZATIONS: readonly Readonly<EmulatorOrganization>[] = Object.freeze(
   [
@@ -23,6 +23,8 @@ export interface ResolvedOptions {
   /** The bearer token every `/_emulator/` route asks for. */
   controlToken: string;
   organizations: EmulatorOrganization[];
+  /** Verified domains added at start and after every reset (checked by the domain registry when added). */
+  domains: EmulatorSeedDomain[];
   linkTtlSeconds: number;
   sessionSeconds: number;
   warningSeconds: number;
@@ -85,6 +87,23 @@ export function validateOrganization(org: unknown): EmulatorOrganization {
   return { id, displayName };
 }
 
+const MAX_SEED_DOMAINS = 1000;
+
+/** The shape only: whether Scalekit would accept each name is the domain registry's call, when it is added. */
+function validateSeedDomains(value: unknown): EmulatorSeedDomain[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.length > MAX_SEED_DOMAINS) {
+    throw new TypeError(`domains must be an array of at most ${MAX_SEED_DOMAINS} { organizationId, domain }`);
+  }
+  return value.map((entry: unknown) => {
+    const { organizationId, domain } = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    if (typeof organizationId !== 'string' || typeof domain !== 'string' || domain.length > 253) {
+      throw new TypeError('each of domains must be { organizationId, domain }, e.g. { organizationId: "org_acme", domain: "acme.test" }');
+    }
+    return { organizationId, domain };
+  });
+}
+
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('startEmulator options must be an object');
   const port = options.port ?? 0;
@@ -99,6 +118,8 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   if (new Set(organizations.map((o) => o.id)).size !== organizations.length) {
     throw new TypeError('organization ids must be unique');
   }
+
+  const domains = validateSeedDomains(options.domains);
 
   const allowedOrigins = options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS;
   if (!Array.isArray(allowedOrigins)) throw new TypeError('allowedOrigins must be an array of origins');
@@ -115,6 +136,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   return {
     port,
     host,
+    domains,
     branding: validateBranding(options.branding),
     tls: options.tls ?? false,
     publicUrl: options.publicUrl === undefined ? null : validatePublicUrl(options.publicUrl),

@@ -39,6 +39,11 @@ export interface EmulatorOrganization {
   displayName: string;
 }
 
+export interface EmulatorSeedDomain {
+  organizationId: string;
+  domain: string;
+}
+
 export interface EmulatorOptions {
   /** TCP port; 0 (the default) picks a free one. */
   port?: number;
@@ -53,6 +58,14 @@ export interface EmulatorOptions {
   controlToken?: string;
   /** Seed organizations; default {@link DEFAULT_ORGANIZATIONS}. */
   organizations?: EmulatorOrganization[];
+  /**
+   * Verified organization domains to seed, e.g. `[{ organizationId: 'org_acme', domain: 'acme.test' }]`: each
+   * `ORGANIZATION_DOMAIN`, verified by an admin (`verification_method` `ADMIN`), so SSO sign-in finds its
+   * organization by an email at that domain (home-realm discovery) from the start. Added again after every
+   * `reset()`; no webhook event is sent for them. A domain Scalekit would refuse (public mail, malformed, taken,
+   * unknown organization) makes `startEmulator` reject. At most 1 000.
+   */
+  domains?: EmulatorSeedDomain[];
   /** How long a minted, not yet loaded link stays valid. Default 60. */
   linkTtlSeconds?: number;
   /** How long a portal session lasts once its link is loaded. Default 21 600 (6 h). */

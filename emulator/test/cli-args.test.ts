@@ -39,6 +39,19 @@ describe('scalekit-emulator flags and variables', () => {
     assert.equal(parseCli({}, ['-h']).help, true);
   });
 
+  it('reads verified domains from EMULATOR_DOMAINS, and --domain replaces them', () => {
+    const env = { EMULATOR_DOMAINS: 'org_acme:acme.test, org_globex : globex.test ' };
+    assert.deepEqual(parseCli(env, []).options.domains, [
+      { organizationId: 'org_acme', domain: 'acme.test' },
+      { organizationId: 'org_globex', domain: 'globex.test' },
+    ]);
+    assert.deepEqual(parseCli(env, ['--domain', 'org_acme:Acme.Example', '--domain=org_b:b.test']).options.domains, [
+      { organizationId: 'org_acme', domain: 'Acme.Example' },
+      { organizationId: 'org_b', domain: 'b.test' },
+    ]);
+    assert.equal(parseCli({}, []).options.domains, undefined);
+  });
+
   const refused: Array<[label: string, env: Record<string, string>, args: string[], message: RegExp]> = [
     ['org without colon', {}, ['--organization', 'org_acme'], /^--organization must be ID:NAME/],
     ['org id not org_', {}, ['--organization', 'acme:Acme'], /^--organization: organization id "acme" must look like org_/],
@@ -75,6 +88,16 @@ describe('scalekit-emulator flags and variables', () => {
     ['flag with a value it does not take', {}, ['--new-credentials=yes'], /^--new-credentials takes no value/],
     ['unknown flag', {}, ['--organisation', 'org_a:A'], /^unknown argument "--organisation"/],
     ['port', {}, ['--port', '-1'], /^--port must be a port number/],
+    ['domain without colon', {}, ['--domain', 'acme.test'], /^--domain must be ORGANIZATION_ID:DOMAIN, e.g. org_acme:acme.test \(got "acme.test"\)$/],
+    ['domain empty name', {}, ['--domain', 'org_acme:'], /^--domain must be ORGANIZATION_ID:DOMAIN/],
+    ['domain empty org', {}, ['--domain', ':acme.test'], /^--domain must be ORGANIZATION_ID:DOMAIN/],
+    ['domain with a space', {}, ['--domain', 'org_acme:acme .test'], /^--domain must be ORGANIZATION_ID:DOMAIN/],
+    ['domain with a newline', {}, ['--domain', 'org_acme:acme.test\nSCALEKIT_CLIENT_SECRET=x'], /^--domain must be ORGANIZATION_ID:DOMAIN/],
+    ['domain too long', {}, ['--domain', `org_acme:${'a'.repeat(300)}.test`], /^--domain must be ORGANIZATION_ID:DOMAIN, .*…"\)$/],
+    ['domain no value', {}, ['--domain'], /^--domain needs a value/],
+    ['domains too many', {}, Array.from({ length: 1001 }, (_, i) => `--domain=org_a:d${i}.test`), /^--domain: at most 1000 domains$/],
+    ['env domains garbage', { EMULATOR_DOMAINS: 'org_a:a.test,nonsense' }, [], /^EMULATOR_DOMAINS must be ORGANIZATION_ID:DOMAIN/],
+    ['env domains only commas', { EMULATOR_DOMAINS: ',,' }, [], /^EMULATOR_DOMAINS names nothing/],
   ];
 
   it('refuses every malformed or hostile value with one line naming the flag or variable', () => {
@@ -118,6 +141,21 @@ describe('scalekit-emulator banner', () => {
       assert.match(text, /^Webhooks: directory events go to https:\/\/hooks\.example\.com\/in\?…, signed with the secret given$/m);
       for (const hidden of [SECRET.slice(6), 'pa55', 'k3y', 'user:']) assert.ok(!text.includes(hidden), hidden);
       assert.match(text, /^Credentials: from EMULATOR_CLIENT_SECRET and EMULATOR_CONTROL_TOKEN$/m);
+      assert.match(text, /^Verified domains: none; sign-in by email needs one: --domain org_…:acme\.test \(repeatable\) or EMULATOR_DOMAINS$/m);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('lists the verified domains sign-in by email routes, not pending ones', async () => {
+    const { banner } = await import('../src/cli/banner.js');
+    const { startEmulator } = await import('../src/index.js');
+    const emulator = await startEmulator({ domains: [{ organizationId: 'org_acme', domain: 'acme.test' }] });
+    try {
+      emulator.domains.add('org_acme', 'pending.test');
+      const text = banner({ emulator, allowedOrigins: ['http://localhost:*'], credentials: null, fromEnvironment: ['EMULATOR_CLIENT_SECRET', 'EMULATOR_CONTROL_TOKEN'] });
+      assert.match(text, /^Verified domains \(sign-in by email finds the organization\): acme\.test → org_acme$/m);
+      assert.ok(!text.includes('pending.test'));
     } finally {
       await emulator.close();
     }

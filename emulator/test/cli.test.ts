@@ -1,6 +1,6 @@
 // `npx scalekit-emulator` as a user runs it: prints URL and credentials the real SDK accepts and keeps them
 // across restarts (saved in its state folder; --new-credentials replaces them; the environment overrides
-// them), takes organizations, a webhook receiver and the framing allow-list from flags or variables and shows
+// them), takes organizations, verified domains, a webhook receiver and the framing allow-list from flags or variables and shows
 // them in its banner, logs requests it does not serve to stderr, stops on SIGTERM, and refuses any malformed
 // configuration with one line and exit code 1 — never a stack trace, never a secret echoed.
 import { describe, it } from 'node:test';
@@ -109,7 +109,7 @@ describe('npx scalekit-emulator', { timeout: 600_000 }, () => {
     const probe = new Scalekit('http://127.0.0.1:9', 'skc_emulator', 'x');
     const receiver = await startReceiver(probe, WEBHOOK_SECRET);
     const run = await started(
-      ['--organization', 'org_fixed:Fixed Corp', '--organization=org_two:Two: the sequel', '--allowed-origin', 'https://app.example.com', '--webhook-url', receiver.url],
+      ['--organization', 'org_fixed:Fixed Corp', '--organization=org_two:Two: the sequel', '--allowed-origin', 'https://app.example.com', '--webhook-url', receiver.url, '--domain', 'org_fixed:fixed.test'],
       { EMULATOR_STATE_DIR: await tempStateDir(), EMULATOR_WEBHOOK_SECRET: WEBHOOK_SECRET, EMULATOR_ORGANIZATIONS: 'org_ignored:Replaced by the flags' },
     );
     try {
@@ -117,6 +117,7 @@ describe('npx scalekit-emulator', { timeout: 600_000 }, () => {
       assert.match(out, /^Organizations: org_fixed \(Fixed Corp\), org_two \(Two: the sequel\)$/m);
       assert.match(out, /^  change them: --organization org_…:Name \(repeatable\) or EMULATOR_ORGANIZATIONS=org_a:A,org_b:B$/m);
       assert.match(out, new RegExp(`^Webhooks: directory events go to ${receiver.url.replace(/[.]/g, '\\.')}, signed with the secret given$`, 'm'));
+      assert.match(out, /^Verified domains \(sign-in by email finds the organization\): fixed\.test → org_fixed$/m);
       assert.match(out, /^May frame the portal: https:\/\/app\.example\.com$/m);
       assert.match(out, /^  change it: --allowed-origin https:\/\/app\.example\.com \(repeatable\) or EMULATOR_ALLOWED_ORIGINS \(comma-separated\); either replaces this list$/m);
       assert.ok(!out.includes(WEBHOOK_SECRET.slice(6)), 'the webhook secret is never printed');
@@ -125,6 +126,7 @@ describe('npx scalekit-emulator', { timeout: 600_000 }, () => {
       const scalekit = new Scalekit(url, run.value('SCALEKIT_CLIENT_ID'), run.value('SCALEKIT_CLIENT_SECRET'));
       assert.equal((await scalekit.organization.getOrganization('org_fixed')).organization?.displayName, 'Fixed Corp');
       await assert.rejects(scalekit.organization.getOrganization('org_acme'), /not found/i);
+      assert.deepEqual((await scalekit.domain.listDomains('org_fixed')).domains.map((d) => d.domain), ['fixed.test']);
       const link = await scalekit.organization.generatePortalLink('org_fixed');
       const page = await fetch(link.location);
       assert.match(page.headers.get('content-security-policy')!, /(^|; )frame-ancestors https:\/\/app\.example\.com($|;)/);
@@ -181,6 +183,8 @@ describe('npx scalekit-emulator', { timeout: 600_000 }, () => {
       [{ EMULATOR_STATE_DIR: damaged }, [], /credentials\.json does not hold the emulator's credentials \(damaged or edited\): delete it or start with --new-credentials$/],
       [{ EMULATOR_STATE_DIR: join(damaged, 'credentials.json', 'below-a-file') }, [], /cannot read .* \(ENOTDIR\)/],
       [{}, ['--new-credentials=now'], /^--new-credentials takes no value/],
+      [{}, ['--domain', 'org_acme:gmail.com'], /^domains: "gmail\.com" for "org_acme": public and disposable mail domains/],
+      [{ EMULATOR_DOMAINS: 'acme.test' }, [], /^EMULATOR_DOMAINS must be ORGANIZATION_ID:DOMAIN/],
     ];
     const check = async ([env, args, message]: (typeof cases)[number]) => {
       const run = runCli(args, { EMULATOR_STATE_DIR: state, ...env });

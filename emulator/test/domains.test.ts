@@ -440,3 +440,66 @@ describe('emulator: organization domains', () => {
     assert.equal(bogus.status, 400);
   });
 });
+
+describe('emulator: seeded domains (the domains option, --domain)', () => {
+  it('are verified by an admin from the start, come back after reset(), and send no event', async () => {
+    const secret = generateWebhookSecret();
+    const receiver = await startReceiver(new Scalekit('http://127.0.0.1:9', 'x', 'y'), secret);
+    const emulator = await startEmulator({
+      organizations: [{ id: ACME, displayName: 'Acme' }, { id: GLOBEX, displayName: 'Globex' }],
+      domains: [{ organizationId: ACME, domain: 'Acme.TEST' }, { organizationId: GLOBEX, domain: 'globex.test' }],
+      webhooks: { url: receiver.url, secret },
+    });
+    try {
+      const scalekit = new Scalekit(emulator.url, emulator.clientId, emulator.clientSecret);
+      const [seeded, ...more] = (await scalekit.domain.listDomains(ACME)).domains;
+      assert.equal(more.length, 0);
+      assert.equal(seeded!.domain, 'acme.test');
+      assert.equal(seeded!.domainType, DomainType.ORGANIZATION_DOMAIN);
+      assert.equal(seeded!.verificationStatus, VerificationStatus.VERIFIED);
+      assert.equal(seeded!.verificationMethod, VerificationMethod.ADMIN);
+
+      // The only event is the delete's: seeding, at start or on reset, announces nothing.
+      emulator.domains.delete(ACME, seeded!.id);
+      await emulator.webhooks.settled();
+      const events = () => receiver.deliveries.map((d) => [d.event.type, d.event.data.domain]);
+      assert.deepEqual(events(), [['organization.domain_deleted', 'acme.test']]);
+      emulator.reset();
+      assert.deepEqual(emulator.domains.list(ACME).map((d) => [d.domain, d.status]), [['acme.test', 'VERIFIED']], 'back, once');
+      assert.deepEqual(emulator.domains.list(GLOBEX).map((d) => d.domain), ['globex.test']);
+      await emulator.webhooks.settled();
+      assert.deepEqual(events(), [['organization.domain_deleted', 'acme.test']]);
+    } finally {
+      await emulator.close();
+      await receiver.close();
+    }
+  });
+
+  it('refuse what Scalekit would refuse, and malformed shapes, before listening', async () => {
+    const organizations = [{ id: ACME, displayName: 'Acme' }, { id: GLOBEX, displayName: 'Globex' }];
+    const refused: Array<[unknown, RegExp]> = [
+      [[{ organizationId: ACME, domain: 'gmail.com' }], /^domains: "gmail\.com" for "org_acme": public and disposable mail domains/],
+      [[{ organizationId: 'org_nope', domain: 'nope.test' }], /^domains: "nope\.test" for "org_nope": organization not found/],
+      [[{ organizationId: ACME, domain: 'a.test' }, { organizationId: GLOBEX, domain: 'A.test' }], /^domains: "A\.test" for "org_globex": this domain belongs to another organization/],
+      [[{ organizationId: ACME, domain: 'https://acme.test/' }], /^domains: .*: domain must be a DNS name/],
+      [[{ organizationId: ACME, domain: '<script>.test' }], /: domain must be a DNS name/],
+      ['acme.test', /^domains must be an array of at most 1000/],
+      [Array.from({ length: 1001 }, (_, i) => ({ organizationId: ACME, domain: `d${i}.test` })), /^domains must be an array of at most 1000/],
+      [[null], /^each of domains must be \{ organizationId, domain \}/],
+      [[{ organizationId: ACME }], /^each of domains must be/],
+      [[{ organizationId: ACME, domain: 'a'.repeat(300) }], /^each of domains must be/],
+    ];
+    for (const [domains, message] of refused) {
+      await assert.rejects(
+        startEmulator({ organizations, domains: domains as never }),
+        (error: Error) => {
+          assert.ok(error instanceof TypeError, `${error.constructor.name}: ${error.message}`);
+          assert.match(error.message, message);
+          assert.ok(error.message.length < 300 && !/[\r\n]/.test(error.message));
+          return true;
+        },
+        JSON.stringify(domains).slice(0, 80),
+      );
+    }
+  });
+});

@@ -3,7 +3,7 @@
 import { validateOrganization } from '../options.js';
 import { isWebhookSecret } from '../directory/webhook-signer.js';
 import { parseOriginPattern } from '../origins.js';
-import type { EmulatorOptions, EmulatorOrganization } from '../types.js';
+import type { EmulatorOptions, EmulatorOrganization, EmulatorSeedDomain } from '../types.js';
 
 export const USAGE = `Usage: npx scalekit-emulator [flags]
 
@@ -17,6 +17,8 @@ Flags override the environment; a repeated flag replaces the variable's whole li
   --public-url URL, EMULATOR_PUBLIC_URL where browsers reach it behind a proxy (links point there)
   --organization ID:NAME                a seed organization, e.g. org_acme:Acme (repeatable; replaces the
     EMULATOR_ORGANIZATIONS                default three); the variable is comma-separated ID:NAME pairs
+  --domain ID:DOMAIN                    a verified domain of a seed organization, e.g. org_acme:acme.test, so
+    EMULATOR_DOMAINS                      SSO sign-in by email finds it (repeatable); the variable: comma-separated
   --allowed-origin ORIGIN               an origin that may frame the portal, e.g. https://app.example.com or
     EMULATOR_ALLOWED_ORIGINS              'http://localhost:*' (repeatable; replaces the default list,
                                           http://localhost:* and http://127.0.0.1:*); the variable: comma-separated
@@ -42,6 +44,7 @@ export interface CliConfig {
 
 const MAX_ORGANIZATIONS = 1000;
 const MAX_ORIGINS = 100;
+const MAX_DOMAINS = 1000;
 
 /** A value as shown in an error message: cut short, on one line. */
 const shown = (value: string) => JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
@@ -75,6 +78,22 @@ function organizations(values: readonly string[], source: string): EmulatorOrgan
     ids.add(id);
   }
   return list;
+}
+
+/** `org_acme:acme.test` → `{ organizationId, domain }`; whether Scalekit would accept the name is checked at start. */
+export function parseSeedDomain(value: string, source: string): EmulatorSeedDomain {
+  const colon = value.indexOf(':');
+  const organizationId = colon === -1 ? '' : value.slice(0, colon).trim();
+  const domain = colon === -1 ? '' : value.slice(colon + 1).trim();
+  if (!organizationId || !domain || /[\x00-\x20\x7f]/.test(domain) || domain.length > 253) {
+    throw new TypeError(`${source} must be ORGANIZATION_ID:DOMAIN, e.g. org_acme:acme.test (got ${shown(value)})`);
+  }
+  return { organizationId, domain };
+}
+
+function seedDomains(values: readonly string[], source: string): EmulatorSeedDomain[] {
+  if (values.length > MAX_DOMAINS) throw new RangeError(`${source}: at most ${MAX_DOMAINS} domains`);
+  return values.map((v) => parseSeedDomain(v, source));
 }
 
 export function parseOrigin(value: string, source: string): string {
@@ -139,6 +158,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Collected {
   if (env.EMULATOR_ORGANIZATIONS) {
     options.organizations = organizations(list(env.EMULATOR_ORGANIZATIONS, 'EMULATOR_ORGANIZATIONS'), 'EMULATOR_ORGANIZATIONS');
   }
+  if (env.EMULATOR_DOMAINS) options.domains = seedDomains(list(env.EMULATOR_DOMAINS, 'EMULATOR_DOMAINS'), 'EMULATOR_DOMAINS');
   const out: Collected = { options };
   if (env.EMULATOR_WEBHOOK_URL) out.webhookUrl = { value: parseWebhookUrl(env.EMULATOR_WEBHOOK_URL, 'EMULATOR_WEBHOOK_URL'), source: 'EMULATOR_WEBHOOK_URL' };
   if (env.EMULATOR_WEBHOOK_SECRET) {
@@ -153,6 +173,7 @@ export function parseCli(env: NodeJS.ProcessEnv, args: readonly string[]): CliCo
   const options = config.options;
   const flagOrganizations: string[] = [];
   const flagOrigins: string[] = [];
+  const flagDomains: string[] = [];
   let newCredentials = false;
   let help = false;
   for (let i = 0; i < args.length; i++) {
@@ -195,6 +216,9 @@ export function parseCli(env: NodeJS.ProcessEnv, args: readonly string[]): CliCo
       case '--allowed-origin':
         flagOrigins.push(value());
         break;
+      case '--domain':
+        flagDomains.push(value());
+        break;
       case '--webhook-url':
         config.webhookUrl = { value: parseWebhookUrl(value(), '--webhook-url'), source: '--webhook-url' };
         break;
@@ -207,6 +231,7 @@ export function parseCli(env: NodeJS.ProcessEnv, args: readonly string[]): CliCo
   }
   if (flagOrganizations.length) options.organizations = organizations(flagOrganizations, '--organization');
   if (flagOrigins.length) options.allowedOrigins = origins(flagOrigins, '--allowed-origin');
+  if (flagDomains.length) options.domains = seedDomains(flagDomains, '--domain');
   const { webhookUrl, webhookSecret: secret } = config;
   if (webhookUrl && !secret) throw new TypeError(`${webhookUrl.source} needs a secret too: --webhook-secret or EMULATOR_WEBHOOK_SECRET (whsec_…)`);
   if (secret && !webhookUrl) throw new TypeError(`${secret.source} needs a receiver too: --webhook-url or EMULATOR_WEBHOOK_URL`);

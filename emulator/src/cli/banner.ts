@@ -43,6 +43,16 @@ function organizations(emulator: Emulator): string {
   return all.length > SHOWN_ORGANIZATIONS ? `${shown} and ${all.length - SHOWN_ORGANIZATIONS} more` : shown;
 }
 
+/** The verified domains SSO sign-in routes by email (the first few), or how to add one. */
+function domainsLine(emulator: Emulator): string {
+  const all = emulator
+    .organizations()
+    .flatMap(({ id }) => emulator.domains.list(id).filter((d) => d.status === 'VERIFIED' && d.type === 'ORGANIZATION_DOMAIN').map((d) => `${d.domain} → ${id}`));
+  if (!all.length) return 'Verified domains: none; sign-in by email needs one: --domain org_…:acme.test (repeatable) or EMULATOR_DOMAINS';
+  const shown = all.slice(0, SHOWN_ORGANIZATIONS).join(', ');
+  return `Verified domains (sign-in by email finds the organization): ${all.length > SHOWN_ORGANIZATIONS ? `${shown} and ${all.length - SHOWN_ORGANIZATIONS} more` : shown}`;
+}
+
 export function banner(input: BannerInput): string {
   const { emulator } = input;
   const webhookUrl = emulator.webhooks.url();
@@ -55,6 +65,7 @@ export function banner(input: BannerInput): string {
     credentialsLine(input),
     `Organizations: ${organizations(emulator)}`,
     '  change them: --organization org_…:Name (repeatable) or EMULATOR_ORGANIZATIONS=org_a:A,org_b:B',
+    domainsLine(emulator),
     webhookUrl
       ? `Webhooks: directory events go to ${displayUrl(webhookUrl)}, signed with the secret given`
       : 'Webhooks: none; send directory events with --webhook-url URL and EMULATOR_WEBHOOK_SECRET=whsec_… (or PUT /_emulator/webhooks)',
