@@ -186,14 +186,17 @@ describe('emulator portal page in Chromium', () => {
   });
 
   it('posts PORTAL_SESSION_WARNING, then PORTAL_SESSION_EXPIRY, then disables every control', async () => {
-    await withEmulator({ sessionSeconds: 2, warningSeconds: 1 }, async (emulator, page) => {
+    // The session runs from the page's load on the server; its script starts later, by however long a busy
+    // machine takes to deliver and run the page. Past the session's end, the server closes the session first and
+    // the page skips its warning (as it should), so the session must outlast any such delay: 6 s, not 2.
+    await withEmulator({ sessionSeconds: 6, warningSeconds: 3 }, async (emulator, page) => {
       const link = await mint(emulator);
       await page.goto(host.pageUrl(link.location));
       const all = await waitForMessages(page, 3);
       assert.deepEqual(all.map((m) => m.data.event_type), ['PORTAL_LOAD_SUCCESS', 'PORTAL_SESSION_WARNING', 'PORTAL_SESSION_EXPIRY']);
       const expiry = all[0]!.data.data.expiry;
       for (const m of all) assert.deepEqual([m.data.object, m.data.organization_id, m.data.data], ['session', 'org_acme', { expiry }]);
-      assert.match(all[1]!.data.message, /will expire in 1 second/);
+      assert.match(all[1]!.data.message, /will expire in 3 seconds/);
       const frame = await portalFrame(page);
       await frame.waitForSelector('body[data-session="expired"]');
       const enabled = await frame.$$eval('main button, main select, main input', (els) =>
