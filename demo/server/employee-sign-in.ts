@@ -152,7 +152,7 @@ export function employeeSignIn(options: EmployeeSignInOptions): Hono {
     scalekitSso({ scalekit, redirectUri: `${options.publicUrl}/auth/sso/callback`, onSignIn, onError, log }),
   );
 
-  app.get('/workspace', (c) => {
+  app.get('/workspace', async (c) => {
     const lookup = sessions.lookup(sessionIdOf(c));
     if (lookup.state === 'active') return page(c, 'workspace.html');
     clearSessionCookie(c);
