@@ -3,7 +3,7 @@
 // everything here speaks plain SQL through `query(text, params)`, which node-postgres has too.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -111,8 +111,9 @@ function isRunning(pid: number): boolean {
 
 /**
  * Opens (creating if needed) the demo database in `dir`, or in memory when `dir` is null. A folder is held by
- * one process at a time: a second open, from any process, rejects with {@link DataFolderInUseError}. An in-memory one
- * starts from a cached empty cluster: PGlite's initdb costs seconds, loading a dump of its result a fraction.
+ * one process at a time: a second open, from any process, rejects with {@link DataFolderInUseError}. A new folder and
+ * an in-memory database start from a cached empty cluster: PGlite's initdb costs seconds, loading a dump of its
+ * result a fraction.
  */
 export async function openDemoDatabase(dir: string | null): Promise<DemoDatabase> {
   // Loaded on demand: the WebAssembly Postgres is only paid for by the demo server, never by the package.
@@ -124,9 +125,9 @@ export async function openDemoDatabase(dir: string | null): Promise<DemoDatabase
       await mkdir(dir, { recursive: true });
       unlock = await lockDataFolder(dir);
       if (!existsSync(join(dir, 'PG_VERSION'))) {
-        // A new folder: initdb, then start again. WebAssembly memory never shrinks, and initdb's peak would otherwise
-        // stay with the server for its whole life (about twice the resident size of a plain start).
-        const fresh = new PGlite(dir);
+        // A new folder: filled from the cached empty cluster (a third of initdb's CPU), then started again.
+        // WebAssembly memory never shrinks, and the fill's peak would otherwise stay with the server for its life.
+        const fresh = new PGlite(dir, { loadDataDir: await emptyClusterDump() });
         await fresh.waitReady;
         await fresh.close();
       }
@@ -153,6 +154,16 @@ export async function openDemoDatabase(dir: string | null): Promise<DemoDatabase
 
 let emptyCluster: Promise<Blob> | null = null;
 
+/**
+ * The temp folder is shared: a cached cluster is used only when this user owns it and no one else may write it
+ * (anyone else's file is ignored, then replaced by the rename below).
+ */
+async function isOwnFile(file: string): Promise<boolean> {
+  const info = await stat(file).catch(() => null);
+  if (!info?.isFile()) return false;
+  return (process.getuid === undefined || info.uid === process.getuid()) && (info.mode & 0o022) === 0;
+}
+
 /** A gzip dump of a freshly initialised cluster, made once per PGlite version and machine (in the temp folder). */
 function emptyClusterDump(): Promise<Blob> {
   return (emptyCluster ??= (async () => {
@@ -160,7 +171,7 @@ function emptyClusterDump(): Promise<Blob> {
     const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
     const { version } = JSON.parse(await readFile(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version: string };
     const file = join(tmpdir(), `northwind-pglite-${version}-empty.tar.gz`);
-    const cached = await readFile(file).catch(() => null);
+    const cached = (await isOwnFile(file)) ? await readFile(file).catch(() => null) : null;
     if (cached) return new Blob([cached]);
     const { PGlite } = await import('@electric-sql/pglite');
     const scratch = join(tmpdir(), `northwind-pglite-init-${randomBytes(6).toString('hex')}`);
@@ -171,7 +182,7 @@ function emptyClusterDump(): Promise<Blob> {
       const bytes = Buffer.from(await dump.arrayBuffer());
       // Written aside and renamed, so a concurrent process never reads half a file.
       const partial = `${file}.${randomBytes(6).toString('hex')}`;
-      await writeFile(partial, bytes);
+      await writeFile(partial, bytes, { mode: 0o600 });
       await rename(partial, file);
       return new Blob([bytes]);
     } finally {
