@@ -1,8 +1,9 @@
 // The demo server's configuration from its environment: which Scalekit (the emulator, or a real environment
 // from SCALEKIT_*), the webhook secret, ports and the setup-link lifetime. Each mistake is one ConfigError line
 // for the operator; values are never echoed.
-import { SETUP_LINK_TTL } from '../../server/setup-links/routes.js';
-import { generateDemoWebhookSecret } from './provisioning.js';
+// Only light modules here: main.ts checks the configuration before it loads the server.
+import { randomBytes } from 'node:crypto';
+import { SETUP_LINK_TTL } from '../../server/setup-links/limits.js';
 
 /** A start-up problem the operator must fix; its message is one line and never contains a secret. */
 export class ConfigError extends Error {
@@ -64,6 +65,11 @@ export function webhookSecretFromEnv(config: ScalekitConfig, env: Record<string,
   return secret;
 }
 
+/** A fresh `whsec_…` signing secret (32-byte key), for a demo whose emulator and receiver share one process. */
+export function generateDemoWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
 /** `PORT`-style value → port number, or a {@link ConfigError}. */
 export function parsePort(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined || value.trim() === '') return fallback;
@@ -89,7 +95,3 @@ export function setupLinkTtlFromEnv(env: Record<string, string | undefined>): nu
   }
   return ms;
 }
-
-// --- The app --------------------------------------------------------------------------------------------------
-
-/** What every part of the demo app is built from; one more sub-app takes the same. */

@@ -6,10 +6,9 @@
 // NORTHWIND_SETUP_LINK_TTL_MS (how long setup links last, default 7 days), NORTHWIND_ALLOWED_HOSTS (more host names
 // to answer, comma-separated; others get 403).
 
-import { ConfigError, createDemoServer, parsePort, setupLinkTtlFromEnv } from './northwind.js';
-import type { DemoServer } from './northwind.js';
-import { nodeListener } from './node-listener.js';
+import { ConfigError, parsePort, scalekitConfigFromEnv, setupLinkTtlFromEnv } from './config.js';
 import { DataFolderInUseError, dataDirFromEnv } from './database.js';
+import type { DemoServer } from './northwind.js';
 
 const log = (line: string) => console.log(line);
 
@@ -36,15 +35,20 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 async function start(): Promise<DemoServer | null> {
   try {
     const env = process.env;
+    // Every setting is checked before the server's modules load: a mistake is reported at once, not seconds later.
     const port = parsePort(env['PORT'], 'PORT', 3000);
     const emulatorPort = parsePort(env['EMULATOR_PORT'], 'EMULATOR_PORT', 0);
+    scalekitConfigFromEnv(env);
+    const dataDir = dataDirFromEnv(env);
+    const setupLinkTtlMs = setupLinkTtlFromEnv(env);
+    const [{ createDemoServer }, { nodeListener }] = await Promise.all([import('./northwind.js'), import('./node-listener.js')]);
     const server = await createDemoServer({
       listen: nodeListener({ port, host: env['HOST']?.trim() || '127.0.0.1' }),
       env,
       emulator: { port: emulatorPort },
       demoDir: env['DEMO_DIR']?.trim() || undefined,
-      dataDir: dataDirFromEnv(env),
-      setupLinkTtlMs: setupLinkTtlFromEnv(env),
+      dataDir,
+      setupLinkTtlMs,
       log,
     });
     log(`Demo: http://localhost:${new URL(server.url).port}`);

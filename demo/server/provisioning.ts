@@ -3,7 +3,6 @@
 // ledger in Northwind's database before memory changes; the onboarding checklist records what the event proved;
 // then the store tells its listeners, and `GET /api/demo/members/stream` pushes the new list to the open pages.
 // A delivery is answered 200 only after all of that, so a failed write answers 500 and Scalekit retries it.
-import { randomBytes } from 'node:crypto';
 import type { ScalekitClient } from '@scalekit-sdk/node';
 import type { Hono } from 'hono';
 import type { ScalekitWebhookEvent } from '../../server/webhooks/events.js';
@@ -11,12 +10,6 @@ import { scalekitWebhooks } from '../../server/webhooks/receiver.js';
 import type { Member } from '../shared/api-types.js';
 import { DemoMemberStore, demoMembersRoutes, type DemoMembersRoutesOptions, type DirectoryApi } from './members.js';
 import { stepsProvedBy, type NorthwindData } from './northwind-data.js';
-
-/** A fresh `whsec_…` signing secret (32-byte key), for a demo whose emulator and receiver share one process. */
-export function generateDemoWebhookSecret(): string {
-  return `whsec_${randomBytes(32).toString('base64')}`;
-}
-
 
 export interface DemoProvisioningOptions {
   scalekit: Pick<ScalekitClient, 'verifyWebhookPayload'> & { directory: DirectoryApi };

@@ -31,6 +31,7 @@ import {
   type PortalPrincipal,
 } from '../portal/link-core.js';
 import { MemorySetupLinkStore, type SetupLinkRecord, type SetupLinkStore } from '../stores/setup-link-store.js';
+import { MAX_NOTE_LENGTH, SETUP_LINK_TTL } from './limits.js';
 import { constantTimeEqual, hashSetupToken, isSetupLinkId, isSetupToken, newSetupLinkId, newSetupToken } from './token.js';
 
 const ROUTE = 'scalekitSetupLinks';
@@ -106,10 +107,7 @@ export interface CreatedSetupLink {
   note: string | null;
 }
 
-export const SETUP_LINK_TTL = { defaultMs: 7 * 24 * 60 * 60 * 1000, minMs: 60 * 1000, maxMs: 30 * 24 * 60 * 60 * 1000 } as const;
-
-/** Notes longer than this are refused (400). */
-export const MAX_NOTE_LENGTH = 200;
+export { MAX_NOTE_LENGTH, SETUP_LINK_TTL };
 
 // Portal links minted through a setup link are remembered this long, to be deleted on revocation: past
 // Scalekit's longest portal session (6 hours), with room to spare.

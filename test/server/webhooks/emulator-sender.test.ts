@@ -9,7 +9,7 @@ import { Scalekit } from '@scalekit-sdk/node';
 import { startEmulator, type Emulator } from '../../../emulator/src/index.js';
 import { scalekitWebhooks } from '../../../server/webhooks/receiver.js';
 import type { ScalekitWebhookEvent } from '../../../server/webhooks/events.js';
-import { generateDemoWebhookSecret } from '../../../demo/server/provisioning.js';
+import { generateDemoWebhookSecret } from '../../../demo/server/config.js';
 
 describe('scalekitWebhooks() receiving from the emulator', { timeout: 600_000 }, () => {
   const secret = generateDemoWebhookSecret();
