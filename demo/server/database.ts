@@ -165,7 +165,7 @@ async function isOwnFile(file: string): Promise<boolean> {
 }
 
 /** A gzip dump of a freshly initialised cluster, made once per PGlite version and machine (in the temp folder). */
-function emptyClusterDump(): Promise<Blob> {
+export function emptyClusterDump(): Promise<Blob> {
   return (emptyCluster ??= (async () => {
     // Its package.json is not exported; it sits one folder above the entry point.
     const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Hono } from 'hono';
 import { hashSetupToken } from '../../../server/setup-links/token.js';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
+import { emptyPglite } from '../../support/pglite.js';
 import { MAX_BODY_BYTES, MemorySetupLinkStore, sqlSetupLinkStore } from '../../../server/index.js';
 import type { SetupLinkStore } from '../../../server/index.js';
 import { createLink, hostApp, request, startHarness, type Harness } from '../support/setup-links-harness.js';
@@ -14,7 +15,7 @@ let h: Harness;
 let pglite: PGlite;
 before(async () => {
   h = await startHarness();
-  pglite = new PGlite();
+  pglite = await emptyPglite();
 });
 after(async () => {
   await h.close();

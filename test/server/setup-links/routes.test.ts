@@ -2,7 +2,8 @@
 // real SDK minting and deleting portal links on the emulator, on both shipped stores.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
+import { emptyPglite } from '../../support/pglite.js';
 import { Scalekit } from '@scalekit-sdk/node';
 import { MemorySetupLinkStore, scalekitRest, scalekitSetupLinks, sqlSetupLinkStore } from '../../../server/index.js';
 import type { SetupLinkPortalLinkIssuedEvent, SetupLinkStore } from '../../../server/index.js';
@@ -23,7 +24,7 @@ let h: Harness;
 let pglite: PGlite;
 before(async () => {
   h = await startHarness();
-  pglite = new PGlite();
+  pglite = await emptyPglite();
 });
 after(async () => {
   await h.close();

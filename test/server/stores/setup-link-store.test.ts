@@ -2,7 +2,8 @@
 // on real Postgres (PGlite, in memory).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
+import { emptyPglite } from '../../support/pglite.js';
 import { MemorySetupLinkStore, sqlSetupLinkStore } from '../../../server/index.js';
 import type { SetupLinkRecord, SetupLinkStore } from '../../../server/index.js';
 import { hashSetupToken, newSetupLinkId, newSetupToken } from '../../../server/setup-links/token.js';
@@ -112,14 +113,14 @@ function storeSuite(name: string, open: () => Promise<{ store: SetupLinkStore; c
 storeSuite('MemorySetupLinkStore', async () => ({ store: new MemorySetupLinkStore(), close: async () => {} }));
 
 storeSuite('sqlSetupLinkStore on PGlite', async () => {
-  const db = new PGlite();
+  const db = await emptyPglite();
   return { store: sqlSetupLinkStore(db), close: () => db.close() };
 });
 
 describe('sqlSetupLinkStore specifics (PGlite)', () => {
   let db: PGlite;
-  before(() => {
-    db = new PGlite();
+  before(async () => {
+    db = await emptyPglite();
   });
   after(() => db.close());
 
