@@ -340,10 +340,11 @@ describe('emulator portal page in Chromium', () => {
         const link = await mint(emulator, scheme === 'light' ? 'org_acme' : 'org_globex');
         await page.goto(link.location);
         await audit(`${scheme}, fresh`);
+        // one at a time: the SSO answer moves focus and layout, so a second click sent meanwhile can miss its button
         await page.click('#sso-enable');
+        await page.waitForSelector('#sso-section[data-enabled="true"]');
         await page.click('#dir-enable');
         await page.waitForSelector('#directory-section[data-enabled="true"]');
-        await page.waitForSelector('#sso-section[data-enabled="true"]');
         await audit(`${scheme}, both enabled`);
         await page.goto(link.location);
         await audit(`${scheme}, expired`);

@@ -113,6 +113,8 @@ describe('demo: onboarding an enterprise customer, end to end', () => {
       await logo.dispose();
       await frame.select('#sso-provider', 'okta');
       await frame.click('#sso-enable');
+      // one at a time: the SSO answer moves focus and layout, so a click sent meanwhile can miss its button
+      await frame.waitForSelector('#sso-section[data-enabled="true"]');
       await frame.select('#dir-provider', 'MICROSOFT_AD');
       await frame.click('#dir-enable');
       await frame.waitForSelector(`${testid('idp-panel')}[data-enabled="true"]`);

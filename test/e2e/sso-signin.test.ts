@@ -28,8 +28,11 @@ describe('demo: an employee signs in with SSO and is signed out by the directory
     await frame.waitForSelector(testid('domain-section'));
     await frame.select('#sso-provider', 'okta');
     await frame.click('#sso-enable');
+    // the SSO answer moves focus to its Disable button, so typing starts only once it has come
+    await frame.waitForSelector('#sso-section[data-enabled="true"]');
     await frame.type(testid('domain-input'), DOMAIN);
     await frame.click(testid('domain-add'));
+    await frame.waitForSelector(`li[data-domain="${DOMAIN}"] .domain-verify`);
     await frame.click(`li[data-domain="${DOMAIN}"] .domain-verify`);
     await frame.waitForSelector(`li[data-domain="${DOMAIN}"][data-status="VERIFIED"]`);
 
