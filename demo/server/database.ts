@@ -138,19 +138,28 @@ export async function openDemoDatabase(dir: string | null): Promise<DemoDatabase
       db = new PGlite({ loadDataDir: await emptyClusterDump() });
     }
     await db.waitReady;
-    await db.exec(SCHEMA);
+    return await demoDatabaseOn(db, dir, () => db.close().finally(unlock));
   } catch (error) {
     await unlock();
     throw error;
   }
+}
+
+/**
+ * Northwind's tables on an open PGlite, created if missing. `release` runs once, on the first close; from then on
+ * every query rejects, as it would on a closed PGlite, whatever `release` did with it.
+ */
+export async function demoDatabaseOn(db: PGlite, dir: string | null, release: () => Promise<void>): Promise<DemoDatabase> {
+  await db.exec(SCHEMA);
   let closing: Promise<void> | null = null;
   return {
     dir,
     query: async <R,>(text: string, params?: unknown[]) => {
+      if (closing) throw new Error('the Northwind database is closed');
       const result = await db.query<R>(text, params);
       return { rows: result.rows };
     },
-    close: () => (closing ??= db.close().finally(unlock)),
+    close: () => (closing ??= release()),
   };
 }
 

@@ -3,7 +3,8 @@
 // session's server-sent events. Reconcile goes through the real SDK's listDirectoryUsers to the emulator.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDemoServer, type DemoServer } from '../../demo/server/northwind.js';
+import type { DemoServer } from '../../demo/server/northwind.js';
+import { createDemoServer } from '../support/demo-database.js';
 import { nodeListener } from '../../demo/server/node-listener.js';
 import type { Member } from '../../demo/server/members.js';
 import { readEvents, type ServerSentEvents as Events } from '../support/sse.js';

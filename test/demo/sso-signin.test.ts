@@ -3,7 +3,8 @@
 // and the directory ending that session the moment it deactivates them (next request refused, open stream told).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createDemoServer, type DemoServer } from '../../demo/server/northwind.js';
+import type { DemoServer } from '../../demo/server/northwind.js';
+import { createDemoServer } from '../support/demo-database.js';
 import { nodeListener } from '../../demo/server/node-listener.js';
 import type { OnboardingStep } from '../../demo/server/northwind-data.js';
 import { portalApi, portalSession } from '../../emulator/test/support/portal-api.js';

@@ -3,7 +3,8 @@
 // server-side selection, the checklist fed by signed webhooks, and hostile input answered 4xx, never 5xx.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError, createDemoServer, setupLinkTtlFromEnv, type DemoServer } from '../../demo/server/northwind.js';
+import { ConfigError, setupLinkTtlFromEnv, type DemoServer } from '../../demo/server/northwind.js';
+import { createDemoServer } from '../support/demo-database.js';
 import { nodeListener } from '../../demo/server/node-listener.js';
 import type { OnboardingStep } from '../../demo/server/northwind-data.js';
 import { ensureDemoBuilt } from '../e2e/harness.js';

@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import type { Browser, Frame, Page } from 'puppeteer-core';
 import { launchBrowser } from '../support/browser.js';
 import assert from 'node:assert/strict';
-import { createDemoServer, type DemoServer, type DemoServerOptions } from '../../demo/server/northwind.js';
+import type { DemoServer, DemoServerOptions } from '../../demo/server/northwind.js';
+import { createDemoServer } from '../support/demo-database.js';
 import { nodeListener } from '../../demo/server/node-listener.js';
 import type { Emulator, EmulatorOptions } from '../../emulator/src/index.js';
 
