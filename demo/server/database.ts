@@ -150,7 +150,12 @@ export async function openDemoDatabase(dir: string | null): Promise<DemoDatabase
  * every query rejects, as it would on a closed PGlite, whatever `release` did with it.
  */
 export async function demoDatabaseOn(db: PGlite, dir: string | null, release: () => Promise<void>): Promise<DemoDatabase> {
-  await db.exec(SCHEMA);
+  try {
+    await db.exec(SCHEMA);
+  } catch (error) {
+    await release(); // an open PGlite would keep the process alive
+    throw error;
+  }
   let closing: Promise<void> | null = null;
   return {
     dir,
