@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bundledEntry } from '../../test/support/bundled-entry.js';
 import { Scalekit } from '@scalekit-sdk/node';
 import { DEFAULT_ORGANIZATIONS, startEmulator, type Emulator } from '../src/index.js';
 import { portalSession } from './support/portal-api.js';
@@ -219,12 +219,12 @@ describe('emulator control token', () => {
 });
 
 describe('npm run emulator and EMULATOR_CONTROL_TOKEN', () => {
-  const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+  const cli = bundledEntry('emulator/src/cli.ts');
   // The CLI saves the token it makes; here in a folder of this test's own.
   const stateDir = mkdtempSync(join(tmpdir(), 'scalekit-emulator-state-'));
 
   async function start(env: Record<string, string>) {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli], {
+    const child = spawn(process.execPath, [cli], {
       env: { ...process.env, EMULATOR_CONTROL_TOKEN: '', EMULATOR_STATE_DIR: stateDir, ...env, EMULATOR_PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

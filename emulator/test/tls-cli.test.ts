@@ -8,13 +8,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bundledEntry } from '../../test/support/bundled-entry.js';
 
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const cli = bundledEntry('emulator/src/cli.ts');
 const stateDir = mkdtempSync(join(tmpdir(), 'scalekit-emulator-state-')); // the CLI saves its credentials here
 
 function run(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { env: { ...process.env, EMULATOR_PORT: '0', EMULATOR_STATE_DIR: stateDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, EMULATOR_PORT: '0', EMULATOR_STATE_DIR: stateDir }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -1,13 +1,13 @@
-// Runs `scalekit-emulator` (the CLI, from source) as a child process, as a user would, with its saved
+// Runs `scalekit-emulator` (the CLI, bundled from source) as a child process, as a user would, with its saved
 // credentials in a folder of the test's own (never the real user's state directory).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bundledEntry } from '../../../test/support/bundled-entry.js';
 
-const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+const cli = () => bundledEntry('emulator/src/cli.ts');
 
 export const tempStateDir = () => mkdtemp(join(tmpdir(), 'scalekit-emulator-state-'));
 
@@ -25,7 +25,7 @@ export interface CliRun {
 /** Starts the CLI with `args`; the environment is the test's, minus every EMULATOR_ variable, plus `env`. */
 export function runCli(args: readonly string[], env: Record<string, string>): CliRun {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('EMULATOR_') && k !== 'XDG_STATE_HOME'));
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { env: { ...base, EMULATOR_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli(), ...args], { env: { ...base, EMULATOR_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));

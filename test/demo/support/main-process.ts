@@ -1,9 +1,10 @@
-// `npm start`'s entry (demo/server/main.ts) as a child process, in a clean environment, on the built demo.
+// `npm start`'s entry (demo/server/main.ts, bundled) as a child process, in a clean environment, on the built demo.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { ensureDemoBuilt } from '../../e2e/harness.js';
+import { bundledEntry } from '../../support/bundled-entry.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const demoDir = join(root, 'demo-dist');
@@ -30,7 +31,7 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 export function run(extra: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/server/main.ts'], {
+  const child = spawn(process.execPath, [bundledEntry('demo/server/main.ts')], {
     cwd: root,
     env: cleanEnv(extra),
     stdio: ['ignore', 'pipe', 'pipe'],
