@@ -2,11 +2,10 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { bundledEntry } from '../../test/support/bundled-entry.js';
 
 it('a process that starts, uses and closes the emulator exits on its own', { timeout: 600_000 }, async () => {
-  const fixture = fileURLToPath(new URL('./support/close-fixture.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bundledEntry('emulator/test/support/close-fixture.ts')], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

@@ -8,14 +8,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import puppeteer from 'puppeteer-core';
 import { startEmulator, type Emulator } from '../src/index.js';
 import { chromeArgs, chromePath } from '../../test/support/chromium.js';
 import { startHostPage } from './support/host-page.js';
+import { bundledEntry } from '../../test/support/bundled-entry.js';
 
-const child = fileURLToPath(new URL('./support/tls-sdk-child.ts', import.meta.url));
 
 describe('emulator over TLS', () => {
   let emulator: Emulator;
@@ -62,7 +61,7 @@ describe('emulator over TLS', () => {
 
   it('the unmodified SDK, trusting the CA via NODE_EXTRA_CA_CERTS, creates an organization and mints a link with features', async () => {
     emulator.reset();
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', child], {
+    const { stdout } = await promisify(execFile)(process.execPath, [bundledEntry('emulator/test/support/tls-sdk-child.ts')], {
       env: {
         ...process.env,
         NODE_EXTRA_CA_CERTS: emulator.tls!.caPath,

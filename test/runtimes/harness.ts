@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import type { RuntimeAppConfig } from './fixtures/app.js';
+import { bundledEntry } from '../support/bundled-entry.js';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
@@ -138,9 +139,9 @@ export async function startBun(config: RuntimeAppConfig): Promise<RunningRuntime
   return started(child, child.stdout!, listeningLine, async () => {});
 }
 
-/** The fixture app in Node, from source through tsx, served by @hono/node-server. */
+/** The fixture app in Node, bundled from source, served by @hono/node-server. */
 export async function startNode(config: RuntimeAppConfig): Promise<RunningRuntime> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture('node.ts'), JSON.stringify(config)], {
+  const child = spawn(process.execPath, [bundledEntry('test/runtimes/fixtures/node.ts'), JSON.stringify(config)], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -212,7 +213,7 @@ export function runOnce(runtime: 'node' | 'bun' | 'deno', script: string, args: 
   const dir = path.join(tmpdir(), `scalekit-deno-cache-${process.pid}`);
   const command =
     runtime === 'node'
-      ? [process.execPath, '--import', 'tsx', fixture(script), ...args]
+      ? [process.execPath, bundledEntry(`test/runtimes/fixtures/${script}`), ...args]
       : runtime === 'bun'
         ? [bin('bun'), fixture(script), ...args]
         : [bin('deno'), 'run', '-A', '--no-prompt', fixture(script), ...args];

@@ -5,17 +5,17 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { Scalekit } from '@scalekit-sdk/node';
 import { startEmulator, type Emulator } from '../../../emulator/src/index.js';
 import { ensureOrganization, ORGANIZATION_LIMITS, scalekitRest } from '../../../server/index.js';
 import { scalekitApi } from '../../../server/scalekit/sdk-adapter.js';
+import { bundledEntry } from '../../support/bundled-entry.js';
 
-const CHILD = fileURLToPath(new URL('./support/onboarding-child.ts', import.meta.url));
+const CHILD = bundledEntry('test/server/organizations/support/onboarding-child.ts');
 
 /** A second host process with its own SDK client; `run()` starts its ensureOrganization() and returns the result. */
 async function startHostProcess(emulator: Emulator, externalId: string, name: string, kind: 'sdk' | 'rest' = 'sdk') {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, emulator.url, emulator.clientId, emulator.clientSecret, externalId, name, kind], {
+  const child = spawn(process.execPath, [CHILD, emulator.url, emulator.clientId, emulator.clientSecret, externalId, name, kind], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();

@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { startEmulator, type Emulator } from '../../../emulator/src/index.js';
 import { generateWebhookSecret, webhookHeaders } from '../../../emulator/src/directory/webhook-signer.js';
 import { startRedis, type RedisServer } from '../../support/redis.js';
+import { bundledEntry } from '../../support/bundled-entry.js';
 
 const RATE_LIMIT = 5;
 
@@ -24,7 +25,7 @@ interface Instance {
 }
 
 function spawnInstance(name: string, env: Record<string, string>): Promise<Instance> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/redis-instance.ts'], {
+  const child = spawn(process.execPath, [bundledEntry('test/support/redis-instance.ts')], {
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
