@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildTestBundles } from './test-bundles.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -72,7 +73,7 @@ const weights = JSON.parse(readFileSync(weightsPath, 'utf8'));
 // A file not measured yet: browser and process-heavy areas are the long ones.
 const weightOf = (file) => weights[file] ?? (/e2e|adoption|runtimes|demo/.test(file) ? 8 : 2);
 
-// Starting Node, tsx and the modules a test imports costs about a second of CPU per process, as much as many small
+// Starting Node and the modules a test imports costs CPU in every process, as much as many small
 // files spend on their tests: files lighter than HEAVY share a process (their tests run one file after another, as
 // node:test runs any module's top-level tests), up to about BIN seconds of work each; heavier ones run alone.
 const HEAVY = 6;
@@ -99,24 +100,38 @@ function processes(files) {
   return [...alone, ...shared].sort((a, b) => b.weight - a.weight);
 }
 
-/** The command line running `files` in one process: the file itself when alone, else a module importing each in turn. */
-function nodeArgs(files) {
-  if (files.length === 1) return ['--import', 'tsx', '--test-reporter=tap', files[0]];
-  const imports = files.map((file) => `await import(${JSON.stringify(`./${file}`)});`).join('\n');
-  return ['--import', 'tsx', '--test-reporter=tap', '--input-type=module', '-e', imports];
+// TEST_LOADER=tsx runs the sources through tsx instead of bundles (to rule the bundling out when a test fails).
+const throughTsx = process.env.TEST_LOADER === 'tsx';
+
+/** The command lines running each list of files in one process, and what to clean up after them. */
+async function nodeCommands(groups) {
+  if (throughTsx) {
+    const args = (files) => ['--import', 'tsx', '--test-reporter=tap', '--input-type=module', '-e', files.map((file) => `await import(${JSON.stringify(`./${file}`)});`).join('\n')];
+    return { commands: groups.map(args), remove: () => {} };
+  }
+  const { bundles, remove } = await buildTestBundles(root, groups);
+  return { commands: bundles.map((bundle) => ['--enable-source-maps', '--test-reporter=tap', bundle]), remove };
 }
 
 /** Files in CONCURRENCY processes at a time (light files sharing one), heaviest first; a failing process prints whole. */
 async function nodeStep(files) {
   const started = Date.now();
-  const queue = processes(files);
+  const units = processes(files);
+  let built;
+  try {
+    built = await nodeCommands(units.map((unit) => unit.files));
+  } catch (error) {
+    process.stdout.write(`\n=== node: FAILED (the test files did not build)\n${error.message}\n`);
+    return { name: 'node', ok: false, seconds: ((Date.now() - started) / 1000).toFixed(1) };
+  }
+  const queue = units.map((unit, index) => ({ ...unit, args: built.commands[index] }));
   const timings = [];
   const totals = { tests: 0, pass: 0, fail: 0 };
   const failures = [];
   const worker = async () => {
     for (let unit = queue.shift(); unit; unit = queue.shift()) {
       const unitStarted = Date.now();
-      const result = await run(process.execPath, nodeArgs(unit.files));
+      const result = await run(process.execPath, unit.args);
       timings.push([unit.files.length === 1 ? unit.files[0] : `${unit.files.length} files from ${unit.files[0]}`, (Date.now() - unitStarted) / 1000]);
       for (const key of Object.keys(totals)) totals[key] += Number(new RegExp(`^# ${key} (\\d+)`, 'm').exec(result.output)?.[1] ?? 0);
       if (!result.ok) failures.push({ files: unit.files, output: result.output });
@@ -124,6 +139,7 @@ async function nodeStep(files) {
   };
   const count = queue.length;
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  built.remove();
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const ok = failures.length === 0;

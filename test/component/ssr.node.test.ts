@@ -19,7 +19,13 @@ test('the element modules import in Node without a DOM, twice', async () => {
 });
 
 test('the translations import in Node without a DOM and register for every copy of the element', async () => {
-  for (const lang of ['ar', 'de', 'es', 'fr', 'ja', 'pt-BR']) await import(`../../component/locales/${lang}.js`);
+  // One literal import per language, so a bundler sees each file.
+  await import('../../component/locales/ar.js');
+  await import('../../component/locales/de.js');
+  await import('../../component/locales/es.js');
+  await import('../../component/locales/fr.js');
+  await import('../../component/locales/ja.js');
+  await import('../../component/locales/pt-BR.js');
   const { registeredLocales } = await import('../../component/locales/registry.js');
   const { en } = await import('../../component/locales/en.js');
   const locales = registeredLocales();
