@@ -7,7 +7,9 @@ import { signIn, startDemo, waitForLogEntry, waitForStatus, type DemoRun } from 
 describe('demo: portal session renewal', () => {
   let run: DemoRun;
   before(async () => {
-    run = await startDemo({ emulator: { sessionSeconds: 6, warningSeconds: 3 } });
+    // The warning comes 3 s after the portal's script starts; the 7 s between it and the end is slack for a loaded
+    // machine, where the script can start seconds after the server rendered the page and started the session.
+    run = await startDemo({ emulator: { sessionSeconds: 10, warningSeconds: 7 } });
   });
   after(async () => {
     await run?.close();
