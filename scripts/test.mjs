@@ -56,9 +56,9 @@ function step(name, command, args) {
   });
 }
 
-function run(command, args) {
+function run(command, args, env = {}) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', ...env } });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -113,15 +113,39 @@ async function nodeCommands(groups) {
   return { commands: bundles.map((bundle) => ['--enable-source-maps', '--test-reporter=tap', bundle]), remove };
 }
 
+// One headless Chromium for every test process that drives a browser (each test in browser contexts of its own):
+// launching Chromium costs more CPU than many of the tests that use it. See test/support/browser.ts.
+const SHARED_CHROMIUM = 'test/support/shared-chromium.ts';
+
+/** Runs the shared Chromium's program (`args`); resolves once it printed its endpoint, with a stop() that closes it. */
+function startSharedChromium(args) {
+  const child = spawn(process.execPath, args.filter((arg) => !arg.startsWith('--test')), { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  return new Promise((resolve, reject) => {
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      output += chunk;
+      const endpoint = /^(ws:\/\/\S+)\n/.exec(output)?.[1];
+      if (endpoint) resolve({ endpoint, stop: () => (child.stdin.end(), exited) });
+    });
+    void exited.then((code) => reject(new Error(`the shared Chromium exited (${code}) before it was ready:\n${output}`)));
+  });
+}
+
 /** Files in CONCURRENCY processes at a time (light files sharing one), heaviest first; a failing process prints whole. */
 async function nodeStep(files) {
   const started = Date.now();
   const units = processes(files);
   let built;
+  let chromium;
   try {
-    built = await nodeCommands(units.map((unit) => unit.files));
+    // The shared Chromium's program is built with the test processes, as one more of them.
+    built = await nodeCommands([...units.map((unit) => unit.files), [SHARED_CHROMIUM]]);
+    chromium = await startSharedChromium(built.commands.at(-1));
   } catch (error) {
-    process.stdout.write(`\n=== node: FAILED (the test files did not build)\n${error.message}\n`);
+    built?.remove();
+    process.stdout.write(`\n=== node: FAILED (${built ? 'the shared Chromium did not start' : 'the test files did not build'})\n${error.message}\n`);
     return { name: 'node', ok: false, seconds: ((Date.now() - started) / 1000).toFixed(1) };
   }
   const queue = units.map((unit, index) => ({ ...unit, args: built.commands[index] }));
@@ -131,7 +155,7 @@ async function nodeStep(files) {
   const worker = async () => {
     for (let unit = queue.shift(); unit; unit = queue.shift()) {
       const unitStarted = Date.now();
-      const result = await run(process.execPath, unit.args);
+      const result = await run(process.execPath, unit.args, { TEST_CHROMIUM_ENDPOINT: chromium.endpoint });
       timings.push([unit.files.length === 1 ? unit.files[0] : `${unit.files.length} files from ${unit.files[0]}`, (Date.now() - unitStarted) / 1000]);
       for (const key of Object.keys(totals)) totals[key] += Number(new RegExp(`^# ${key} (\\d+)`, 'm').exec(result.output)?.[1] ?? 0);
       if (!result.ok) failures.push({ files: unit.files, output: result.output });
@@ -139,6 +163,7 @@ async function nodeStep(files) {
   };
   const count = queue.length;
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await chromium.stop();
   built.remove();
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
