@@ -24,8 +24,8 @@ const AREAS = {
   component: ['test/component'],
 };
 
-// Files run at once. On 2 cores the suite is CPU-bound: 2, 3 and 4 at a time all took 4 min 23–27 s (4 without
-// the timings below: 5 min 5 s), so 3 keeps a core busy while a file waits on a socket or a browser. A busy machine
+// Processes run at once. On 2 cores the suite is CPU-bound: 3 at a time took 147 s, 4 took 164 s (more processes
+// contending for the same cores); 3 keeps a core busy while a file waits on a socket or a browser. A busy machine
 // is slower, not flakier: every test waits for events, never for time.
 const CONCURRENCY = Number(process.env.TEST_CONCURRENCY) || 3;
 
