@@ -7,9 +7,14 @@
 import puppeteer, { type Browser, type BrowserContext } from 'puppeteer-core';
 import { chromeArgs, chromePath } from './chromium.js';
 
+/** A Chromium of the caller's own. */
+export function launchChromium(): Promise<Browser> {
+  return puppeteer.launch({ executablePath: chromePath, headless: true, args: chromeArgs });
+}
+
 export async function launchBrowser(): Promise<Browser> {
   const endpoint = process.env.TEST_CHROMIUM_ENDPOINT;
-  if (!endpoint) return puppeteer.launch({ executablePath: chromePath, headless: true, args: chromeArgs });
+  if (!endpoint) return launchChromium();
   // Only targets in this caller's own contexts are attached: puppeteer otherwise attaches to every tab in the browser,
   // so other test processes' new frames would wait until this process let them run.
   const ownIds = new Set<string>();
