@@ -3,8 +3,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { portalMiddleware, portalPlugin } from './test/component/support/portal-plugin.mjs';
 import { reactPlugin } from './test/component/react/support/react-plugin.mjs';
-
-const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
+import { chromeLaunchOptions } from './test/support/chromium.mjs';
 
 export default {
   // *.node.test.ts run under node --test (npm run test:server): they check the element imports without a DOM.
@@ -14,11 +13,7 @@ export default {
   testFramework: { config: { timeout: 20000 } },
   browsers: [
     chromeLauncher({
-      launchOptions: {
-        executablePath,
-        headless: true,
-        args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--disable-background-networking'],
-      },
+      launchOptions: chromeLaunchOptions(),
     }),
   ],
   // React (CommonJS) served as ESM, and server rendering in Node: see test/component/react/support/react-plugin.mjs.

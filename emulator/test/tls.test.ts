@@ -11,7 +11,7 @@ import type { TLSSocket } from 'node:tls';
 import { promisify } from 'node:util';
 import puppeteer from 'puppeteer-core';
 import { startEmulator, type Emulator } from '../src/index.js';
-import { chromeArgs, chromePath } from '../../test/support/chromium.js';
+import { chromeLaunchOptions } from '../../test/support/chromium.mjs';
 import { startHostPage } from './support/host-page.js';
 import { bundledEntry } from '../../test/support/bundled-entry.js';
 
@@ -83,11 +83,7 @@ describe('emulator over TLS', () => {
   it('Chromium, pinning the certificate key, loads the framed portal over https and the host gets PORTAL_LOAD_SUCCESS', async () => {
     emulator.reset();
     const host = await startHostPage();
-    const browser = await puppeteer.launch({
-      executablePath: chromePath,
-      headless: true,
-      args: [...chromeArgs, `--ignore-certificate-errors-spki-list=${emulator.tls!.spkiSha256}`],
-    });
+    const browser = await puppeteer.launch(chromeLaunchOptions([`--ignore-certificate-errors-spki-list=${emulator.tls!.spkiSha256}`]));
     try {
       // The link comes from REST over https here; the SDK's path is the child process's test above.
       const location = await mintOverRest();

@@ -4,7 +4,7 @@
 // lazy, each with and without `portal-origin` (which preconnects to the portal while the link is minted), run in
 // a rotating order within each run, so each run's ratios compare pages that saw the same machine.
 import puppeteer, { type Browser, type BrowserContext } from 'puppeteer-core';
-import { chromeArgs, chromePath } from '../support/chromium.js';
+import { chromeLaunchOptions, desktopChromePath } from '../support/chromium.mjs';
 import type { BenchContext, ColdBy } from './support/context.js';
 import { startEmulatorProcess, type EmulatorProcess } from './support/emulator.js';
 import { startLatencyProxy, type LatencyProxy } from './support/latency-proxy.js';
@@ -102,12 +102,8 @@ async function openContext(setup: Setup, cold: ColdBy): Promise<{ context: Brows
 }
 
 function launch(spkiSha256: string[]): Promise<Browser> {
-  return puppeteer.launch({
-    executablePath: chromePath,
-    headless: true,
-    // Trusts exactly these certificates, as a user's browser trusts Scalekit's and the host's.
-    args: [...chromeArgs, `--ignore-certificate-errors-spki-list=${spkiSha256.join(',')}`],
-  });
+  // Trusts exactly these certificates, as a user's browser trusts Scalekit's and the host's.
+  return puppeteer.launch(chromeLaunchOptions([`--ignore-certificate-errors-spki-list=${spkiSha256.join(',')}`], desktopChromePath));
 }
 
 async function runOnce(setup: Setup, site: Site, variant: Variant, cold: ColdBy): Promise<Timing> {

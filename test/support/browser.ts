@@ -5,11 +5,11 @@
 // A test's browser is then a browser context of its own in that Chromium — its own cookies, storage, cache and
 // permissions — and closing it closes only the contexts it made. A test file run on its own launches its own Chromium.
 import puppeteer, { type Browser, type BrowserContext } from 'puppeteer-core';
-import { chromeArgs, chromePath } from './chromium.js';
+import { chromeLaunchOptions, chromePath } from './chromium.mjs';
 
-/** A Chromium of the caller's own. */
-export function launchChromium(): Promise<Browser> {
-  return puppeteer.launch({ executablePath: chromePath, headless: true, args: chromeArgs });
+/** A Chromium of the caller's own: the tests' (chromium.mjs's chromePath) unless told which. */
+export function launchChromium(executablePath = chromePath): Promise<Browser> {
+  return puppeteer.launch(chromeLaunchOptions([], executablePath));
 }
 
 export async function launchBrowser(): Promise<Browser> {
