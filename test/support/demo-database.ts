@@ -8,13 +8,18 @@ import { createDemoServer as createServer, type DemoServer, type DemoServerOptio
 import { emptyPglite } from './pglite.js';
 
 const idle: PGlite[] = [];
-// An open PGlite keeps the process alive. This root hook runs before the test files' own root `after` hooks, so a
-// database released from then on is closed, not kept.
 let draining = false;
-after(async () => {
+
+/**
+ * Closes the kept databases; one released from then on is closed, not kept. An open PGlite keeps the process alive:
+ * the root hook below runs it before the test files' own root `after` hooks, and a script outside node:test (which
+ * would never reach that hook) calls it when done.
+ */
+export async function closeRecycledDatabases(): Promise<void> {
   draining = true;
   await Promise.all(idle.splice(0).map((db) => db.close().catch(() => undefined)));
-});
+}
+after(closeRecycledDatabases);
 
 export async function recycledDemoDatabase(dir: string | null): Promise<DemoDatabase> {
   if (dir !== null) return openDemoDatabase(dir);
