@@ -1,7 +1,6 @@
 // Types for chromium.mjs (plain JavaScript so that web-test-runner's config can import it).
 export declare const chromePath: string;
 export declare const desktopChromePath: string;
-export declare const chromeArgs: string[];
 export declare function chromeLaunchOptions(
   extraArgs?: string[],
   executablePath?: string,

@@ -17,7 +17,7 @@ export const chromePath = process.env.CHROME_PATH || (existsSync(HEADLESS_SHELL)
 export const desktopChromePath = process.env.CHROME_PATH || DESKTOP;
 
 /** Flags that let headless Chromium run as root in a container with no network beyond loopback. */
-export const chromeArgs = [
+const CHROME_ARGS = [
   '--no-sandbox',
   '--disable-dev-shm-usage',
   '--disable-gpu',
@@ -33,6 +33,6 @@ export function chromeLaunchOptions(extraArgs = [], executablePath = chromePath)
   return {
     executablePath,
     headless: basename(executablePath).includes('headless-shell') ? 'shell' : true,
-    args: [...chromeArgs, ...extraArgs],
+    args: [...CHROME_ARGS, ...extraArgs],
   };
 }
